@@ -1,0 +1,2 @@
+// Entry point: runs the sample component server (stdio by default).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @stepflow/blob-store: every export is listed here by name.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @stepflow/server-sdk: every export is listed here by name.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @stepflow/transport-http: every export is listed here by name.
+export {};
