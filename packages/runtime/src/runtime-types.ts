@@ -1,0 +1,74 @@
+import type { BlobStore } from '@stepflow/blob-store';
+import type { Flow, FlowResult, StepflowConfig } from '@stepflow/protocol';
+import type { Clock, IdGenerator, RandomSource } from './clock.ts';
+import type { Logger } from './logger.ts';
+import type { ListedComponent, PluginFactory } from './plugins/plugin.ts';
+import type { RunEvent } from './scheduler/run-event.ts';
+
+/** How to build a runtime. Only `config` and `workingDirectory` are required. */
+export interface RuntimeOptions {
+  /** The (normalised) configuration: plugins and routes. See `loadConfig`. */
+  readonly config: StepflowConfig;
+  /** Base directory for `load_file` and plugin processes (§4.6). */
+  readonly workingDirectory: string;
+  /** Where blobs and flows are stored; defaults to a fresh memory store. */
+  readonly blobStore?: BlobStore;
+  /** Plugin factories by plugin `type`, added to (and overriding) the built-in `builtin` and `mock`. */
+  readonly pluginFactories?: Readonly<Record<string, PluginFactory>>;
+  /** Time source for event timestamps, backoff and timeouts; defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Run and batch id generator; defaults to `crypto.randomUUID`. */
+  readonly ids?: IdGenerator;
+  /** Randomness for retry jitter; defaults to `Math.random`. */
+  readonly random?: RandomSource;
+  /** Logger for the runtime and plugins; defaults to a silent one. */
+  readonly logger?: Logger;
+  /** Maximum nesting of runs (`eval`, `map`, `iterate`, `flows/evaluate`); default 32. */
+  readonly maxDepth?: number;
+  /** Directories outside the working directory that `load_file` may read. */
+  readonly allowedPaths?: readonly string[];
+}
+
+/** One run to execute. */
+export interface RunRequest {
+  /** The flow (normalised: camelCase keys). */
+  readonly flow: Flow;
+  /** The flow input. */
+  readonly input: unknown;
+  /** Run id to use; a fresh one is generated when absent. */
+  readonly runId?: string;
+  /** Cancels the run: no new steps start and in-flight executions are aborted. */
+  readonly signal?: AbortSignal;
+  /** Receives every event of the run as it happens (record it to journal the run). */
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Validate `input` against the flow's `inputSchema` first (default true). */
+  readonly validateInput?: boolean;
+  /**
+   * Events recorded from an earlier attempt at this run: steps with a `stepCompleted` event keep
+   * that result and are not executed again (resume).
+   */
+  readonly resumeFrom?: readonly RunEvent[];
+}
+
+/** What a finished run produced. */
+export interface RunOutcome {
+  /** The run's id. */
+  readonly runId: string;
+  /** Blob id of the flow that ran. */
+  readonly flowId: string;
+  /** The flow's result (`success`, `skipped` or `failed`). */
+  readonly result: FlowResult;
+}
+
+/** A configured engine: runs flows through its plugins. */
+export interface Runtime {
+  /**
+   * Runs a flow to completion. Throws `FlowValidationError` (fatal diagnostics) or
+   * `InputValidationError` before anything runs; every other failure is inside the result.
+   */
+  run(request: RunRequest): Promise<RunOutcome>;
+  /** Lists the components of every plugin. */
+  listComponents(): Promise<ListedComponent[]>;
+  /** Stops every plugin and aborts running work. */
+  close(): Promise<void>;
+}
