@@ -1,0 +1,4 @@
+import { createMemoryBlobStore } from './index.ts';
+import { blobStoreComplianceSuite } from './internal/blob-store-compliance.ts';
+
+blobStoreComplianceSuite('memory', () => ({ store: createMemoryBlobStore() }));
