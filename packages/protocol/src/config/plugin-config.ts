@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { EnvMapSchema } from '../internal/env-map.ts';
+import { JsonSchemaObjectSchema } from '../json-value.ts';
+import { FlowResultSchema } from '../wire/flow-result.ts';
+
+/** Options every plugin accepts. */
+const commonPluginFields = {
+  /** Maximum component executions in flight on this plugin (default: unlimited). */
+  maxConcurrency: z.int().min(1).optional(),
+};
+
+/** Schema for the builtin plugin (`/eval`, `/map`, `/put_blob`, …). */
+export const BuiltinPluginConfigSchema = z.looseObject({
+  type: z.literal('builtin'),
+  ...commonPluginFields,
+});
+
+/** The builtin plugin's config. */
+export type BuiltinPluginConfig = z.infer<typeof BuiltinPluginConfigSchema>;
+
+/**
+ * Schema for a component server spawned as a child process speaking the protocol over stdio.
+ * `${VAR}`, `${VAR:-default}` and `${VAR:default}` are substituted in `command`, `args` and `env`.
+ */
+export const StdioPluginConfigSchema = z.looseObject({
+  type: z.literal('stepflow'),
+  transport: z.literal('stdio'),
+  /** Executable to run (looked up on `PATH`, relative to the working directory). */
+  command: z.string(),
+  /** Arguments, passed without a shell. */
+  args: z.array(z.string()).default([]),
+  /** Environment variables added to the child's environment. */
+  env: EnvMapSchema.default({}),
+  /**
+   * `true` passes the whole parent environment, a list passes those names; by default the child
+   * only gets `PATH`, `HOME`, `USER`, `LANG`, `LC_*`, `TMPDIR`, `TZ` plus `env`.
+   */
+  inheritEnv: z.union([z.boolean(), z.array(z.string())]).default(false),
+  /** Working directory of the child (relative to the config's working directory). */
+  cwd: z.string().optional(),
+  ...commonPluginFields,
+});
+
+/** Config of a stdio component server. */
+export type StdioPluginConfig = z.infer<typeof StdioPluginConfigSchema>;
+
+/** Schema for a component server reached over streamable HTTP (POST to `url`). */
+export const HttpPluginConfigSchema = z.looseObject({
+  type: z.literal('stepflow'),
+  transport: z.literal('http'),
+  /** The URL every message is POSTed to. */
+  url: z.string(),
+  /** Extra request headers (e.g. authorization); values are never logged. */
+  headers: EnvMapSchema.default({}),
+  /** Per-request timeout in milliseconds (absent: the transport's default). */
+  timeoutMs: z.int().min(1).optional(),
+  ...commonPluginFields,
+});
+
+/** Config of an HTTP component server. */
+export type HttpPluginConfig = z.infer<typeof HttpPluginConfigSchema>;
+
+/** Schema for a component server reached over WebSocket (extension; one message per text frame). */
+export const WebSocketPluginConfigSchema = z.looseObject({
+  type: z.literal('stepflow'),
+  transport: z.literal('websocket'),
+  /** A `ws://` or `wss://` URL. */
+  url: z.string(),
+  /** Extra handshake headers. */
+  headers: EnvMapSchema.default({}),
+  ...commonPluginFields,
+});
+
+/** Config of a WebSocket component server. */
+export type WebSocketPluginConfig = z.infer<typeof WebSocketPluginConfigSchema>;
+
+/** Schema for a Stepflow component server, tagged by `transport`. */
+export const StepflowPluginConfigSchema = z.discriminatedUnion('transport', [
+  StdioPluginConfigSchema,
+  HttpPluginConfigSchema,
+  WebSocketPluginConfigSchema,
+]);
+
+/** Config of a Stepflow component server. */
+export type StepflowPluginConfig = z.infer<typeof StepflowPluginConfigSchema>;
+
+/** Schema for an MCP server spawned over stdio whose tools become components. */
+export const McpPluginConfigSchema = z.looseObject({
+  type: z.literal('mcp'),
+  /** Executable to run. */
+  command: z.string(),
+  /** Arguments, passed without a shell. */
+  args: z.array(z.string()).default([]),
+  /** Environment variables added to the inherited environment. */
+  env: EnvMapSchema.default({}),
+  /** Working directory of the child. */
+  cwd: z.string().optional(),
+  ...commonPluginFields,
+});
+
+/** Config of an MCP plugin. */
+export type McpPluginConfig = z.infer<typeof McpPluginConfigSchema>;
+
+/**
+ * Schema for what a mock component does for one input: return a FlowResult, or fail with an
+ * infrastructure error (`{error: message}`).
+ */
+export const MockBehaviorSchema = z.union([FlowResultSchema, z.looseObject({ error: z.string() })]);
+
+/** What a mock component does for one input. */
+export type MockBehavior = z.infer<typeof MockBehaviorSchema>;
+
+/**
+ * Schema for one mock component. `behaviors` maps an exact input to a behaviour: as an object the
+ * keys are the compact JSON text of the input; a `Map` (YAML complex keys) is accepted as is.
+ * The schema keys are snake_case, as in the reference.
+ */
+export const MockComponentConfigSchema = z.looseObject({
+  /** Input schema reported by `components/list`. */
+  input_schema: JsonSchemaObjectSchema.nullish(),
+  /** Output schema reported by `components/list`. */
+  output_schema: JsonSchemaObjectSchema.nullish(),
+  /** Behaviour per exact input. */
+  behaviors: z
+    .union([z.record(z.string(), MockBehaviorSchema), z.map(z.unknown(), MockBehaviorSchema)])
+    .default({}),
+});
+
+/** One mock component. */
+export type MockComponentConfig = z.infer<typeof MockComponentConfigSchema>;
+
+/** Schema for the mock plugin: canned results per component (post-routing name) and input. */
+export const MockPluginConfigSchema = z.looseObject({
+  type: z.literal('mock'),
+  /** Components by post-routing name, e.g. `/one_output`. */
+  components: z.record(z.string(), MockComponentConfigSchema).default({}),
+  ...commonPluginFields,
+});
+
+/** Config of the mock plugin. */
+export type MockPluginConfig = z.infer<typeof MockPluginConfigSchema>;
+
+/** Schema for one plugin, tagged by `type` (`builtin`, `stepflow`, `mcp`, `mock`). */
+export const PluginConfigSchema = z.discriminatedUnion('type', [
+  BuiltinPluginConfigSchema,
+  StepflowPluginConfigSchema,
+  McpPluginConfigSchema,
+  MockPluginConfigSchema,
+]);
+
+/** One plugin's config. */
+export type PluginConfig = z.infer<typeof PluginConfigSchema>;
