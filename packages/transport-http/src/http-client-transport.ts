@@ -1,0 +1,435 @@
+import type { JsonRpcId, JsonRpcMessage, Transport, TransportCloseInfo } from '@stepflow/jsonrpc';
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';
+import { HttpTransportError } from './http-transport-error.ts';
+import type { HttpTransportErrorCode } from './http-transport-error.ts';
+import { backoffDelay, delay } from './internal/backoff.ts';
+import { messageKind } from './internal/message-kind.ts';
+import { RequestIdMap } from './internal/request-id-map.ts';
+import { SseParser } from './internal/sse-parser.ts';
+
+/** How connection attempts are retried when the server cannot be reached. */
+export interface HttpRetryOptions {
+  /** Retries after the first failed connection attempt (default 3; 0 disables). */
+  readonly attempts?: number;
+  /** Delay before the first retry (default 100 ms). */
+  readonly initialDelayMs?: number;
+  /** Growth factor of the delay per retry (default 2). */
+  readonly multiplier?: number;
+  /** Upper bound of one delay (default 2000 ms). */
+  readonly maxDelayMs?: number;
+}
+
+/** Options of {@link createHttpClientTransport}. */
+export interface HttpClientTransportOptions {
+  /** The server URL; every message is POSTed to exactly this URL (no path is appended). */
+  readonly url: string | URL;
+  /** Extra headers sent on every POST (e.g. `Authorization: Bearer …`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Deadline of one request exchange, from POST until the final response (default 300 000 ms;
+   * 0 disables). When it passes the request is answered by an error response (`data.kind: 'timeout'`).
+   */
+  readonly timeoutMs?: number;
+  /** Retries of connection failures (refused, unresolvable, connect timeout) with backoff. */
+  readonly retry?: HttpRetryOptions;
+  /** Largest JSON response body or single SSE event accepted, in bytes (default 64 MiB). */
+  readonly maxResponseBytes?: number;
+  /** Most connections kept open to the server (default 256). */
+  readonly maxConnections?: number;
+  /** How long an idle keep-alive connection is kept (default 30 000 ms). */
+  readonly keepAliveTimeoutMs?: number;
+  /** A custom undici dispatcher (proxy, mock); the transport then owns no pool of its own. */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** The runtime side of the streamable HTTP transport. */
+export interface HttpClientTransport extends Transport {
+  /** The server URL messages are POSTed to. */
+  readonly url: string;
+  /** The session id the server assigned on `initialize`, if it uses sessions. */
+  readonly sessionId: string | undefined;
+}
+
+/** The JSON-RPC error code of error responses the transport makes up for failed exchanges. */
+export const HTTP_TRANSPORT_ERROR_CODE = -32603;
+
+const ACCEPT = 'application/json, text/event-stream';
+
+/**
+ * Creates the client (runtime) side of the streamable HTTP transport.
+ *
+ * Requests are POSTed and answered by a JSON body or an SSE stream that carries the server's
+ * callbacks before the final response; responses to those callbacks are POSTed back with the
+ * server's `Stepflow-Instance-Id`. A request whose exchange fails (server unreachable after the
+ * configured retries, timeout, stream ended early, unreadable body) is answered locally by an
+ * error response with code {@link HTTP_TRANSPORT_ERROR_CODE} and
+ * `data: { transport: 'http', kind, url, status? }`, so the peer rejects it.
+ */
+export function createHttpClientTransport(options: HttpClientTransportOptions): HttpClientTransport {
+  return new HttpClientTransportImpl(options);
+}
+
+interface CallbackMeta {
+  readonly instanceId: string | undefined;
+}
+
+interface ExchangeFailure {
+  readonly kind: HttpTransportErrorCode;
+  readonly message: string;
+  readonly status?: number;
+}
+
+class HttpClientTransportImpl implements HttpClientTransport {
+  onmessage?: (message: unknown) => void;
+  onerror?: (error: Error) => void;
+  onclose?: (info: TransportCloseInfo) => void;
+
+  readonly url: string;
+  readonly #origin: string;
+  readonly #path: string;
+  readonly #headers: Record<string, string>;
+  readonly #timeoutMs: number;
+  readonly #retry: Required<HttpRetryOptions>;
+  readonly #maxResponseBytes: number;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #callbacks = new RequestIdMap<CallbackMeta>();
+  readonly #inflight = new Set<AbortController>();
+  #session: string | undefined;
+  #closed = false;
+
+  constructor(options: HttpClientTransportOptions) {
+    const url = new URL(options.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new TypeError(`HTTP transport url must be http: or https:, got '${url.href}'`);
+    }
+    this.url = url.href;
+    this.#origin = url.origin;
+    this.#path = `${url.pathname}${url.search}`;
+    this.#headers = { ...options.headers, 'content-type': 'application/json', accept: ACCEPT };
+    this.#timeoutMs = options.timeoutMs ?? 300_000;
+    this.#retry = {
+      attempts: options.retry?.attempts ?? 3,
+      initialDelayMs: options.retry?.initialDelayMs ?? 100,
+      multiplier: options.retry?.multiplier ?? 2,
+      maxDelayMs: options.retry?.maxDelayMs ?? 2000,
+    };
+    this.#maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Pool(this.#origin, {
+        connections: options.maxConnections ?? 256,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+        // The exchange deadline is ours; undici's own idle timers would cut long executions.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+  }
+
+  get sessionId(): string | undefined {
+    return this.#session;
+  }
+
+  async start(): Promise<void> {
+    // Nothing to open: HTTP connects per request (and the pool keeps connections alive).
+  }
+
+  async send(message: JsonRpcMessage): Promise<void> {
+    if (this.#closed) throw new HttpTransportError('closed', `HTTP transport to ${this.url} is closed`);
+    const shape = messageKind(message);
+    switch (shape.kind) {
+      case 'request':
+        void this.#exchange(message, shape.id, shape.method);
+        return;
+      case 'notification':
+        await this.#post(message, undefined, `notification '${shape.method}'`);
+        return;
+      case 'response': {
+        const callback = shape.id === null ? undefined : this.#callbacks.release(shape.id);
+        const outgoing = callback === undefined ? message : { ...message, id: callback.originalId };
+        await this.#post(outgoing, callback?.meta.instanceId, `response to callback ${String(shape.id)}`);
+        return;
+      }
+      case 'invalid':
+        throw new TypeError('HTTP transport can only send JSON-RPC 2.0 requests, notifications and responses');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const controller of this.#inflight) {
+      controller.abort(new HttpTransportError('closed', `HTTP transport to ${this.url} was closed`));
+    }
+    this.#inflight.clear();
+    this.#callbacks.clear();
+    if (this.#ownsDispatcher) await this.#dispatcher.destroy().catch(() => undefined);
+    this.onclose?.({});
+  }
+
+  /** POSTs a notification or a callback response and expects 202. */
+  async #post(message: unknown, instanceId: string | undefined, what: string): Promise<void> {
+    const headers = this.#requestHeaders();
+    if (instanceId !== undefined) headers[INSTANCE_ID_HEADER] = instanceId;
+    const controller = new AbortController();
+    const timer = this.#startTimer(controller);
+    this.#inflight.add(controller);
+    try {
+      const response = await this.#dispatch(JSON.stringify(message), headers, controller.signal);
+      const body = await readLimited(response.body, this.#maxResponseBytes).catch(() => '');
+      if (response.statusCode === 202) return;
+      if (response.statusCode === 404 && this.#sessionGone(headers)) {
+        throw new HttpTransportError('session-expired', this.#sessionMessage(headers));
+      }
+      throw new HttpTransportError(
+        'unexpected-status',
+        `POST ${this.url} of ${what} was answered ${response.statusCode}, expected 202${snippet(body)}`,
+      );
+    } catch (error) {
+      throw this.#asTransportError(error, controller.signal);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      this.#inflight.delete(controller);
+    }
+  }
+
+  /** Runs one request exchange; whatever happens, the request ends up answered. */
+  async #exchange(message: JsonRpcMessage, id: JsonRpcId, method: string): Promise<void> {
+    const controller = new AbortController();
+    const timer = this.#startTimer(controller);
+    this.#inflight.add(controller);
+    const headers = this.#requestHeaders();
+    try {
+      const response = await this.#dispatch(JSON.stringify(message), headers, controller.signal);
+      if (method === 'initialize') {
+        const session = headerValue(response.headers, SESSION_ID_HEADER);
+        if (session !== undefined) this.#session = session;
+      }
+      if (response.statusCode === 404 && this.#sessionGone(headers)) {
+        await response.body.dump().catch(() => undefined);
+        this.#fail(id, { kind: 'session-expired', message: this.#sessionMessage(headers), status: 404 });
+        return;
+      }
+      const contentType = headerValue(response.headers, 'content-type') ?? '';
+      if (response.statusCode < 300 && contentType.toLowerCase().startsWith('text/event-stream')) {
+        const final = await this.#readStream(response, id);
+        if (!final && !this.#closed) {
+          this.#fail(id, {
+            kind: 'stream-ended',
+            message: `SSE stream from ${this.url} ended before the response to request ${String(id)} ('${method}')`,
+          });
+        }
+        return;
+      }
+      await this.#readJson(response, id, method);
+    } catch (error) {
+      if (this.#closed) return;
+      const failure = this.#asTransportError(error, controller.signal);
+      this.#fail(id, { kind: failure.code, message: `${failure.message} (request ${String(id)}, '${method}')` });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      this.#inflight.delete(controller);
+    }
+  }
+
+  async #readJson(response: Dispatcher.ResponseData, id: JsonRpcId, method: string): Promise<void> {
+    const status = response.statusCode;
+    const body = await readLimited(response.body, this.#maxResponseBytes);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      this.#fail(id, {
+        kind: status >= 400 ? 'unexpected-status' : 'invalid-response',
+        message: `POST ${this.url} ('${method}', request ${String(id)}) was answered ${status} with a body that is not JSON${snippet(body)}`,
+        status,
+      });
+      return;
+    }
+    const shape = messageKind(parsed);
+    if (shape.kind === 'response' && (shape.id === id || (shape.id === null && status >= 400))) {
+      // An error the server could not attach to a request id (id null) still answers this one.
+      this.#deliver(shape.id === id ? parsed : { ...(parsed as object), id });
+      return;
+    }
+    this.#fail(id, {
+      kind: status >= 400 ? 'unexpected-status' : 'invalid-response',
+      message: `POST ${this.url} ('${method}', request ${String(id)}) was answered ${status} with something other than its JSON-RPC response${snippet(body)}`,
+      status,
+    });
+  }
+
+  /** Reads an SSE stream; returns whether the final response arrived. */
+  async #readStream(response: Dispatcher.ResponseData, id: JsonRpcId): Promise<boolean> {
+    const instanceId = headerValue(response.headers, INSTANCE_ID_HEADER);
+    const parser = new SseParser(this.#maxResponseBytes);
+    let final = false;
+    const onEvent = (data: string): void => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        this.onerror?.(new Error(`skipped an SSE event from ${this.url} that is not JSON: ${data.slice(0, 200)}`));
+        return;
+      }
+      const shape = messageKind(parsed);
+      switch (shape.kind) {
+        case 'request': {
+          const localId = this.#callbacks.admit(shape.id, { instanceId });
+          this.#deliver(localId === shape.id ? parsed : { ...(parsed as object), id: localId });
+          return;
+        }
+        case 'notification':
+          this.#deliver(parsed);
+          return;
+        case 'response':
+          if (shape.id === id && !final) {
+            final = true;
+            this.#deliver(parsed);
+            return;
+          }
+          this.onerror?.(new Error(`ignored a response to unknown id ${String(shape.id)} on the SSE stream of ${this.url}`));
+          return;
+        case 'invalid':
+          this.onerror?.(new Error(`skipped an SSE event from ${this.url} that is not a JSON-RPC message: ${data.slice(0, 200)}`));
+          return;
+      }
+    };
+    try {
+      for await (const chunk of response.body) {
+        for (const data of parser.push(chunk as Uint8Array)) onEvent(data);
+      }
+    } catch (error) {
+      if (error instanceof RangeError) {
+        throw new HttpTransportError('response-too-large', `SSE stream from ${this.url}: ${error.message}`);
+      }
+      // After the final response the rest of the stream does not matter.
+      if (final) return true;
+      throw error;
+    }
+    for (const data of parser.end()) onEvent(data);
+    return final;
+  }
+
+  async #dispatch(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#dispatcher.request({ origin: this.#origin, path: this.#path, method: 'POST', headers, body, signal });
+      } catch (error) {
+        if (!isConnectFailure(error) || signal.aborted) throw error;
+        if (attempt >= this.#retry.attempts) {
+          const attempts = attempt + 1;
+          throw new HttpTransportError(
+            'unreachable',
+            `cannot reach the component server at ${this.url}: ${describe(error)} (${attempts} attempt${attempts === 1 ? '' : 's'})`,
+            { cause: error },
+          );
+        }
+        const wait = backoffDelay(attempt + 1, this.#retry);
+        this.onerror?.(
+          new HttpTransportError('unreachable', `cannot reach ${this.url} (${describe(error)}); retry ${attempt + 1} of ${this.#retry.attempts} in ${wait} ms`, {
+            cause: error,
+          }),
+        );
+        await delay(wait, signal);
+      }
+    }
+  }
+
+  #requestHeaders(): Record<string, string> {
+    const headers = { ...this.#headers };
+    if (this.#session !== undefined) headers[SESSION_ID_HEADER] = this.#session;
+    return headers;
+  }
+
+  /** Whether a 404 means the session we sent is gone (and forgets it so `initialize` starts anew). */
+  #sessionGone(sentHeaders: Record<string, string>): boolean {
+    const sent = sentHeaders[SESSION_ID_HEADER];
+    if (sent === undefined) return false;
+    if (this.#session === sent) this.#session = undefined;
+    return true;
+  }
+
+  #sessionMessage(sentHeaders: Record<string, string>): string {
+    return `session '${sentHeaders[SESSION_ID_HEADER] ?? ''}' is unknown to or expired at ${this.url}; send 'initialize' again to open a new session`;
+  }
+
+  #startTimer(controller: AbortController): NodeJS.Timeout | undefined {
+    if (this.#timeoutMs <= 0) return undefined;
+    return setTimeout(() => {
+      controller.abort(new HttpTransportError('timeout', `no response from ${this.url} within ${this.#timeoutMs} ms`));
+    }, this.#timeoutMs);
+  }
+
+  #asTransportError(error: unknown, signal: AbortSignal): HttpTransportError {
+    if (HttpTransportError.isInstance(error)) return error;
+    if (signal.aborted && HttpTransportError.isInstance(signal.reason)) return signal.reason;
+    if (error instanceof RangeError) {
+      return new HttpTransportError('response-too-large', `response from ${this.url}: ${error.message}`);
+    }
+    return new HttpTransportError('unreachable', `HTTP exchange with ${this.url} failed: ${describe(error)}`, { cause: error });
+  }
+
+  #fail(id: JsonRpcId, failure: ExchangeFailure): void {
+    const data: Record<string, unknown> = { transport: 'http', kind: failure.kind, url: this.url };
+    if (failure.status !== undefined) data['status'] = failure.status;
+    this.#deliver({ jsonrpc: '2.0', id, error: { code: HTTP_TRANSPORT_ERROR_CODE, message: failure.message, data } });
+  }
+
+  #deliver(message: unknown): void {
+    if (!this.#closed) this.onmessage?.(message);
+  }
+}
+
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function isConnectFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECT_FAILURES.has(code);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `connect ${code}` : describe(error.errors[0]);
+  }
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+function headerValue(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function snippet(body: string): string {
+  const trimmed = body.trim();
+  if (trimmed === '') return '';
+  return `: ${trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed}`;
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > max) {
+      body.destroy();
+      throw new RangeError(`the body exceeds the maximum of ${max} bytes`);
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,78 @@
+// Helpers shared by this package's tests (not part of the public API).
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:net';
+
+/** A queue of values that tests can await one at a time. */
+export class Inbox<T = unknown> {
+  readonly #items: T[] = [];
+  readonly #waiters: ((value: T) => void)[] = [];
+
+  push = (value: T): void => {
+    const waiter = this.#waiters.shift();
+    if (waiter === undefined) this.#items.push(value);
+    else waiter(value);
+  };
+
+  next(): Promise<T> {
+    const item = this.#items.shift();
+    if (item !== undefined) return Promise.resolve(item);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  get size(): number {
+    return this.#items.length;
+  }
+}
+
+/** The raw result of an HTTP exchange. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** Sends a raw HTTP request with exactly the given headers and body. */
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; path?: string },
+): Promise<RawResponse> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: options.path ?? target.pathname,
+        method: options.method ?? 'POST',
+        headers: options.headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** The headers a conforming client sends with every POST. */
+export const CLIENT_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  host: '127.0.0.1',
+} as const;
+
+/** A port that nothing listens on (bound, then released). */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
