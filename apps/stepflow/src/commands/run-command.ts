@@ -1,0 +1,146 @@
+import { writeFile } from 'node:fs/promises';
+import { FlowValidationError, InputValidationError } from '@stepflow/runtime';
+import type { FlowResult } from '@stepflow/protocol';
+import { Command, Option } from 'commander';
+import type { CliContext } from '../internal/cli-context.ts';
+import { CliError, ExitCode } from '../internal/cli-error.ts';
+import { describeFsError, formatOfPath } from '../internal/data-file.ts';
+import { formatData } from '../internal/json-text.ts';
+import { createCliRuntime } from '../internal/create-cli-runtime.ts';
+import {
+  formatDiagnostic,
+  formatDiagnostics,
+  hasBlockingDiagnostics,
+} from '../internal/format-diagnostics.ts';
+import { diagnoseFlow, loadConfigOrExit, loadFlowOrExit } from '../internal/load-inputs.ts';
+import { readInput } from '../internal/read-input.ts';
+import { createRunProgress } from '../internal/run-progress.ts';
+
+interface RunOptions {
+  readonly flow: string;
+  readonly config?: string;
+  readonly input?: string;
+  readonly inputJson?: string;
+  readonly inputYaml?: string;
+  readonly stdinFormat?: string;
+  readonly output?: string;
+  readonly validate: boolean;
+}
+
+/** The exit code for a flow outcome: 0 for success or skipped, 1 for failed. */
+export function exitCodeOf(result: FlowResult): ExitCode {
+  return result.outcome === 'failed' ? ExitCode.failed : ExitCode.success;
+}
+
+/** `stepflow run`: runs a flow once and writes its FlowResult. */
+export function runCommand(
+  context: () => CliContext,
+  setExitCode: (code: ExitCode) => void,
+): Command {
+  return new Command('run')
+    .description('Run a flow once and write its FlowResult JSON to stdout')
+    .requiredOption('-f, --flow <file>', 'flow file (.yaml, .yml or .json)')
+    .option(
+      '-c, --config <file>',
+      'stepflow config file (default: discovered next to the flow, then in the current directory)',
+    )
+    .option('-i, --input <file>', 'read the input from a .json, .yaml or .yml file')
+    .option('--input-json <json>', 'the input as a JSON string')
+    .option('--input-yaml <yaml>', 'the input as a YAML string')
+    .addOption(
+      new Option(
+        '--stdin-format <format>',
+        'format of the input read from stdin when no other source is given',
+      )
+        .choices(['json', 'yaml'])
+        .default('json'),
+    )
+    .option(
+      '-o, --output <file>',
+      'write the result to this file instead of stdout (.json or .yaml by extension)',
+    )
+    .option('--no-validate', "do not validate the input against the flow's inputSchema")
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success or skipped, 1 failed, 2 usage error, invalid flow/config/input (nothing ran).',
+    )
+    .action(async (options: RunOptions) => {
+      setExitCode(await run(options, context()));
+    });
+}
+
+async function run(options: RunOptions, context: CliContext): Promise<ExitCode> {
+  const { io, logger } = context;
+  const outputFormat = options.output === undefined ? 'json' : formatOfPath(options.output);
+  if (outputFormat === undefined) {
+    throw new CliError(
+      `--output ${options.output}: unrecognised extension (use .json, .yaml or .yml)`,
+    );
+  }
+  const loaded = await loadFlowOrExit(options.flow);
+  const config = await loadConfigOrExit({
+    configPath: options.config,
+    flowPath: options.flow,
+    cwd: io.cwd,
+    env: io.env,
+  });
+  for (const warning of config.warnings) logger.warn(warning, { config: config.path });
+  const diagnostics = diagnoseFlow(loaded, config);
+  if (hasBlockingDiagnostics(diagnostics)) {
+    io.writeErr(formatDiagnostics(diagnostics, options.flow));
+    throw new CliError(`${options.flow}: the flow is invalid; nothing was run`);
+  }
+  if (context.showWarnings) {
+    for (const diagnostic of diagnostics)
+      io.writeErr(`${formatDiagnostic(diagnostic, options.flow)}\n`);
+  }
+  const input = await readInput(options, io.stdin);
+
+  const runtime = createCliRuntime(config, logger);
+  const controller = new AbortController();
+  const cancel = (): void => {
+    logger.warn('interrupted: cancelling the run');
+    controller.abort(new Error('interrupted'));
+  };
+  process.once('SIGINT', cancel);
+  const progress = io.stderrIsTty ? createRunProgress(io.writeErr) : undefined;
+  let result: FlowResult;
+  try {
+    const outcome = await runtime.run({
+      flow: loaded.flow,
+      input,
+      signal: controller.signal,
+      validateInput: options.validate,
+      onEvent: progress?.onEvent,
+    });
+    logger.info('run finished', { run_id: outcome.runId, outcome: outcome.result.outcome });
+    result = outcome.result;
+  } catch (error) {
+    if (InputValidationError.isInstance(error) || FlowValidationError.isInstance(error)) {
+      throw new CliError(`${options.flow}: ${error.message}`, ExitCode.usage, { cause: error });
+    }
+    throw error;
+  } finally {
+    progress?.finish();
+    process.removeListener('SIGINT', cancel);
+    await runtime.close();
+  }
+
+  const text = formatData(result, outputFormat);
+  if (options.output === undefined) {
+    io.writeOut(text);
+  } else {
+    try {
+      await writeFile(options.output, text);
+    } catch (error) {
+      throw new CliError(
+        `--output ${options.output}: cannot write: ${describeFsError(error)}`,
+        ExitCode.failed,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  return exitCodeOf(result);
+}

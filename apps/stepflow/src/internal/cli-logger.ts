@@ -1,0 +1,57 @@
+import type { LogFields, Logger } from '@stepflow/runtime';
+
+/** Log levels, least to most severe; `silent` turns logging off. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** A log level accepted by `--log-level`. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How log lines look: `text` for people, `json` (one object per line) for machines. */
+export type LogFormat = 'text' | 'json';
+
+/** Options of {@link createCliLogger}. */
+export interface CliLoggerOptions {
+  readonly level: LogLevel;
+  readonly format: LogFormat;
+  /** Where lines go (stderr: stdout carries only command output). */
+  readonly write: (line: string) => void;
+  /** Time source for timestamps. */
+  readonly now?: () => Date;
+}
+
+const SECRET_KEY = /(secret|token|password|api[_-]?key|authorization)/i;
+
+/** Creates the logger the CLI hands to the runtime; values under secret-looking keys are masked. */
+export function createCliLogger(options: CliLoggerOptions): Logger {
+  const threshold = LOG_LEVELS.indexOf(options.level);
+  const now = options.now ?? (() => new Date());
+  const emit =
+    (level: Exclude<LogLevel, 'silent'>) =>
+    (message: string, fields?: LogFields): void => {
+      if (LOG_LEVELS.indexOf(level) < threshold) return;
+      const safe = fields ? maskSecrets(fields) : undefined;
+      const time = now().toISOString();
+      if (options.format === 'json') {
+        options.write(`${JSON.stringify({ time, level, msg: message, ...safe })}\n`);
+        return;
+      }
+      const suffix = safe
+        ? Object.entries(safe)
+            .map(
+              ([key, value]) =>
+                ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+            )
+            .join('')
+        : '';
+      options.write(`${time} ${level.toUpperCase().padEnd(5)} ${message}${suffix}\n`);
+    };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+function maskSecrets(fields: LogFields): LogFields {
+  const masked: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    masked[key] = SECRET_KEY.test(key) ? '***' : value instanceof Error ? value.message : value;
+  }
+  return masked;
+}

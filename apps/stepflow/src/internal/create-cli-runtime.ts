@@ -1,0 +1,15 @@
+import { createRuntime } from '@stepflow/runtime';
+import type { LoadedConfig, Logger, PluginFactory, Runtime } from '@stepflow/runtime';
+
+/** Plugin factories the CLI adds to the runtime's own (`builtin`, `mock`). */
+const EXTRA_PLUGIN_FACTORIES: Readonly<Record<string, PluginFactory>> = {};
+
+/** Builds a runtime for one command (or one test file) from a loaded config. */
+export function createCliRuntime(config: LoadedConfig, logger: Logger): Runtime {
+  return createRuntime({
+    config: config.config,
+    workingDirectory: config.workingDirectory,
+    pluginFactories: EXTRA_PLUGIN_FACTORIES,
+    logger,
+  });
+}

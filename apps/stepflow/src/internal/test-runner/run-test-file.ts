@@ -1,0 +1,177 @@
+import { FlowValidationError, InputValidationError } from '@stepflow/runtime';
+import type { Runtime } from '@stepflow/runtime';
+import { createTwoFilesPatch } from 'diff';
+import { stringify } from 'yaml';
+import type { CliContext } from '../cli-context.ts';
+import { CliError } from '../cli-error.ts';
+import { createCliRuntime } from '../create-cli-runtime.ts';
+import { formatDiagnostics, hasBlockingDiagnostics } from '../format-diagnostics.ts';
+import { diagnoseFlow, loadFlowOrExit } from '../load-inputs.ts';
+import { normalizeResult, pruneUnexpectedErrorData, resultsMatch } from './normalize-result.ts';
+import { resolveTestConfig } from './resolve-test-config.ts';
+import type { TestTotals } from './test-report.ts';
+import { updateFlowFile } from './update-flow-file.ts';
+import type { CaseUpdate } from './update-flow-file.ts';
+
+/** The flags of `stepflow test` that shape how one file runs. */
+export interface TestFileOptions {
+  readonly config?: string;
+  readonly cases?: readonly string[];
+  readonly update: boolean;
+  readonly diff: boolean;
+}
+
+interface TestCaseDocument {
+  readonly index: number;
+  readonly name: string;
+  readonly input: unknown;
+  readonly output?: unknown;
+}
+
+const SEPARATOR = '----------';
+
+/**
+ * Runs the test cases of one flow file with a fresh runtime, sequentially, printing REF's
+ * per-case lines and the `<path>: P/T passed` line, and adding to `totals`.
+ */
+export async function runTestFile(
+  path: string,
+  document: Record<string, unknown>,
+  options: TestFileOptions,
+  context: CliContext,
+  totals: TestTotals,
+): Promise<void> {
+  const out = context.io.writeOut;
+  const test = asRecord(document.test);
+  const allCases = asArray(test?.cases).map((raw, index): TestCaseDocument => {
+    const record = asRecord(raw) ?? {};
+    return {
+      index,
+      name: typeof record.name === 'string' ? record.name : `case ${index + 1}`,
+      input: record.input ?? null,
+      ...('output' in record && record.output !== null ? { output: record.output } : {}),
+    };
+  });
+  if (!test || allCases.length === 0) {
+    out(`${path}: Skipped (no test cases)\n`);
+    totals.filesSkipped += 1;
+    return;
+  }
+  const servers = asRecord(test.servers);
+  if (servers && Object.keys(servers).length > 0) {
+    out(
+      `${path}: Skipped (test.servers is not supported yet: start the servers yourself and pass --config)\n`,
+    );
+    totals.filesSkipped += 1;
+    return;
+  }
+  const filter = options.cases;
+  const cases =
+    filter && filter.length > 0 ? allCases.filter((c) => filter.includes(c.name)) : allCases;
+  if (cases.length === 0) {
+    out(`${path}: Skipped (no test case matches --case)\n`);
+    totals.filesSkipped += 1;
+    return;
+  }
+  totals.filesTested += 1;
+  totals.cases += cases.length;
+
+  let runtime: Runtime;
+  let flow;
+  try {
+    const loaded = await loadFlowOrExit(path);
+    const { config } = await resolveTestConfig(path, test, options.config, context.io);
+    const diagnostics = diagnoseFlow(loaded, config);
+    if (hasBlockingDiagnostics(diagnostics)) {
+      out(
+        formatDiagnostics(
+          diagnostics.filter((d) => d.level !== 'warning'),
+          path,
+        ),
+      );
+      throw new CliError(`${path}: the flow is invalid`);
+    }
+    flow = loaded.flow;
+    runtime = createCliRuntime(config, context.logger);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    out(`Execution error: ${error.message}\n`);
+    totals.errors += cases.length;
+    out(`${path}: 0/${cases.length} passed\n`);
+    return;
+  }
+
+  let passed = 0;
+  const updates: CaseUpdate[] = [];
+  try {
+    for (const testCase of cases) {
+      out(`${SEPARATOR}\nRunning Test Case ${testCase.name}\n`);
+      let actual: unknown;
+      try {
+        actual = (await runtime.run({ flow, input: testCase.input })).result;
+      } catch (error) {
+        if (!InputValidationError.isInstance(error) && !FlowValidationError.isInstance(error)) {
+          context.logger.debug('test case threw', { error: (error as Error).stack });
+        }
+        out(`Test Case ${testCase.name} execution error: ${(error as Error).message}\n`);
+        totals.errors += 1;
+        continue;
+      }
+      if (!('output' in testCase)) {
+        out(`Test Case ${testCase.name} has no expected output. Actual Output:\n${toYaml(actual)}`);
+        totals.failed += 1;
+        if (options.update) updates.push({ index: testCase.index, output: actual });
+        continue;
+      }
+      if (resultsMatch(testCase.output, actual)) {
+        out(`Test Case ${testCase.name} passed\n`);
+        passed += 1;
+        totals.passed += 1;
+        continue;
+      }
+      totals.failed += 1;
+      if (options.update) updates.push({ index: testCase.index, output: actual });
+      if (options.diff) {
+        out(
+          `Test Case ${testCase.name} failed. Diff (expected → actual):\n${diffOf(testCase.output, actual)}`,
+        );
+      } else {
+        out(`Test Case ${testCase.name} failed. New Output:\n${toYaml(actual)}`);
+      }
+    }
+  } finally {
+    await runtime.close();
+  }
+  if (updates.length > 0) {
+    await updateFlowFile(path, updates);
+    out(`${path}: updated the expected output of ${updates.length} test case(s)\n`);
+  }
+  out(`${path}: ${passed}/${cases.length} passed\n`);
+}
+
+function diffOf(expected: unknown, actual: unknown): string {
+  const left = toYaml(normalizeResult(expected));
+  const right = toYaml(normalizeResult(pruneUnexpectedErrorData(expected, actual)));
+  const patch = createTwoFilesPatch('expected', 'actual', left, right, undefined, undefined, {
+    context: 3,
+  });
+  // Drop the `Index:`/`====` banner lines: the `---`/`+++` header says it all.
+  return patch
+    .split('\n')
+    .filter((line) => !line.startsWith('Index:') && !/^=+$/.test(line))
+    .join('\n');
+}
+
+function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,93 @@
+import { Command, CommanderError, Option } from 'commander';
+import { listComponentsCommand } from './commands/list-components-command.ts';
+import { runCommand } from './commands/run-command.ts';
+import { testCommand } from './commands/test-command.ts';
+import { validateCommand } from './commands/validate-command.ts';
+import { visualizeCommand } from './commands/visualize-command.ts';
+import type { CliContext, CliIo } from './internal/cli-context.ts';
+import { CliError, ExitCode } from './internal/cli-error.ts';
+import { createCliLogger, LOG_LEVELS } from './internal/cli-logger.ts';
+import type { LogFormat, LogLevel } from './internal/cli-logger.ts';
+
+/** The version `stepflow --version` prints (replaced at build time when available). */
+const VERSION = '0.1.0';
+
+interface GlobalOptions {
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+}
+
+/**
+ * Runs the `stepflow` command with `argv` (without the node and script entries) and resolves
+ * the exit code. Never calls `process.exit`: output goes through `io`, so tests can drive it.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.success;
+  const setExitCode = (code: ExitCode): void => {
+    exitCode = code;
+  };
+  const program = new Command('stepflow')
+    .description('Run, test, validate and visualize Stepflow flows')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+    .showHelpAfterError('(run with --help for usage)')
+    .addOption(
+      new Option('--log-level <level>', 'log level (logs go to stderr)')
+        .choices(LOG_LEVELS)
+        .env('STEPFLOW_LOG_LEVEL')
+        .default('warn'),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'log line format')
+        .choices(['text', 'json'])
+        .default('text'),
+    );
+
+  const context = (): CliContext => {
+    const options = program.opts<GlobalOptions>();
+    const logger = createCliLogger({
+      level: options.logLevel,
+      format: options.logFormat,
+      write: io.writeErr,
+    });
+    return {
+      io,
+      logger,
+      showWarnings: LOG_LEVELS.indexOf(options.logLevel) <= LOG_LEVELS.indexOf('warn'),
+    };
+  };
+  for (const create of [
+    runCommand,
+    testCommand,
+    validateCommand,
+    listComponentsCommand,
+    visualizeCommand,
+  ]) {
+    program.addCommand(
+      create(context, setExitCode)
+        .exitOverride()
+        .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+        .showHelpAfterError('(run with --help for usage)'),
+    );
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are normal exits; everything else commander rejects is a usage error.
+      const normal = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
+      if (normal.includes(error.code)) return ExitCode.success;
+      if (error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
+      return ExitCode.usage;
+    }
+    if (error instanceof CliError) {
+      io.writeErr(`stepflow: error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.writeErr(`stepflow: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return ExitCode.failed;
+  }
+}
