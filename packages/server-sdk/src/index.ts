@@ -1,2 +1,46 @@
 // Public API of @stepflow/server-sdk: every export is listed here by name.
-export {};
+export { createComponentServer, normalizeComponentName } from './component-server.ts';
+export type {
+  ComponentServer,
+  ComponentServerOptions,
+  ComponentDefinition,
+  ComponentHandler,
+  RegisteredComponent,
+  ServerConnection,
+  UdfOptions,
+} from './component-server.ts';
+export type { ShutdownOptions } from './internal/server-connection.ts';
+export type {
+  ComponentContext,
+  ComponentLog,
+  FlowOrId,
+  BatchOptions,
+  GetBatchOptions,
+} from './component-context.ts';
+export type {
+  ComponentSchema,
+  JsonSchema,
+  StandardSchemaLike,
+  StandardResult,
+  InferInput,
+  InferOutput,
+  ValidationIssue,
+} from './component-schema.ts';
+export { ComponentError } from './component-error.ts';
+export { FlowSkippedError } from './flow-skipped-error.ts';
+export { FlowFailedError } from './flow-failed-error.ts';
+export { RuntimeRequestError } from './runtime-request-error.ts';
+export { serveStdio } from './serve-stdio.ts';
+export type { ServeStdioOptions, StdioServerHandle } from './serve-stdio.ts';
+export { createFlowBuilder, literal } from './flow-builder.ts';
+export type {
+  FlowBuilder,
+  FlowBuilderOptions,
+  StepHandle,
+  StepOptions,
+  Reference,
+  ReferenceOptions,
+  ReferenceSource,
+  Literal,
+  OnSkip,
+} from './flow-builder.ts';

@@ -1,1 +1,9 @@
-export {};
+// Test helpers of @stepflow/server-sdk (`@stepflow/server-sdk/testing`).
+export { createTestRuntime } from './internal/test-runtime.ts';
+export type {
+  TestRuntime,
+  TestRuntimeOptions,
+  TestExecuteOptions,
+  RecordedCall,
+  EvaluateFlowHandler,
+} from './internal/test-runtime.ts';
