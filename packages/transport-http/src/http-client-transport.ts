@@ -67,7 +67,9 @@ const ACCEPT = 'application/json, text/event-stream';
  * error response with code {@link HTTP_TRANSPORT_ERROR_CODE} and
  * `data: { transport: 'http', kind, url, status? }`, so the peer rejects it.
  */
-export function createHttpClientTransport(options: HttpClientTransportOptions): HttpClientTransport {
+export function createHttpClientTransport(
+  options: HttpClientTransportOptions,
+): HttpClientTransport {
   return new HttpClientTransportImpl(options);
 }
 
@@ -138,7 +140,8 @@ class HttpClientTransportImpl implements HttpClientTransport {
   }
 
   async send(message: JsonRpcMessage): Promise<void> {
-    if (this.#closed) throw new HttpTransportError('closed', `HTTP transport to ${this.url} is closed`);
+    if (this.#closed)
+      throw new HttpTransportError('closed', `HTTP transport to ${this.url} is closed`);
     const shape = messageKind(message);
     switch (shape.kind) {
       case 'request':
@@ -150,11 +153,17 @@ class HttpClientTransportImpl implements HttpClientTransport {
       case 'response': {
         const callback = shape.id === null ? undefined : this.#callbacks.release(shape.id);
         const outgoing = callback === undefined ? message : { ...message, id: callback.originalId };
-        await this.#post(outgoing, callback?.meta.instanceId, `response to callback ${String(shape.id)}`);
+        await this.#post(
+          outgoing,
+          callback?.meta.instanceId,
+          `response to callback ${String(shape.id)}`,
+        );
         return;
       }
       case 'invalid':
-        throw new TypeError('HTTP transport can only send JSON-RPC 2.0 requests, notifications and responses');
+        throw new TypeError(
+          'HTTP transport can only send JSON-RPC 2.0 requests, notifications and responses',
+        );
     }
   }
 
@@ -162,7 +171,9 @@ class HttpClientTransportImpl implements HttpClientTransport {
     if (this.#closed) return;
     this.#closed = true;
     for (const controller of this.#inflight) {
-      controller.abort(new HttpTransportError('closed', `HTTP transport to ${this.url} was closed`));
+      controller.abort(
+        new HttpTransportError('closed', `HTTP transport to ${this.url} was closed`),
+      );
     }
     this.#inflight.clear();
     this.#callbacks.clear();
@@ -210,7 +221,11 @@ class HttpClientTransportImpl implements HttpClientTransport {
       }
       if (response.statusCode === 404 && this.#sessionGone(headers)) {
         await response.body.dump().catch(() => undefined);
-        this.#fail(id, { kind: 'session-expired', message: this.#sessionMessage(headers), status: 404 });
+        this.#fail(id, {
+          kind: 'session-expired',
+          message: this.#sessionMessage(headers),
+          status: 404,
+        });
         return;
       }
       const contentType = headerValue(response.headers, 'content-type') ?? '';
@@ -228,7 +243,10 @@ class HttpClientTransportImpl implements HttpClientTransport {
     } catch (error) {
       if (this.#closed) return;
       const failure = this.#asTransportError(error, controller.signal);
-      this.#fail(id, { kind: failure.code, message: `${failure.message} (request ${String(id)}, '${method}')` });
+      this.#fail(id, {
+        kind: failure.code,
+        message: `${failure.message} (request ${String(id)}, '${method}')`,
+      });
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       this.#inflight.delete(controller);
@@ -272,7 +290,11 @@ class HttpClientTransportImpl implements HttpClientTransport {
       try {
         parsed = JSON.parse(data);
       } catch {
-        this.onerror?.(new Error(`skipped an SSE event from ${this.url} that is not JSON: ${data.slice(0, 200)}`));
+        this.onerror?.(
+          new Error(
+            `skipped an SSE event from ${this.url} that is not JSON: ${data.slice(0, 200)}`,
+          ),
+        );
         return;
       }
       const shape = messageKind(parsed);
@@ -291,10 +313,18 @@ class HttpClientTransportImpl implements HttpClientTransport {
             this.#deliver(parsed);
             return;
           }
-          this.onerror?.(new Error(`ignored a response to unknown id ${String(shape.id)} on the SSE stream of ${this.url}`));
+          this.onerror?.(
+            new Error(
+              `ignored a response to unknown id ${String(shape.id)} on the SSE stream of ${this.url}`,
+            ),
+          );
           return;
         case 'invalid':
-          this.onerror?.(new Error(`skipped an SSE event from ${this.url} that is not a JSON-RPC message: ${data.slice(0, 200)}`));
+          this.onerror?.(
+            new Error(
+              `skipped an SSE event from ${this.url} that is not a JSON-RPC message: ${data.slice(0, 200)}`,
+            ),
+          );
           return;
       }
     };
@@ -304,7 +334,10 @@ class HttpClientTransportImpl implements HttpClientTransport {
       }
     } catch (error) {
       if (error instanceof RangeError) {
-        throw new HttpTransportError('response-too-large', `SSE stream from ${this.url}: ${error.message}`);
+        throw new HttpTransportError(
+          'response-too-large',
+          `SSE stream from ${this.url}: ${error.message}`,
+        );
       }
       // After the final response the rest of the stream does not matter.
       if (final) return true;
@@ -314,10 +347,21 @@ class HttpClientTransportImpl implements HttpClientTransport {
     return final;
   }
 
-  async #dispatch(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  async #dispatch(
+    body: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<Dispatcher.ResponseData> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#dispatcher.request({ origin: this.#origin, path: this.#path, method: 'POST', headers, body, signal });
+        return await this.#dispatcher.request({
+          origin: this.#origin,
+          path: this.#path,
+          method: 'POST',
+          headers,
+          body,
+          signal,
+        });
       } catch (error) {
         if (!isConnectFailure(error) || signal.aborted) throw error;
         if (attempt >= this.#retry.attempts) {
@@ -330,9 +374,13 @@ class HttpClientTransportImpl implements HttpClientTransport {
         }
         const wait = backoffDelay(attempt + 1, this.#retry);
         this.onerror?.(
-          new HttpTransportError('unreachable', `cannot reach ${this.url} (${describe(error)}); retry ${attempt + 1} of ${this.#retry.attempts} in ${wait} ms`, {
-            cause: error,
-          }),
+          new HttpTransportError(
+            'unreachable',
+            `cannot reach ${this.url} (${describe(error)}); retry ${attempt + 1} of ${this.#retry.attempts} in ${wait} ms`,
+            {
+              cause: error,
+            },
+          ),
         );
         await delay(wait, signal);
       }
@@ -360,7 +408,12 @@ class HttpClientTransportImpl implements HttpClientTransport {
   #startTimer(controller: AbortController): NodeJS.Timeout | undefined {
     if (this.#timeoutMs <= 0) return undefined;
     return setTimeout(() => {
-      controller.abort(new HttpTransportError('timeout', `no response from ${this.url} within ${this.#timeoutMs} ms`));
+      controller.abort(
+        new HttpTransportError(
+          'timeout',
+          `no response from ${this.url} within ${this.#timeoutMs} ms`,
+        ),
+      );
     }, this.#timeoutMs);
   }
 
@@ -368,15 +421,26 @@ class HttpClientTransportImpl implements HttpClientTransport {
     if (HttpTransportError.isInstance(error)) return error;
     if (signal.aborted && HttpTransportError.isInstance(signal.reason)) return signal.reason;
     if (error instanceof RangeError) {
-      return new HttpTransportError('response-too-large', `response from ${this.url}: ${error.message}`);
+      return new HttpTransportError(
+        'response-too-large',
+        `response from ${this.url}: ${error.message}`,
+      );
     }
-    return new HttpTransportError('unreachable', `HTTP exchange with ${this.url} failed: ${describe(error)}`, { cause: error });
+    return new HttpTransportError(
+      'unreachable',
+      `HTTP exchange with ${this.url} failed: ${describe(error)}`,
+      { cause: error },
+    );
   }
 
   #fail(id: JsonRpcId, failure: ExchangeFailure): void {
     const data: Record<string, unknown> = { transport: 'http', kind: failure.kind, url: this.url };
     if (failure.status !== undefined) data['status'] = failure.status;
-    this.#deliver({ jsonrpc: '2.0', id, error: { code: HTTP_TRANSPORT_ERROR_CODE, message: failure.message, data } });
+    this.#deliver({
+      jsonrpc: '2.0',
+      id,
+      error: { code: HTTP_TRANSPORT_ERROR_CODE, message: failure.message, data },
+    });
   }
 
   #deliver(message: unknown): void {
@@ -408,7 +472,10 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-function headerValue(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+function headerValue(
+  headers: Dispatcher.ResponseData['headers'],
+  name: string,
+): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }

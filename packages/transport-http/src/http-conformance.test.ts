@@ -21,7 +21,11 @@ async function serve(options: Parameters<typeof createStreamableHttpHandler>[0] 
   listener: HttpListener;
   inbox: Inbox;
 }> {
-  const handler = createStreamableHttpHandler({ instanceId: INSTANCE, now: () => Date.UTC(2026, 0, 2, 3, 4, 5), ...options });
+  const handler = createStreamableHttpHandler({
+    instanceId: INSTANCE,
+    now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    ...options,
+  });
   const inbox = new Inbox();
   handler.transport.onmessage = inbox.push;
   await handler.transport.start();
@@ -33,16 +37,34 @@ async function serve(options: Parameters<typeof createStreamableHttpHandler>[0] 
   return { handler, listener, inbox };
 }
 
-function post(listener: HttpListener, body: string, headers: Record<string, string> = CLIENT_HEADERS) {
-  return rawRequest(listener.url, { headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body });
+function post(
+  listener: HttpListener,
+  body: string,
+  headers: Record<string, string> = CLIENT_HEADERS,
+) {
+  return rawRequest(listener.url, {
+    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    body,
+  });
 }
 
 describe('server wire format', () => {
   it('answers a request with exactly the JSON response when no callback is made', async () => {
     const { handler, listener, inbox } = await serve();
-    const pending = post(listener, '{"jsonrpc":"2.0","id":1,"method":"components/list","params":{}}');
-    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', id: 1, method: 'components/list', params: {} });
-    await handler.transport.send({ jsonrpc: '2.0', id: 1, result: { components: [] } }, { relatedRequestId: 1 });
+    const pending = post(
+      listener,
+      '{"jsonrpc":"2.0","id":1,"method":"components/list","params":{}}',
+    );
+    expect(await inbox.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'components/list',
+      params: {},
+    });
+    await handler.transport.send(
+      { jsonrpc: '2.0', id: 1, result: { components: [] } },
+      { relatedRequestId: 1 },
+    );
     const response = await pending;
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
@@ -54,33 +76,58 @@ describe('server wire format', () => {
     const { handler, listener, inbox } = await serve();
     const first = post(listener, '{"jsonrpc":"2.0","id":"a","method":"components/execute"}');
     await inbox.next();
-    await handler.transport.send({ jsonrpc: '2.0', id: 'a', error: { code: -32001, message: 'Component not found' } });
-    expect(await first).toMatchObject({ status: 400, body: '{"jsonrpc":"2.0","id":"a","error":{"code":-32001,"message":"Component not found"}}' });
+    await handler.transport.send({
+      jsonrpc: '2.0',
+      id: 'a',
+      error: { code: -32001, message: 'Component not found' },
+    });
+    expect(await first).toMatchObject({
+      status: 400,
+      body: '{"jsonrpc":"2.0","id":"a","error":{"code":-32001,"message":"Component not found"}}',
+    });
     const second = post(listener, '{"jsonrpc":"2.0","id":"b","method":"components/execute"}');
     await inbox.next();
-    await handler.transport.send({ jsonrpc: '2.0', id: 'b', error: { code: -32603, message: 'Internal error' } });
+    await handler.transport.send({
+      jsonrpc: '2.0',
+      id: 'b',
+      error: { code: -32603, message: 'Internal error' },
+    });
     expect((await second).status).toBe(500);
   });
 
   it('switches to SSE when a callback comes first, and accepts the posted response with 202', async () => {
     const { handler, listener, inbox } = await serve();
-    const body = '{"jsonrpc":"2.0","id":9,"method":"components/execute","params":{"component":"/x","input":{}}}';
+    const body =
+      '{"jsonrpc":"2.0","id":9,"method":"components/execute","params":{"component":"/x","input":{}}}';
     const opening = openStream(listener, body);
     await inbox.next();
-    await handler.transport.send({ jsonrpc: '2.0', id: 'cb-1', method: 'blobs/put', params: { data: 1, blob_type: 'data' } }, { relatedRequestId: 9 });
+    await handler.transport.send(
+      { jsonrpc: '2.0', id: 'cb-1', method: 'blobs/put', params: { data: 1, blob_type: 'data' } },
+      { relatedRequestId: 9 },
+    );
     const stream = await opening;
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toBe('text/event-stream');
     expect(stream.headers['cache-control']).toBe('no-cache');
     expect(stream.headers['stepflow-instance-id']).toBe(INSTANCE);
-    expect(await stream.next()).toBe('data: {"jsonrpc":"2.0","id":"cb-1","method":"blobs/put","params":{"data":1,"blob_type":"data"}}\n\n');
+    expect(await stream.next()).toBe(
+      'data: {"jsonrpc":"2.0","id":"cb-1","method":"blobs/put","params":{"data":1,"blob_type":"data"}}\n\n',
+    );
     const answer = '{"jsonrpc":"2.0","id":"cb-1","result":{"blob_id":"abc"}}';
-    const posted = await post(listener, answer, { ...CLIENT_HEADERS, 'stepflow-instance-id': INSTANCE });
+    const posted = await post(listener, answer, {
+      ...CLIENT_HEADERS,
+      'stepflow-instance-id': INSTANCE,
+    });
     expect(posted).toMatchObject({ status: 202, body: '' });
     expect(posted.headers['stepflow-instance-id']).toBe(INSTANCE);
     expect(await inbox.next()).toEqual(JSON.parse(answer));
-    await handler.transport.send({ jsonrpc: '2.0', id: 9, result: { output: { outcome: 'success', result: 1 } } }, { relatedRequestId: 9 });
-    expect(await stream.next()).toBe('data: {"jsonrpc":"2.0","id":9,"result":{"output":{"outcome":"success","result":1}}}\n\n');
+    await handler.transport.send(
+      { jsonrpc: '2.0', id: 9, result: { output: { outcome: 'success', result: 1 } } },
+      { relatedRequestId: 9 },
+    );
+    expect(await stream.next()).toBe(
+      'data: {"jsonrpc":"2.0","id":9,"result":{"output":{"outcome":"success","result":1}}}\n\n',
+    );
     expect(await stream.end()).toBe('');
   });
 
@@ -93,7 +140,10 @@ describe('server wire format', () => {
 
   it('refuses a response posted for another instance', async () => {
     const { listener, inbox } = await serve();
-    const response = await post(listener, '{"jsonrpc":"2.0","id":"cb","result":1}', { ...CLIENT_HEADERS, 'stepflow-instance-id': 'other' });
+    const response = await post(listener, '{"jsonrpc":"2.0","id":"cb","result":1}', {
+      ...CLIENT_HEADERS,
+      'stepflow-instance-id': 'other',
+    });
     expect(response.status).toBe(404);
     expect(response.body).toBe(
       `{"jsonrpc":"2.0","id":"cb","error":{"code":-32600,"message":"Response for instance 'other' was posted to instance '${INSTANCE}'"}}`,
@@ -103,7 +153,11 @@ describe('server wire format', () => {
 
   it('serves GET /health', async () => {
     const { listener } = await serve({ service: 'my-components' });
-    const response = await rawRequest(listener.url, { method: 'GET', path: '/health', headers: { host: 'localhost' } });
+    const response = await rawRequest(listener.url, {
+      method: 'GET',
+      path: '/health',
+      headers: { host: 'localhost' },
+    });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toEqual({
       status: 'healthy',
@@ -157,7 +211,11 @@ describe('server wire format', () => {
     const { listener } = await serve();
     const broken = await post(listener, '{"jsonrpc":');
     expect(broken.status).toBe(400);
-    expect(JSON.parse(broken.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+    expect(JSON.parse(broken.body)).toMatchObject({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32700 },
+    });
     const batch = await post(listener, '[{"jsonrpc":"2.0","id":1,"method":"x"}]');
     expect(batch.status).toBe(400);
     expect(JSON.parse(batch.body)).toMatchObject({ id: null, error: { code: -32600 } });
@@ -166,12 +224,21 @@ describe('server wire format', () => {
   it('answers 413 to a body over the limit, 401 without the token, 405 to GET /', async () => {
     const { listener } = await serve({ maxBodyBytes: 64, token: 't0ken' });
     const auth = { ...CLIENT_HEADERS, authorization: 'Bearer t0ken' };
-    const big = await post(listener, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'x', params: 'y'.repeat(100) }), auth);
+    const big = await post(
+      listener,
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'x', params: 'y'.repeat(100) }),
+      auth,
+    );
     expect(big.status).toBe(413);
-    const unauthorized = await post(listener, '{"jsonrpc":"2.0","method":"x"}', { ...CLIENT_HEADERS, authorization: 'Bearer wrong' });
+    const unauthorized = await post(listener, '{"jsonrpc":"2.0","method":"x"}', {
+      ...CLIENT_HEADERS,
+      authorization: 'Bearer wrong',
+    });
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.headers['www-authenticate']).toBe('Bearer');
-    expect(unauthorized.body).toBe('{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Unauthorized: a valid bearer token is required"}}');
+    expect(unauthorized.body).toBe(
+      '{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Unauthorized: a valid bearer token is required"}}',
+    );
     expect((await post(listener, '{"jsonrpc":"2.0","method":"x"}', auth)).status).toBe(202);
     const get = await rawRequest(listener.url, { method: 'GET', headers: { host: '127.0.0.1' } });
     expect(get.status).toBe(405);
@@ -193,7 +260,15 @@ describe('client wire format', () => {
     const server: Server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), res }));
+      req.on('end', () =>
+        requests.push({
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          res,
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(
@@ -214,31 +289,58 @@ describe('client wire format', () => {
     client.onmessage = inbox.push;
     client.onerror = errors.push;
     cleanups.push(() => client.close());
-    await client.send({ jsonrpc: '2.0', id: 1, method: 'components/execute', params: { component: '/x', input: { a: 1 } } });
+    await client.send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'components/execute',
+      params: { component: '/x', input: { a: 1 } },
+    });
     const first = await requests.next();
     expect(first.method).toBe('POST');
     expect(first.url).toBe('/rpc?v=1');
     expect(first.headers['content-type']).toBe('application/json');
     expect(first.headers.accept).toBe('application/json, text/event-stream');
     expect(first.headers['x-extra']).toBe('yes');
-    expect(first.body).toBe('{"jsonrpc":"2.0","id":1,"method":"components/execute","params":{"component":"/x","input":{"a":1}}}');
-    first.res.writeHead(200, { 'content-type': 'text/event-stream', 'stepflow-instance-id': 'inst-7' });
+    expect(first.body).toBe(
+      '{"jsonrpc":"2.0","id":1,"method":"components/execute","params":{"component":"/x","input":{"a":1}}}',
+    );
+    first.res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'stepflow-instance-id': 'inst-7',
+    });
     // A comment, an unparsable event, an `event:` line with CRLF endings, then a callback.
     first.res.write(': keep-alive\n\ndata: not json\n\n');
-    first.res.write('event: message\r\ndata: {"jsonrpc":"2.0","id":"cb","method":"blobs/get","params":{"blob_id":"b"}}\r\n\r\n');
-    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', id: 'cb', method: 'blobs/get', params: { blob_id: 'b' } });
+    first.res.write(
+      'event: message\r\ndata: {"jsonrpc":"2.0","id":"cb","method":"blobs/get","params":{"blob_id":"b"}}\r\n\r\n',
+    );
+    expect(await inbox.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 'cb',
+      method: 'blobs/get',
+      params: { blob_id: 'b' },
+    });
     expect((await errors.next()).message).toMatch(/not JSON: not json/);
-    const sending = client.send({ jsonrpc: '2.0', id: 'cb', result: { data: 1, blob_type: 'data' } });
+    const sending = client.send({
+      jsonrpc: '2.0',
+      id: 'cb',
+      result: { data: 1, blob_type: 'data' },
+    });
     const callback = await requests.next();
     expect(callback.url).toBe('/rpc?v=1');
     expect(callback.headers['stepflow-instance-id']).toBe('inst-7');
     expect(callback.headers['content-type']).toBe('application/json');
     expect(callback.headers.accept).toBe('application/json, text/event-stream');
-    expect(callback.body).toBe('{"jsonrpc":"2.0","id":"cb","result":{"data":1,"blob_type":"data"}}');
+    expect(callback.body).toBe(
+      '{"jsonrpc":"2.0","id":"cb","result":{"data":1,"blob_type":"data"}}',
+    );
     callback.res.writeHead(202).end();
     await sending;
     first.res.end('data: {"jsonrpc":"2.0","id":1,"result":{"outcome":"success","result":2}}\n\n');
-    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', id: 1, result: { outcome: 'success', result: 2 } });
+    expect(await inbox.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { outcome: 'success', result: 2 },
+    });
   });
 
   it('turns a stream that ends without the response into an error response', async () => {
@@ -273,9 +375,15 @@ describe('client wire format', () => {
     (await requests.next()).res
       .writeHead(500, { 'content-type': 'application/json' })
       .end('{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"Internal error: x"}}');
-    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'Internal error: x' } });
+    expect(await inbox.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32603, message: 'Internal error: x' },
+    });
     await client.send({ jsonrpc: '2.0', id: 2, method: 'm' });
-    (await requests.next()).res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad Gateway</h1>');
+    (await requests.next()).res
+      .writeHead(502, { 'content-type': 'text/html' })
+      .end('<h1>Bad Gateway</h1>');
     expect(await inbox.next()).toEqual({
       jsonrpc: '2.0',
       id: 2,
@@ -296,7 +404,9 @@ describe('client wire format', () => {
     expect(recorded.body).toBe('{"jsonrpc":"2.0","method":"initialized"}');
     expect(recorded.headers['stepflow-instance-id']).toBeUndefined();
     recorded.res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    await expect(notifying).rejects.toThrow(`POST ${url} of notification 'initialized' was answered 200, expected 202: {}`);
+    await expect(notifying).rejects.toThrow(
+      `POST ${url} of notification 'initialized' was answered 200, expected 202: {}`,
+    );
   });
 });
 
@@ -312,7 +422,11 @@ function openStream(listener: HttpListener, body: string): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       listener.url,
-      { method: 'POST', headers: { ...CLIENT_HEADERS, 'content-length': String(Buffer.byteLength(body)) }, agent: false },
+      {
+        method: 'POST',
+        headers: { ...CLIENT_HEADERS, 'content-length': String(Buffer.byteLength(body)) },
+        agent: false,
+      },
       (res) => {
         const chunks = new Inbox<string>();
         res.setEncoding('utf8');

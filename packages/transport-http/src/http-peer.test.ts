@@ -2,7 +2,12 @@ import { JsonRpcError, createJsonRpcPeer } from '@stepflow/jsonrpc';
 import type { JsonRpcPeer } from '@stepflow/jsonrpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unusedPort } from '../test/helpers.ts';
-import { HTTP_TRANSPORT_ERROR_CODE, createHttpClientTransport, createStreamableHttpHandler, listenHttp } from './index.ts';
+import {
+  HTTP_TRANSPORT_ERROR_CODE,
+  createHttpClientTransport,
+  createStreamableHttpHandler,
+  listenHttp,
+} from './index.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -24,14 +29,18 @@ async function connectedPeers(): Promise<{ runtime: JsonRpcPeer; component: Json
   });
   await component.start();
   const listener = await listenHttp(handler);
-  const runtime = createJsonRpcPeer(createHttpClientTransport({ url: listener.url }), { onError: () => undefined });
+  const runtime = createJsonRpcPeer(createHttpClientTransport({ url: listener.url }), {
+    onError: () => undefined,
+  });
   const blobs = new Map<string, unknown>();
   runtime.handleRequest('blobs/put', (params) => {
     const id = `blob-${blobs.size}`;
     blobs.set(id, (params as { data: unknown }).data);
     return { id };
   });
-  runtime.handleRequest('blobs/get', (params) => ({ data: blobs.get((params as { id: string }).id) }));
+  runtime.handleRequest('blobs/get', (params) => ({
+    data: blobs.get((params as { id: string }).id),
+  }));
   await runtime.start();
   cleanups.push(async () => {
     await runtime.close();
@@ -55,15 +64,20 @@ describe('JSON-RPC peers over streamable HTTP', () => {
 
   it('runs 64 concurrent executions that each call back twice', async () => {
     const { runtime } = await connectedPeers();
-    const results = await Promise.all(Array.from({ length: 64 }, (_, n) => runtime.request('execute', { n })));
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, n) => runtime.request('execute', { n })),
+    );
     expect(results).toEqual(Array.from({ length: 64 }, (_, n) => ({ output: n * 2 })));
   });
 
   it('rejects a request to a server that is down with a transport error naming the URL', async () => {
     const port = await unusedPort();
-    const runtime = createJsonRpcPeer(createHttpClientTransport({ url: `http://127.0.0.1:${port}/`, retry: { attempts: 0 } }), {
-      onError: () => undefined,
-    });
+    const runtime = createJsonRpcPeer(
+      createHttpClientTransport({ url: `http://127.0.0.1:${port}/`, retry: { attempts: 0 } }),
+      {
+        onError: () => undefined,
+      },
+    );
     await runtime.start();
     cleanups.push(() => runtime.close());
     const error = await runtime.request('initialize', {}).catch((e: unknown) => e);

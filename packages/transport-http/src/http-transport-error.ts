@@ -30,6 +30,10 @@ export class HttpTransportError extends Error {
 
   /** Whether `value` is an `HttpTransportError` (also across copies of this package). */
   static isInstance(value: unknown): value is HttpTransportError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[marker] === true
+    );
   }
 }

@@ -8,7 +8,12 @@ import {
   createStreamableHttpHandler,
   listenHttp,
 } from './index.ts';
-import type { HttpClientTransport, HttpClientTransportOptions, HttpListener, StreamableHttpHandlerOptions } from './index.ts';
+import type {
+  HttpClientTransport,
+  HttpClientTransportOptions,
+  HttpListener,
+  StreamableHttpHandlerOptions,
+} from './index.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -47,7 +52,11 @@ async function setup(
   return { listener, server: handler.transport, serverInbox, client, clientInbox, clientErrors };
 }
 
-const request = (id: number | string, method = 'echo', params: unknown = { n: id }): JsonRpcMessage => ({
+const request = (
+  id: number | string,
+  method = 'echo',
+  params: unknown = { n: id },
+): JsonRpcMessage => ({
   jsonrpc: '2.0',
   id,
   method,
@@ -67,10 +76,21 @@ describe('streamable HTTP round trips', () => {
     const { server, serverInbox, client, clientInbox } = await setup();
     await client.send(request(7, 'components/execute'));
     await serverInbox.next();
-    await server.send({ jsonrpc: '2.0', id: 'cb-1', method: 'blobs/put', params: { data: 1 } }, { relatedRequestId: 7 });
+    await server.send(
+      { jsonrpc: '2.0', id: 'cb-1', method: 'blobs/put', params: { data: 1 } },
+      { relatedRequestId: 7 },
+    );
     await server.send({ jsonrpc: '2.0', method: 'log', params: 'hello' }, { relatedRequestId: 7 });
-    await server.send({ jsonrpc: '2.0', id: 'cb-2', method: 'blobs/get', params: {} }, { relatedRequestId: 7 });
-    expect(await clientInbox.next()).toEqual({ jsonrpc: '2.0', id: 'cb-1', method: 'blobs/put', params: { data: 1 } });
+    await server.send(
+      { jsonrpc: '2.0', id: 'cb-2', method: 'blobs/get', params: {} },
+      { relatedRequestId: 7 },
+    );
+    expect(await clientInbox.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 'cb-1',
+      method: 'blobs/put',
+      params: { data: 1 },
+    });
     expect(await clientInbox.next()).toEqual({ jsonrpc: '2.0', method: 'log', params: 'hello' });
     expect(await clientInbox.next()).toMatchObject({ id: 'cb-2', method: 'blobs/get' });
     // Answer the callbacks out of order.
@@ -94,8 +114,14 @@ describe('streamable HTTP round trips', () => {
     const second = (await serverInbox.next()) as { id: number | string; params: unknown };
     expect(second.params).toBe('b');
     expect(second.id).not.toEqual(first.id);
-    await server.send({ jsonrpc: '2.0', id: second.id, result: 'for b' }, { relatedRequestId: second.id });
-    await server.send({ jsonrpc: '2.0', id: first.id, result: 'for a' }, { relatedRequestId: first.id });
+    await server.send(
+      { jsonrpc: '2.0', id: second.id, result: 'for b' },
+      { relatedRequestId: second.id },
+    );
+    await server.send(
+      { jsonrpc: '2.0', id: first.id, result: 'for a' },
+      { relatedRequestId: first.id },
+    );
     expect(await otherInbox.next()).toEqual({ jsonrpc: '2.0', id: 1, result: 'for b' });
     expect(await clientInbox.next()).toEqual({ jsonrpc: '2.0', id: 1, result: 'for a' });
   });
@@ -106,15 +132,27 @@ describe('streamable HTTP round trips', () => {
     expect(await serverInbox.next()).toEqual({ jsonrpc: '2.0', method: 'initialized' });
     await client.send(request(2));
     await serverInbox.next();
-    await server.send({ jsonrpc: '2.0', id: 2, error: { code: -32001, message: 'nope', data: { x: 1 } } });
-    expect(await clientInbox.next()).toEqual({ jsonrpc: '2.0', id: 2, error: { code: -32001, message: 'nope', data: { x: 1 } } });
+    await server.send({
+      jsonrpc: '2.0',
+      id: 2,
+      error: { code: -32001, message: 'nope', data: { x: 1 } },
+    });
+    expect(await clientInbox.next()).toEqual({
+      jsonrpc: '2.0',
+      id: 2,
+      error: { code: -32001, message: 'nope', data: { x: 1 } },
+    });
   });
 
   it('rejects sends the server transport cannot route', async () => {
     const { server, serverInbox, client } = await setup();
     await expect(server.send(request('x'))).rejects.toThrow(/relatedRequestId/);
-    await expect(server.send(request('x'), { relatedRequestId: 99 })).rejects.toThrow(/no longer open/);
-    await expect(server.send({ jsonrpc: '2.0', id: 42, result: null })).rejects.toThrow(/no open HTTP request with id 42/);
+    await expect(server.send(request('x'), { relatedRequestId: 99 })).rejects.toThrow(
+      /no longer open/,
+    );
+    await expect(server.send({ jsonrpc: '2.0', id: 42, result: null })).rejects.toThrow(
+      /no open HTTP request with id 42/,
+    );
     // Notifications without a request to ride on are dropped.
     await expect(server.send({ jsonrpc: '2.0', method: 'log' })).resolves.toBeUndefined();
     await client.send(request(3));
@@ -136,11 +174,22 @@ describe('streamable HTTP faults', () => {
     client.onmessage = inbox.push;
     client.onerror = errors.push;
     await client.send(request(1, 'initialize'));
-    const answer = (await inbox.next()) as { id: number; error: { code: number; message: string; data: Record<string, unknown> } };
+    const answer = (await inbox.next()) as {
+      id: number;
+      error: { code: number; message: string; data: Record<string, unknown> };
+    };
     expect(answer.id).toBe(1);
     expect(answer.error.code).toBe(HTTP_TRANSPORT_ERROR_CODE);
-    expect(answer.error.message).toMatch(new RegExp(`cannot reach the component server at http://127.0.0.1:${port}/: .*ECONNREFUSED.*\\(3 attempts\\)`));
-    expect(answer.error.data).toEqual({ transport: 'http', kind: 'unreachable', url: `http://127.0.0.1:${port}/` });
+    expect(answer.error.message).toMatch(
+      new RegExp(
+        `cannot reach the component server at http://127.0.0.1:${port}/: .*ECONNREFUSED.*\\(3 attempts\\)`,
+      ),
+    );
+    expect(answer.error.data).toEqual({
+      transport: 'http',
+      kind: 'unreachable',
+      url: `http://127.0.0.1:${port}/`,
+    });
     expect(errors.size).toBe(2);
     expect((await errors.next()).message).toMatch(/retry 1 of 2/);
   });
@@ -152,7 +201,10 @@ describe('streamable HTTP faults', () => {
     handler.transport.onmessage = serverInbox.push;
     await handler.transport.start();
     let listening: Promise<HttpListener> | undefined;
-    const client = createHttpClientTransport({ url: `http://127.0.0.1:${port}/`, retry: { attempts: 50, initialDelayMs: 20, maxDelayMs: 20 } });
+    const client = createHttpClientTransport({
+      url: `http://127.0.0.1:${port}/`,
+      retry: { attempts: 50, initialDelayMs: 20, maxDelayMs: 20 },
+    });
     const inbox = new Inbox();
     client.onmessage = inbox.push;
     client.onerror = () => {
@@ -174,7 +226,10 @@ describe('streamable HTTP faults', () => {
     await serverInbox.next();
     await server.send(request('cb'), { relatedRequestId: 1 });
     expect(await clientInbox.next()).toMatchObject({ id: 'cb' });
-    const answer = (await clientInbox.next()) as { id: number; error: { message: string; data: { kind: string } } };
+    const answer = (await clientInbox.next()) as {
+      id: number;
+      error: { message: string; data: { kind: string } };
+    };
     expect(answer.id).toBe(1);
     expect(answer.error.data.kind).toBe('timeout');
     expect(answer.error.message).toMatch(/no response from .* within 100 ms/);
@@ -190,7 +245,10 @@ describe('streamable HTTP faults', () => {
   it('rejects an oversized request body with 413', async () => {
     const { serverInbox, client, clientInbox } = await setup({ maxBodyBytes: 100 });
     await client.send(request(1, 'echo', 'x'.repeat(200)));
-    const answer = (await clientInbox.next()) as { id: number; error: { code: number; message: string } };
+    const answer = (await clientInbox.next()) as {
+      id: number;
+      error: { code: number; message: string };
+    };
     expect(answer).toMatchObject({ id: 1, error: { code: -32600 } });
     expect(answer.error.message).toMatch(/Payload Too Large/);
     expect(serverInbox.size).toBe(0);
@@ -201,14 +259,23 @@ describe('streamable HTTP faults', () => {
     await client.send(request(1));
     await serverInbox.next();
     await server.send({ jsonrpc: '2.0', id: 1, result: 'y'.repeat(200) });
-    expect(await clientInbox.next()).toMatchObject({ id: 1, error: { data: { kind: 'response-too-large' } } });
+    expect(await clientInbox.next()).toMatchObject({
+      id: 1,
+      error: { data: { kind: 'response-too-large' } },
+    });
   });
 
   it('answers 401 without the bearer token and accepts it from the configured headers', async () => {
     const { listener, server, serverInbox, client, clientInbox } = await setup({ token: 's3cret' });
     await client.send(request(1));
-    expect(await clientInbox.next()).toMatchObject({ id: 1, error: { message: 'Unauthorized: a valid bearer token is required' } });
-    const authorized = createHttpClientTransport({ url: listener.url, headers: { Authorization: 'Bearer s3cret' } });
+    expect(await clientInbox.next()).toMatchObject({
+      id: 1,
+      error: { message: 'Unauthorized: a valid bearer token is required' },
+    });
+    const authorized = createHttpClientTransport({
+      url: listener.url,
+      headers: { Authorization: 'Bearer s3cret' },
+    });
     const inbox = new Inbox();
     authorized.onmessage = inbox.push;
     cleanups.push(() => authorized.close());
@@ -216,7 +283,9 @@ describe('streamable HTTP faults', () => {
     await serverInbox.next();
     await server.send({ jsonrpc: '2.0', id: 2, result: 'ok' });
     expect(await inbox.next()).toEqual({ jsonrpc: '2.0', id: 2, result: 'ok' });
-    await expect(client.send({ jsonrpc: '2.0', method: 'initialized' })).rejects.toThrow(/answered 401, expected 202/);
+    await expect(client.send({ jsonrpc: '2.0', method: 'initialized' })).rejects.toThrow(
+      /answered 401, expected 202/,
+    );
   });
 
   it('rejects a Host that is not allowed with 403 (through a client that names another host)', async () => {
@@ -226,7 +295,10 @@ describe('streamable HTTP faults', () => {
     client.onmessage = inbox.push;
     cleanups.push(() => client.close());
     await client.send(request(1));
-    expect(await inbox.next()).toMatchObject({ id: 1, error: { message: "Host '127.0.0.1:" + listener.port + "' is not allowed" } });
+    expect(await inbox.next()).toMatchObject({
+      id: 1,
+      error: { message: "Host '127.0.0.1:" + listener.port + "' is not allowed" },
+    });
     expect(clientInbox.size).toBe(0);
   });
 
@@ -239,7 +311,10 @@ describe('streamable HTTP faults', () => {
     await client.send(request(2));
     await serverInbox.next();
     await listener.close();
-    const answers = [await clientInbox.next(), await clientInbox.next()] as { id: number; error: { code: number; data: { kind: string } } }[];
+    const answers = [await clientInbox.next(), await clientInbox.next()] as {
+      id: number;
+      error: { code: number; data: { kind: string } };
+    }[];
     answers.sort((a, b) => a.id - b.id);
     expect(answers.map((a) => a.id)).toEqual([1, 2]);
     for (const answer of answers) {
@@ -258,8 +333,16 @@ describe('streamable HTTP faults', () => {
     expect(await clientInbox.next()).toMatchObject({ id: 'cb' });
     await server.close();
     const answers = [await clientInbox.next(), await clientInbox.next()];
-    expect(answers).toContainEqual({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'Server is shutting down' } });
-    expect(answers).toContainEqual({ jsonrpc: '2.0', id: 2, error: { code: -32603, message: 'Server is shutting down' } });
+    expect(answers).toContainEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32603, message: 'Server is shutting down' },
+    });
+    expect(answers).toContainEqual({
+      jsonrpc: '2.0',
+      id: 2,
+      error: { code: -32603, message: 'Server is shutting down' },
+    });
     await expect(server.send({ jsonrpc: '2.0', method: 'x' })).rejects.toThrow(/closed/);
   });
 
@@ -279,7 +362,10 @@ describe('streamable HTTP faults', () => {
 describe('streamable HTTP sessions', () => {
   it('returns a session on initialize, requires it afterwards, and reports an expired one', async () => {
     let now = 1_000;
-    const { server, serverInbox, client, clientInbox } = await setup({ sessions: { idleTimeoutMs: 500 }, now: () => now });
+    const { server, serverInbox, client, clientInbox } = await setup({
+      sessions: { idleTimeoutMs: 500 },
+      now: () => now,
+    });
     await client.send({ jsonrpc: '2.0', method: 'initialized' }).catch((e: unknown) => e);
     await client.send(request(1, 'initialize'));
     await serverInbox.next();
@@ -291,7 +377,10 @@ describe('streamable HTTP sessions', () => {
     expect(await serverInbox.next()).toEqual({ jsonrpc: '2.0', method: 'initialized' });
     now += 1_000;
     await client.send(request(2));
-    const answer = (await clientInbox.next()) as { id: number; error: { message: string; data: { kind: string } } };
+    const answer = (await clientInbox.next()) as {
+      id: number;
+      error: { message: string; data: { kind: string } };
+    };
     expect(answer.id).toBe(2);
     expect(answer.error.data.kind).toBe('session-expired');
     expect(answer.error.message).toContain(`session '${session}' is unknown to or expired`);
@@ -301,6 +390,9 @@ describe('streamable HTTP sessions', () => {
   it('rejects a request without a session before initialize', async () => {
     const { client, clientInbox } = await setup({ sessions: true });
     await client.send(request(1));
-    expect(await clientInbox.next()).toMatchObject({ id: 1, error: { message: expect.stringMatching(/missing Stepflow-Session-Id/) } });
+    expect(await clientInbox.next()).toMatchObject({
+      id: 1,
+      error: { message: expect.stringMatching(/missing Stepflow-Session-Id/) },
+    });
   });
 });

@@ -1,8 +1,15 @@
 // Public API of @stepflow/transport-http: every export is listed here by name.
 export { createHttpClientTransport, HTTP_TRANSPORT_ERROR_CODE } from './http-client-transport.ts';
-export type { HttpClientTransport, HttpClientTransportOptions, HttpRetryOptions } from './http-client-transport.ts';
+export type {
+  HttpClientTransport,
+  HttpClientTransportOptions,
+  HttpRetryOptions,
+} from './http-client-transport.ts';
 export { createStreamableHttpHandler } from './streamable-http-handler.ts';
-export type { StreamableHttpHandler, StreamableHttpHandlerOptions } from './streamable-http-handler.ts';
+export type {
+  StreamableHttpHandler,
+  StreamableHttpHandlerOptions,
+} from './streamable-http-handler.ts';
 export { createNodeHttpServer, listenHttp } from './node-http-server.ts';
 export type { HttpListener, ListenHttpOptions, WebRequestHandler } from './node-http-server.ts';
 export { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';

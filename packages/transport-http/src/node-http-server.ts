@@ -40,7 +40,10 @@ export function createNodeHttpServer(handler: WebRequestHandler): Server {
 }
 
 /** Serves a web-standard handler on `host:port` (default `127.0.0.1`, a free port). */
-export async function listenHttp(handler: WebRequestHandler, options: ListenHttpOptions = {}): Promise<HttpListener> {
+export async function listenHttp(
+  handler: WebRequestHandler,
+  options: ListenHttpOptions = {},
+): Promise<HttpListener> {
   const host = options.host ?? '127.0.0.1';
   const server = createNodeHttpServer(handler);
   await new Promise<void>((resolve, reject) => {
@@ -65,7 +68,11 @@ export async function listenHttp(handler: WebRequestHandler, options: ListenHttp
   };
 }
 
-async function serve(handler: WebRequestHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  handler: WebRequestHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
@@ -76,7 +83,13 @@ async function serve(handler: WebRequestHandler, req: IncomingMessage, res: Serv
   } catch (error) {
     if (!res.headersSent) {
       res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: `Internal error: ${String(error)}` } }));
+      res.end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: -32603, message: `Internal error: ${String(error)}` },
+        }),
+      );
     }
     return;
   }

@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { JsonRpcId, JsonRpcMessage, Transport, TransportCloseInfo, TransportSendOptions } from '@stepflow/jsonrpc';
+import type {
+  JsonRpcId,
+  JsonRpcMessage,
+  Transport,
+  TransportCloseInfo,
+  TransportSendOptions,
+} from '@stepflow/jsonrpc';
 import { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';
 import { HttpTransportError } from './http-transport-error.ts';
 import { messageKind } from './internal/message-kind.ts';
 import { RequestIdMap } from './internal/request-id-map.ts';
-import { LOOPBACK_HOSTS, bearerMatches, hostAllowed, originAllowed } from './internal/request-guard.ts';
+import {
+  LOOPBACK_HOSTS,
+  bearerMatches,
+  hostAllowed,
+  originAllowed,
+} from './internal/request-guard.ts';
 
 /** The instance id of this process, shared by every handler that is not given one. */
 const PROCESS_INSTANCE_ID = randomUUID();
@@ -62,7 +73,9 @@ export type StreamableHttpHandler = ((request: Request) => Promise<Response>) & 
  * notifications are delivered and answered 202. Request ids are kept unless they collide with one
  * still open (several runtimes may share a server), in which case the peer sees a fresh id.
  */
-export function createStreamableHttpHandler(options: StreamableHttpHandlerOptions = {}): StreamableHttpHandler {
+export function createStreamableHttpHandler(
+  options: StreamableHttpHandlerOptions = {},
+): StreamableHttpHandler {
   const server = new StreamableHttpServer(options);
   const handler = (request: Request): Promise<Response> => server.handle(request);
   return Object.assign(handler, { transport: server.transport, instanceId: server.instanceId });
@@ -108,7 +121,10 @@ class StreamableHttpServer {
     this.#sessions =
       options.sessions === undefined || options.sessions === false
         ? undefined
-        : { idleTimeoutMs: (options.sessions === true ? undefined : options.sessions.idleTimeoutMs) ?? 0 };
+        : {
+            idleTimeoutMs:
+              (options.sessions === true ? undefined : options.sessions.idleTimeoutMs) ?? 0,
+          };
     this.#now = options.now ?? Date.now;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the transport object forwards to this server
     const self = this;
@@ -141,44 +157,87 @@ class StreamableHttpServer {
 
   async handle(request: Request): Promise<Response> {
     if (!hostAllowed(request.headers.get('host'), this.#allowedHosts)) {
-      return this.#error(403, null, -32600, `Host '${request.headers.get('host') ?? ''}' is not allowed`);
+      return this.#error(
+        403,
+        null,
+        -32600,
+        `Host '${request.headers.get('host') ?? ''}' is not allowed`,
+      );
     }
     if (!originAllowed(request.headers.get('origin'), this.#allowedOrigins)) {
-      return this.#error(403, null, -32600, `Origin '${request.headers.get('origin') ?? ''}' is not allowed`);
+      return this.#error(
+        403,
+        null,
+        -32600,
+        `Origin '${request.headers.get('origin') ?? ''}' is not allowed`,
+      );
     }
     const path = pathOf(request.url);
     if (request.method === 'GET' && path === this.#healthPath) {
       return Response.json(
-        { status: 'healthy', instanceId: this.instanceId, timestamp: new Date(this.#now()).toISOString(), service: this.#service },
+        {
+          status: 'healthy',
+          instanceId: this.instanceId,
+          timestamp: new Date(this.#now()).toISOString(),
+          service: this.#service,
+        },
         { headers: { [INSTANCE_ID_HEADER]: this.instanceId } },
       );
     }
-    if (path !== this.#path) return this.#error(404, null, -32600, `Not found: ${request.method} ${path}`);
-    if (request.method === 'DELETE' && this.#sessions !== undefined) return this.#endSession(request);
+    if (path !== this.#path)
+      return this.#error(404, null, -32600, `Not found: ${request.method} ${path}`);
+    if (request.method === 'DELETE' && this.#sessions !== undefined)
+      return this.#endSession(request);
     if (request.method !== 'POST') {
-      return this.#error(405, null, -32600, `Method not allowed: ${request.method} ${path}`, { allow: 'POST' });
+      return this.#error(405, null, -32600, `Method not allowed: ${request.method} ${path}`, {
+        allow: 'POST',
+      });
     }
-    if (this.#token !== undefined && !bearerMatches(request.headers.get('authorization'), this.#token)) {
+    if (
+      this.#token !== undefined &&
+      !bearerMatches(request.headers.get('authorization'), this.#token)
+    ) {
       return this.#error(401, null, -32600, 'Unauthorized: a valid bearer token is required', {
         'www-authenticate': 'Bearer',
       });
     }
     const contentType = request.headers.get('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
-      return this.#error(415, null, -32600, `Unsupported Media Type: Content-Type must be application/json, got '${contentType}'`);
+      return this.#error(
+        415,
+        null,
+        -32600,
+        `Unsupported Media Type: Content-Type must be application/json, got '${contentType}'`,
+      );
     }
     if (!acceptsBoth(request.headers.get('accept') ?? '')) {
-      return this.#error(406, null, -32600, 'Not Acceptable: Accept must include application/json and text/event-stream');
+      return this.#error(
+        406,
+        null,
+        -32600,
+        'Not Acceptable: Accept must include application/json and text/event-stream',
+      );
     }
     if (this.#state !== 'started') {
-      return this.#error(503, null, -32603, this.#state === 'new' ? 'Server is not started' : 'Server is shutting down');
+      return this.#error(
+        503,
+        null,
+        -32603,
+        this.#state === 'new' ? 'Server is not started' : 'Server is shutting down',
+      );
     }
     let text: string;
     try {
       text = await readBody(request, this.#maxBodyBytes);
     } catch (error) {
-      if (error instanceof RangeError) return this.#error(413, null, -32600, `Payload Too Large: ${error.message}`);
-      return this.#error(400, null, -32700, `Parse error: cannot read the request body: ${String(error)}`);
+      if (error instanceof RangeError)
+        return this.#error(413, null, -32600, `Payload Too Large: ${error.message}`);
+      return this.#error(
+        400,
+        null,
+        -32700,
+        `Parse error: cannot read the request body: ${String(error)}`,
+      );
     }
     let parsed: unknown;
     try {
@@ -188,14 +247,27 @@ class StreamableHttpServer {
     }
     const shape = messageKind(parsed);
     if (shape.kind === 'invalid') {
-      return this.#error(400, null, -32600, 'Invalid Request: the body is not a JSON-RPC 2.0 message (batches are not supported)');
+      return this.#error(
+        400,
+        null,
+        -32600,
+        'Invalid Request: the body is not a JSON-RPC 2.0 message (batches are not supported)',
+      );
     }
-    const session = this.#checkSession(request, shape.kind === 'request' ? shape.method : undefined);
+    const session = this.#checkSession(
+      request,
+      shape.kind === 'request' ? shape.method : undefined,
+    );
     if (session instanceof Response) return session;
     if (shape.kind !== 'request') {
       const instance = request.headers.get(INSTANCE_ID_HEADER);
       if (shape.kind === 'response' && instance !== null && instance !== this.instanceId) {
-        return this.#error(404, shape.id, -32600, `Response for instance '${instance}' was posted to instance '${this.instanceId}'`);
+        return this.#error(
+          404,
+          shape.id,
+          -32600,
+          `Response for instance '${instance}' was posted to instance '${this.instanceId}'`,
+        );
       }
       this.#onmessage?.(parsed);
       return new Response(null, { status: 202, headers: this.#headers(session.id) });
@@ -203,18 +275,24 @@ class StreamableHttpServer {
     return new Promise<Response>((resolve) => {
       const exchange: Exchange = { mode: 'pending', session: session.id, resolve };
       const localId = this.#exchanges.admit(shape.id, exchange);
-      request.signal.addEventListener('abort', () => this.#abandon(localId, exchange), { once: true });
+      request.signal.addEventListener('abort', () => this.#abandon(localId, exchange), {
+        once: true,
+      });
       this.#onmessage?.(localId === shape.id ? parsed : { ...(parsed as object), id: localId });
     });
   }
 
   async #send(message: JsonRpcMessage, options: TransportSendOptions | undefined): Promise<void> {
-    if (this.#state === 'closed') throw new HttpTransportError('closed', 'HTTP server transport is closed');
+    if (this.#state === 'closed')
+      throw new HttpTransportError('closed', 'HTTP server transport is closed');
     const shape = messageKind(message);
     if (shape.kind === 'response') {
       const entry = shape.id === null ? undefined : this.#exchanges.release(shape.id);
       if (entry === undefined) {
-        throw new HttpTransportError('unknown-request', `no open HTTP request with id ${String(shape.id)} to answer`);
+        throw new HttpTransportError(
+          'unknown-request',
+          `no open HTTP request with id ${String(shape.id)} to answer`,
+        );
       }
       const outgoing = { ...message, id: entry.originalId };
       const exchange = entry.meta;
@@ -233,7 +311,8 @@ class StreamableHttpServer {
       }
       return;
     }
-    if (shape.kind === 'invalid') throw new TypeError('HTTP server transport can only send JSON-RPC 2.0 messages');
+    if (shape.kind === 'invalid')
+      throw new TypeError('HTTP server transport can only send JSON-RPC 2.0 messages');
     const related = options?.relatedRequestId;
     const exchange = related === undefined ? undefined : this.#exchanges.get(related)?.meta;
     if (exchange === undefined || exchange.mode === 'gone') {
@@ -262,7 +341,11 @@ class StreamableHttpServer {
     exchange.resolve(
       new Response(body, {
         status: 200,
-        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...this.#headers(exchange.session) },
+        headers: {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          ...this.#headers(exchange.session),
+        },
       }),
     );
   }
@@ -271,10 +354,15 @@ class StreamableHttpServer {
     if (exchange.mode === 'gone') return;
     // The client went away: later messages for this request have nowhere to go.
     exchange.mode = 'gone';
-    this.#onerror?.(new Error(`the client of HTTP request ${String(localId)} disconnected before its response`));
+    this.#onerror?.(
+      new Error(`the client of HTTP request ${String(localId)} disconnected before its response`),
+    );
   }
 
-  #checkSession(request: Request, method: string | undefined): { readonly id: string | undefined } | Response {
+  #checkSession(
+    request: Request,
+    method: string | undefined,
+  ): { readonly id: string | undefined } | Response {
     if (this.#sessions === undefined) return { id: undefined };
     const sent = request.headers.get(SESSION_ID_HEADER);
     if (sent === null) {
@@ -283,13 +371,23 @@ class StreamableHttpServer {
         this.#sessionSeen.set(id, this.#now());
         return { id };
       }
-      return this.#error(400, null, -32600, `Bad Request: missing ${SESSION_ID_HEADER} header (send 'initialize' first)`);
+      return this.#error(
+        400,
+        null,
+        -32600,
+        `Bad Request: missing ${SESSION_ID_HEADER} header (send 'initialize' first)`,
+      );
     }
     const seen = this.#sessionSeen.get(sent);
     const idle = this.#sessions.idleTimeoutMs;
     if (seen === undefined || (idle > 0 && this.#now() - seen > idle)) {
       this.#sessionSeen.delete(sent);
-      return this.#error(404, null, -32600, `Session '${sent}' is unknown or expired; send 'initialize' to open a new one`);
+      return this.#error(
+        404,
+        null,
+        -32600,
+        `Session '${sent}' is unknown or expired; send 'initialize' to open a new one`,
+      );
     }
     this.#sessionSeen.set(sent, this.#now());
     return { id: sent };
@@ -331,10 +429,20 @@ class StreamableHttpServer {
     return headers;
   }
 
-  #error(status: number, id: JsonRpcId | null, code: number, message: string, headers: Record<string, string> = {}): Response {
+  #error(
+    status: number,
+    id: JsonRpcId | null,
+    code: number,
+    message: string,
+    headers: Record<string, string> = {},
+  ): Response {
     return new Response(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }), {
       status,
-      headers: { 'content-type': 'application/json', [INSTANCE_ID_HEADER]: this.instanceId, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        [INSTANCE_ID_HEADER]: this.instanceId,
+        ...headers,
+      },
     });
   }
 }
@@ -372,7 +480,8 @@ function acceptsBoth(accept: string): boolean {
 
 async function readBody(request: Request, max: number): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > max) throw new RangeError(`the body of ${declared} bytes exceeds ${max} bytes`);
+  if (Number.isFinite(declared) && declared > max)
+    throw new RangeError(`the body of ${declared} bytes exceeds ${max} bytes`);
   if (request.body === null) return '';
   const reader: ReadableStreamDefaultReader<Uint8Array> = request.body.getReader();
   const chunks: Uint8Array[] = [];

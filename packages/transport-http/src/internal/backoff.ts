@@ -1,7 +1,11 @@
 /** How long to wait before retry number `attempt` (1-based): exponential, capped. */
 export function backoffDelay(
   attempt: number,
-  policy: { readonly initialDelayMs: number; readonly multiplier: number; readonly maxDelayMs: number },
+  policy: {
+    readonly initialDelayMs: number;
+    readonly multiplier: number;
+    readonly maxDelayMs: number;
+  },
 ): number {
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
 }

@@ -9,7 +9,8 @@ export type MessageKind =
 
 /** Classifies a parsed value as a JSON-RPC request, notification, response or nothing valid. */
 export function messageKind(value: unknown): MessageKind {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { kind: 'invalid' };
   const message = value as Record<string, unknown>;
   if (message['jsonrpc'] !== '2.0') return { kind: 'invalid' };
   const id = message['id'];
@@ -20,7 +21,8 @@ export function messageKind(value: unknown): MessageKind {
     return { kind: 'invalid' };
   }
   if ('result' in message || 'error' in message) {
-    if (typeof id === 'string' || typeof id === 'number' || id === null) return { kind: 'response', id };
+    if (typeof id === 'string' || typeof id === 'number' || id === null)
+      return { kind: 'response', id };
   }
   return { kind: 'invalid' };
 }

@@ -30,7 +30,9 @@ export class RequestIdMap<Meta> {
   }
 
   /** Every open entry (for shutting down). */
-  entries(): IterableIterator<[JsonRpcId, { readonly originalId: JsonRpcId; readonly meta: Meta }]> {
+  entries(): IterableIterator<
+    [JsonRpcId, { readonly originalId: JsonRpcId; readonly meta: Meta }]
+  > {
     return this.#open.entries();
   }
 
