@@ -25,8 +25,6 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Maximum nesting of runs (`eval`, `map`, `iterate`, `flows/evaluate`); default 32. */
   readonly maxDepth?: number;
-  /** Directories outside the working directory that `load_file` may read. */
-  readonly allowedPaths?: readonly string[];
 }
 
 /** One run to execute. */

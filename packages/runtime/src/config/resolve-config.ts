@@ -1,0 +1,127 @@
+import { dirname, resolve } from 'node:path';
+import { type StepflowConfig, StepflowConfigSchema, normalizeConfigAliases } from '@stepflow/protocol';
+import { ConfigError } from '../errors/config-error.ts';
+import { RouteConfigError, createRouter, type RouteRuleConfig } from '../routing/router.ts';
+import { didYouMean } from '../validation/did-you-mean.ts';
+import { defaultRoutes } from './default-config.ts';
+import { UnsetVariableError, substituteEnv } from './env-substitution.ts';
+import type { LoadedConfig } from './loaded-config.ts';
+
+/** Options of `resolveConfig`. */
+export interface ResolveConfigOptions {
+  /** The file the config came from (named in errors; its directory is the default working directory). */
+  readonly file?: string;
+  /** Directory used when there is no file: the flow's directory or the current directory. */
+  readonly baseDirectory: string;
+  /** Environment for `${VAR}` substitution; defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+const TOP_LEVEL_KEYS = ['workingDirectory', 'plugins', 'routes', 'stateStore'];
+
+function formatField(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) {
+    if (typeof part === 'number') text += `[${part}]`;
+    else text += text === '' ? String(part) : `.${String(part)}`;
+  }
+  return text;
+}
+
+function substitutePlugin(
+  name: string,
+  plugin: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+  file: string | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...plugin };
+  const sub = (value: string, field: string): string => {
+    try {
+      return substituteEnv(value, env);
+    } catch (error) {
+      if (error instanceof UnsetVariableError) {
+        throw new ConfigError(error.message, { ...(file === undefined ? {} : { file }), field: `plugins.${name}.${field}` });
+      }
+      throw error;
+    }
+  };
+  for (const key of ['command', 'url'] as const) {
+    if (typeof out[key] === 'string') out[key] = sub(out[key], key);
+  }
+  if (Array.isArray(out.args)) out.args = out.args.map((arg: unknown, i) => (typeof arg === 'string' ? sub(arg, `args[${i}]`) : arg));
+  for (const key of ['env', 'headers'] as const) {
+    const map = out[key];
+    if (typeof map === 'object' && map !== null && !Array.isArray(map)) {
+      out[key] = Object.fromEntries(
+        Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? sub(v, `${key}.${k}`) : v]),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * Turns a parsed config document into a usable config (§4, DECISIONS 15-17): aliases normalised,
+ * schema-checked, `${VAR}` substituted in `command`, `args`, `env`, `url` and headers, default
+ * routes filled in when there are none, routes checked against the plugins, and the working
+ * directory resolved (§4.6). Throws `ConfigError` naming the file and field.
+ */
+export function resolveConfig(raw: unknown, options: ResolveConfigOptions): LoadedConfig {
+  const file = options.file;
+  const where = file === undefined ? {} : { file };
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError('a config must be a YAML/JSON object', where);
+  }
+  const warnings: string[] = [];
+  const { value, aliases } = normalizeConfigAliases(raw);
+  for (const use of aliases) {
+    warnings.push(
+      use.ignored
+        ? `${formatField(use.path)}: '${use.alias}' is ignored because '${use.canonical}' is also present`
+        : `${formatField(use.path)}: '${use.alias}' is an alias: write '${use.canonical}'`,
+    );
+  }
+  for (const key of Object.keys(value as object)) {
+    if (TOP_LEVEL_KEYS.includes(key)) continue;
+    const suggestion = didYouMean(key, TOP_LEVEL_KEYS);
+    warnings.push(`unknown config key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`);
+  }
+  const parsed = StepflowConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const first = issues[0]!;
+    const detail = issues.map((issue) => `${formatField(issue.path) || '(config)'}: ${issue.message}`).join('; ');
+    throw new ConfigError(`invalid config: ${detail}`, { ...where, field: formatField(first.path) });
+  }
+  const env = options.env ?? process.env;
+  const config = parsed.data as StepflowConfig & { plugins: Record<string, Record<string, unknown>> };
+  const plugins: Record<string, Record<string, unknown>> = {};
+  for (const [name, plugin] of Object.entries(config.plugins)) {
+    plugins[name] = substitutePlugin(name, plugin, env, file);
+  }
+  let routes = config.routes as Record<string, RouteRuleConfig[]> | undefined;
+  if (routes === undefined) {
+    let builtin = Object.entries(plugins).find(([, plugin]) => plugin.type === 'builtin')?.[0];
+    if (builtin === undefined) {
+      builtin = 'builtin';
+      plugins[builtin] = { type: 'builtin' };
+    }
+    routes = defaultRoutes(builtin) as Record<string, RouteRuleConfig[]>;
+  }
+  try {
+    createRouter(routes, new Set(Object.keys(plugins)));
+  } catch (error) {
+    if (error instanceof RouteConfigError) throw new ConfigError(error.message, { ...where, field: error.field });
+    throw error;
+  }
+  const configDirectory = file === undefined ? options.baseDirectory : dirname(resolve(file));
+  const workingDirectory =
+    typeof config.workingDirectory === 'string' ? resolve(configDirectory, config.workingDirectory) : resolve(configDirectory);
+  return {
+    config: { ...config, plugins, routes } as StepflowConfig,
+    path: file,
+    workingDirectory,
+    warnings,
+  };
+}

@@ -1,0 +1,320 @@
+import type { FlowError, FlowResult } from '@stepflow/protocol';
+import type { Clock, RandomSource } from '../clock.ts';
+import { ComponentUnavailableError } from '../errors/component-unavailable-error.ts';
+import { type Resolution, type ResolutionScope, resolveTemplate } from '../expressions/resolve-template.ts';
+import { isTruthy } from '../expressions/truthiness.ts';
+import { backoffDelay } from './backoff-delay.ts';
+import type { FlowPlan, StepPlan } from './flow-plan.ts';
+import type { RunEvent } from './run-event.ts';
+import {
+  CANCELLED_ERROR_CODE,
+  INFRASTRUCTURE_ERROR_CODE,
+  StepTimeoutError,
+  describeThrown,
+  stepFailure,
+} from './step-failure.ts';
+
+/** Number of retries after a crashed or unreachable component (DECISIONS item 12). */
+export const TRANSPORT_RETRY_BUDGET = 3;
+
+/** One dispatch of a step to its component. */
+export interface StepDispatch {
+  readonly step: StepPlan;
+  readonly input: unknown;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+}
+
+/** Everything `executeRun` needs; the runtime supplies routing and plugins through `dispatch`. */
+export interface ExecuteRunOptions {
+  readonly plan: FlowPlan;
+  readonly input: unknown;
+  readonly runId: string;
+  readonly flowId: string;
+  readonly parentRunId?: string;
+  readonly signal: AbortSignal;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  /** Routes and executes; resolves the component's result or throws. */
+  readonly dispatch: (request: StepDispatch) => Promise<FlowResult>;
+  /** Post-routing name of a step's component for events (best effort). */
+  readonly componentName?: (step: StepPlan, input: unknown) => string;
+  readonly emit: (event: RunEvent) => void;
+  readonly resumeFrom?: readonly RunEvent[];
+}
+
+const SKIPPED: FlowResult = { outcome: 'skipped' };
+
+type StepFailureInfo = { readonly error: FlowError; readonly retryable: boolean };
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
+/**
+ * Executes one run of a planned flow (§3): steps start as soon as all their dependencies have
+ * results, steps that skip are recorded in the same pass (fast-skip), failures go through
+ * `onError`, and the output template gives the run's FlowResult. Every state change is an event.
+ */
+export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
+  const { plan, runId, clock, emit } = options;
+  const steps = plan.steps;
+  const count = steps.length;
+  const results: (FlowResult | undefined)[] = new Array<FlowResult | undefined>(count);
+  const pending = new Int32Array(count);
+  const scope: ResolutionScope = {
+    input: options.input,
+    stepResult: (stepId) => {
+      const step = plan.byId.get(stepId);
+      return step === undefined ? undefined : results[step.index];
+    },
+  };
+  let done = 0;
+  let finished = false;
+  let resolveRun!: (result: FlowResult) => void;
+  const promise = new Promise<FlowResult>((resolve) => {
+    resolveRun = resolve;
+  });
+  const ready: number[] = [];
+
+  const finish = (result: FlowResult): void => {
+    if (finished) return;
+    finished = true;
+    options.signal.removeEventListener('abort', onAbort);
+    emit({ type: 'runCompleted', runId, at: clock.now(), result });
+    resolveRun(result);
+  };
+
+  function onAbort(): void {
+    const reason: unknown = options.signal.reason;
+    const message = reason instanceof Error ? reason.message : 'the run was cancelled';
+    finish({ outcome: 'failed', error: { code: CANCELLED_ERROR_CODE, message: 'Run cancelled', data: { reason: message } } });
+  }
+
+  const record = (step: StepPlan, result: FlowResult, attempt: number): void => {
+    if (finished) return;
+    results[step.index] = result;
+    done++;
+    emit({ type: 'stepCompleted', runId, at: clock.now(), stepId: step.id, attempt, result });
+    const dependents = step.dependents;
+    for (let i = 0; i < dependents.length; i++) {
+      const dependent = dependents[i]!;
+      if (--pending[dependent]! === 0) ready.push(dependent);
+    }
+  };
+
+  const failureFromResolution = (step: StepPlan, field: string, resolution: Resolution): StepFailureInfo => {
+    if (resolution.status === 'failed') {
+      return {
+        error: stepFailure(step.id, { field, dependency: resolution.stepId, cause: resolution.error }),
+        retryable: false,
+      };
+    }
+    const message = resolution.status === 'error' ? resolution.message : 'unresolvable';
+    const what = field === 'skipIf' ? 'skip_if' : field;
+    return {
+      error: stepFailure(step.id, {
+        field,
+        cause: { code: INFRASTRUCTURE_ERROR_CODE, message: `failed to resolve ${what} for step '${step.id}': ${message}` },
+      }),
+      retryable: false,
+    };
+  };
+
+  /** Applies `onError` to a final failure and returns the result to record. */
+  const afterFailure = (step: StepPlan, error: FlowError): FlowResult => {
+    const policy = step.onError;
+    if (policy.action === 'skip') return SKIPPED;
+    if (policy.action === 'useDefault') {
+      if (!policy.defaultValue) return { outcome: 'success', result: null };
+      const resolved = resolveTemplate(policy.defaultValue, scope);
+      if (resolved.status === 'success') return { outcome: 'success', result: resolved.value };
+      if (resolved.status === 'skipped') return { outcome: 'success', result: null };
+      const message = resolved.status === 'error' ? resolved.message : `step '${resolved.stepId}' failed`;
+      return {
+        outcome: 'failed',
+        error: stepFailure(step.id, {
+          field: 'onError.defaultValue',
+          cause: { code: INFRASTRUCTURE_ERROR_CODE, message: `failed to resolve default for error in step '${step.id}': ${message}` },
+          error,
+        }),
+      };
+    }
+    return { outcome: 'failed', error };
+  };
+
+  const runAttempts = async (step: StepPlan, input: unknown): Promise<{ result: FlowResult; attempt: number }> => {
+    let attempt = 0;
+    let transportRetries = 0;
+    let failures = 0;
+    for (;;) {
+      attempt++;
+      if (finished) return { result: SKIPPED, attempt };
+      emit({
+        type: 'stepStarted',
+        runId,
+        at: clock.now(),
+        stepId: step.id,
+        attempt,
+        component: options.componentName ? options.componentName(step, input) : step.component,
+        input,
+      });
+      let failure: FlowError;
+      let timer: AbortController | undefined;
+      try {
+        let signal = options.signal;
+        if (step.timeoutMs !== undefined) {
+          const attemptController = new AbortController();
+          timer = new AbortController();
+          const timeoutMs = step.timeoutMs;
+          const linked = (): void => attemptController.abort(options.signal.reason);
+          options.signal.addEventListener('abort', linked, { once: true });
+          timer.signal.addEventListener('abort', () => options.signal.removeEventListener('abort', linked), { once: true });
+          clock.sleep(timeoutMs, timer.signal).then(
+            () => attemptController.abort(new StepTimeoutError(timeoutMs)),
+            () => undefined,
+          );
+          signal = attemptController.signal;
+        }
+        const result = await abortable(options.dispatch({ step, input, attempt, signal }), signal);
+        if (result.outcome !== 'failed') return { result, attempt };
+        failure = result.error;
+      } catch (error) {
+        if (finished || options.signal.aborted) return { result: SKIPPED, attempt };
+        if (ComponentUnavailableError.isInstance(error) && transportRetries < TRANSPORT_RETRY_BUDGET) {
+          transportRetries++;
+          emit({ type: 'stepRetrying', runId, at: clock.now(), stepId: step.id, attempt, error: describeThrown(error), delayMs: 0, reason: 'transport' });
+          continue;
+        }
+        const cause = describeThrown(error);
+        failure = stepFailure(step.id, {
+          component: step.component,
+          attempt,
+          cause: error instanceof StepTimeoutError ? { code: INFRASTRUCTURE_ERROR_CODE, message: `step '${step.id}' ${error.message}` } : cause,
+        });
+      } finally {
+        timer?.abort();
+      }
+      failures++;
+      const policy = step.onError;
+      if (policy.action === 'retry' && failures < policy.maxAttempts) {
+        const delayMs = backoffDelay(policy.backoff, failures, options.random);
+        emit({ type: 'stepRetrying', runId, at: clock.now(), stepId: step.id, attempt, error: failure, delayMs, reason: 'onError' });
+        try {
+          await clock.sleep(delayMs, options.signal);
+        } catch {
+          return { result: SKIPPED, attempt };
+        }
+        continue;
+      }
+      return { result: afterFailure(step, failure), attempt };
+    }
+  };
+
+  const start = (index: number): void => {
+    const step = steps[index]!;
+    if (step.skipIf) {
+      const condition = resolveTemplate(step.skipIf, scope);
+      if (condition.status === 'error') {
+        record(step, afterFailure(step, failureFromResolution(step, 'skipIf', condition).error), 0);
+        return;
+      }
+      if (condition.status === 'success' && isTruthy(condition.value)) {
+        record(step, SKIPPED, 0);
+        return;
+      }
+    }
+    const input = resolveTemplate(step.input, scope);
+    if (input.status === 'skipped') {
+      record(step, SKIPPED, 0);
+      return;
+    }
+    if (input.status !== 'success') {
+      record(step, afterFailure(step, failureFromResolution(step, 'input', input).error), 0);
+      return;
+    }
+    running++;
+    runAttempts(step, input.value).then(
+      ({ result, attempt }) => {
+        running--;
+        record(step, result, attempt);
+        pump();
+      },
+      (error: unknown) => {
+        running--;
+        record(step, { outcome: 'failed', error: stepFailure(step.id, { cause: describeThrown(error) }) }, 0);
+        pump();
+      },
+    );
+  };
+
+  let running = 0;
+  const pump = (): void => {
+    if (finished) return;
+    while (ready.length > 0) {
+      if (finished) return;
+      start(ready.pop()!);
+    }
+    if (done === count && running === 0) {
+      const output = resolveTemplate(plan.output, scope);
+      finish(outputResult(output));
+    }
+  };
+
+  emit({ type: 'runStarted', runId, at: clock.now(), flowId: options.flowId, input: options.input, ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }) });
+  if (options.signal.aborted) {
+    onAbort();
+    return promise;
+  }
+  options.signal.addEventListener('abort', onAbort, { once: true });
+
+  const replayed = new Map<string, FlowResult>();
+  for (const event of options.resumeFrom ?? []) {
+    if (event.type === 'stepCompleted') replayed.set(event.stepId, event.result);
+  }
+  for (let i = 0; i < count; i++) pending[i] = steps[i]!.dependencies.length;
+  const resumed: StepPlan[] = [];
+  for (const step of steps) {
+    const previous = replayed.get(step.id);
+    if (previous !== undefined) resumed.push(step);
+  }
+  for (const step of resumed) record(step, replayed.get(step.id)!, 0);
+  // Steps start in declaration order (the ready list is a stack, so push in reverse).
+  const initial: number[] = [];
+  for (let i = 0; i < count; i++) if (pending[i] === 0 && results[i] === undefined) initial.push(i);
+  ready.length = 0;
+  for (let i = initial.length - 1; i >= 0; i--) ready.push(initial[i]!);
+  pump();
+  return promise;
+}
+
+/** Turns the output resolution into the run's FlowResult (§3.5). */
+function outputResult(output: Resolution): FlowResult {
+  switch (output.status) {
+    case 'success':
+      return { outcome: 'success', result: output.value };
+    case 'skipped':
+      return { outcome: 'skipped' };
+    case 'failed':
+      return { outcome: 'failed', error: output.error };
+    case 'error':
+      return {
+        outcome: 'failed',
+        error: { code: INFRASTRUCTURE_ERROR_CODE, message: `failed to resolve workflow output: ${output.message}` },
+      };
+  }
+}

@@ -1,0 +1,24 @@
+import type { Flow } from '@stepflow/protocol';
+import { InputValidationError, type InputViolation } from '../errors/input-validation-error.ts';
+import { compileJsonSchema } from '../internal/json-schema.ts';
+
+/**
+ * Checks a flow input against the flow's `inputSchema` with ajv (DECISIONS item 14) and throws
+ * `InputValidationError` listing every violation. A flow without `inputSchema` accepts anything.
+ */
+export function validateFlowInput(flow: Flow, input: unknown): void {
+  const doc = flow as unknown as { inputSchema?: unknown; name?: unknown };
+  const schema = doc.inputSchema;
+  if (schema === undefined || schema === null) return;
+  const flowName = typeof doc.name === 'string' ? doc.name : undefined;
+  const { validate, problem } = compileJsonSchema(schema);
+  if (!validate) {
+    throw new InputValidationError([{ path: '', message: `the flow's inputSchema is not a valid JSON Schema: ${problem ?? 'unknown problem'}` }], flowName === undefined ? {} : { flowName });
+  }
+  if (validate(input)) return;
+  const violations: InputViolation[] = (validate.errors ?? []).map((error) => ({
+    path: error.instancePath,
+    message: error.message === undefined ? error.keyword : `${error.message}${error.keyword === 'additionalProperties' ? ` ('${String((error.params as { additionalProperty?: unknown }).additionalProperty)}')` : ''}`,
+  }));
+  throw new InputValidationError(violations, flowName === undefined ? {} : { flowName });
+}
