@@ -1,0 +1,181 @@
+import type { Readable, Writable } from 'node:stream';
+import type { JsonRpcMessage } from '@stepflow/jsonrpc';
+import { DEFAULT_MAX_MESSAGE_BYTES, type FramingOptions } from '../framing-options.ts';
+import { InvalidJsonLineError } from '../invalid-json-line-error.ts';
+import { MessageTooLargeError } from '../message-too-large-error.ts';
+import { LineDecoder } from './line-decoder.ts';
+
+/** Where a framed stream delivers what it reads. */
+export interface FramedStreamSink {
+  onMessage(message: unknown): void;
+  onError(error: Error): void;
+  /** The readable side ended (EOF) or failed. Called once. */
+  onEnd(error: Error | undefined): void;
+}
+
+interface QueuedWrite {
+  readonly text: string;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Newline-delimited JSON over a readable and a writable byte stream.
+ *
+ * Reading: bounded line splitting, `JSON.parse` per line, blank lines skipped, bad lines reported
+ * and dropped. Writing: one `JSON.stringify` + `\n` per message; when `write()` returns false,
+ * later messages wait (in order) for `'drain'` instead of piling into the stream's buffer.
+ */
+export class FramedStream {
+  readonly #readable: Readable;
+  readonly #writable: Writable;
+  readonly #maxBytes: number;
+  readonly #onNonJsonLine: ((line: string) => void) | undefined;
+  #sink: FramedStreamSink | undefined;
+  #decoder: LineDecoder;
+  #queue: QueuedWrite[] = [];
+  #waitingForDrain = false;
+  #writeError: Error | undefined;
+  #ended = false;
+  #stopped = false;
+
+  constructor(readable: Readable, writable: Writable, options: FramingOptions) {
+    this.#readable = readable;
+    this.#writable = writable;
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#onNonJsonLine = options.onNonJsonLine;
+    this.#decoder = new LineDecoder(this.#maxBytes, {
+      onLine: (line) => this.#line(line),
+      onOversized: (preview, bytes) =>
+        this.#sink?.onError(
+          new MessageTooLargeError('incoming', this.#maxBytes, preview, `more than ${bytes} bytes`),
+        ),
+    });
+    // Errors on either stream must never become uncaught exceptions.
+    writable.on('error', this.#onWriteError);
+    readable.on('error', this.#onReadError);
+  }
+
+  /** Starts reading and delivering to `sink`. */
+  start(sink: FramedStreamSink): void {
+    this.#sink = sink;
+    this.#readable.on('data', this.#onData);
+    this.#readable.on('end', this.#onReadEnd);
+    this.#readable.resume();
+  }
+
+  /** Stops reading and rejects queued writes; the streams themselves stay as they are. */
+  stop(reason: Error): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#readable.off('data', this.#onData);
+    this.#readable.off('end', this.#onReadEnd);
+    this.#readable.pause();
+    this.#writable.off('drain', this.#flush);
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const item of queue) item.reject(reason);
+  }
+
+  /** Serialises and writes one message, respecting backpressure. */
+  send(message: JsonRpcMessage): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error('Transport is closed'));
+    if (this.#writeError !== undefined) return Promise.reject(this.#writeError);
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (error) {
+      return Promise.reject(
+        new TypeError(`Message cannot be serialised as JSON: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      );
+    }
+    // Cheap bound first: a UTF-8 byte is at most 3 per UTF-16 unit.
+    if (text.length * 3 > this.#maxBytes && Buffer.byteLength(text) > this.#maxBytes) {
+      return Promise.reject(
+        new MessageTooLargeError(
+          'outgoing',
+          this.#maxBytes,
+          text.slice(0, 120),
+          `${Buffer.byteLength(text)} bytes`,
+        ),
+      );
+    }
+    text += '\n';
+    if (this.#waitingForDrain) {
+      return new Promise((resolve, reject) => this.#queue.push({ text, resolve, reject }));
+    }
+    this.#write(text);
+    return Promise.resolve();
+  }
+
+  #write(text: string): void {
+    if (!this.#writable.write(text)) {
+      this.#waitingForDrain = true;
+      this.#writable.once('drain', this.#flush);
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#waitingForDrain = false;
+    while (this.#queue.length > 0 && !this.#waitingForDrain && this.#writeError === undefined) {
+      const item = this.#queue.shift()!;
+      this.#write(item.text);
+      item.resolve();
+    }
+  };
+
+  readonly #onData = (chunk: Buffer | string): void => {
+    this.#decoder.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  };
+
+  readonly #onReadEnd = (): void => {
+    this.#decoder.end();
+    this.#end(undefined);
+  };
+
+  readonly #onReadError = (error: Error): void => {
+    this.#end(error);
+  };
+
+  readonly #onWriteError = (error: Error): void => {
+    if (this.#writeError !== undefined) return;
+    this.#writeError = error;
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const item of queue) item.reject(error);
+  };
+
+  #end(error: Error | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (!this.#stopped) this.#sink?.onEnd(error);
+  }
+
+  #line(line: string): void {
+    if (this.#stopped) return;
+    // Blank lines (keep-alives, a stray CRLF) carry nothing.
+    if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim().length === 0)) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch (error) {
+      if (this.#onNonJsonLine === undefined) {
+        this.#sink?.onError(new InvalidJsonLineError(line, error));
+        return;
+      }
+      try {
+        this.#onNonJsonLine(line);
+      } catch (callbackError) {
+        this.#sink?.onError(
+          new Error(`onNonJsonLine callback failed: ${String(callbackError)}`, {
+            cause: callbackError,
+          }),
+        );
+      }
+      return;
+    }
+    this.#sink?.onMessage(message);
+  }
+}
