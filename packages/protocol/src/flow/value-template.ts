@@ -83,10 +83,11 @@ function checkReference(
   const parsed = ReferenceSchema.safeParse(value);
   if (parsed.success) return;
   for (const issue of parsed.error.issues) {
-    issues.push({
-      message: `Invalid expression: ${issue.message}`,
-      path: [...path, ...issue.path],
-    });
+    const message =
+      issue.path[0] === '$from'
+        ? `$from must be {workflow: input} or {step: <id>}, got ${JSON.stringify(value['$from'])}`
+        : issue.message;
+    issues.push({ message: `Invalid expression: ${message}`, path: [...path, ...issue.path] });
   }
 }
 
