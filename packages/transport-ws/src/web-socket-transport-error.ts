@@ -1,0 +1,35 @@
+/** What went wrong in a WebSocket transport, as a stable string code. */
+export type WebSocketTransportErrorCode =
+  | 'closed'
+  | 'unreachable'
+  | 'rejected'
+  | 'connection-lost'
+  | 'message-too-large'
+  | 'keep-alive-timeout';
+
+const marker = Symbol.for('@stepflow/transport-ws/WebSocketTransportError');
+
+/**
+ * A local failure of the WebSocket transport (never serialised as such; a request lost with its
+ * connection is answered by an error response whose `data.kind` carries the same code).
+ */
+export class WebSocketTransportError extends Error {
+  override readonly name = 'WebSocketTransportError';
+  /** The stable code of the failure. */
+  readonly code: WebSocketTransportErrorCode;
+  readonly [marker] = true;
+
+  constructor(code: WebSocketTransportErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  /** Whether `value` is an `WebSocketTransportError` (also across copies of this package). */
+  static isInstance(value: unknown): value is WebSocketTransportError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[marker] === true
+    );
+  }
+}
