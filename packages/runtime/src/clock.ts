@@ -1,3 +1,5 @@
+import { abortReason } from './internal/abort-reason.ts';
+
 /**
  * The source of time for a runtime: timestamps of run events, retry backoff and step timeouts all
  * go through it, so a test can drive time by hand (see `createManualClock`).
@@ -21,12 +23,12 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(signal.reason);
+        reject(abortReason(signal));
         return;
       }
       const onAbort = (): void => {
         clearTimeout(timer);
-        reject(signal?.reason);
+        reject(abortReason(signal));
       };
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);

@@ -83,7 +83,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let routes = config.routes;
   if (routes === undefined) {
     const builtin = [...plugins].find(([name]) => config.plugins?.[name]?.type === 'builtin')?.[0];
-    routes = builtin === undefined ? {} : (defaultRoutes(builtin) as Record<string, RouteRuleConfig[]>);
+    routes = builtin === undefined ? {} : (defaultRoutes(builtin));
   }
   let router: Router;
   try {

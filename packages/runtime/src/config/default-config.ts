@@ -10,5 +10,5 @@ export function defaultRoutes(builtinPlugin: string): NonNullable<StepflowConfig
 
 /** The config used when there is no config file: the builtin plugin, routed at `/builtin/…` and `/…`. */
 export function defaultConfig(): StepflowConfig {
-  return { plugins: { builtin: { type: 'builtin' } }, routes: defaultRoutes('builtin') } as StepflowConfig;
+  return { plugins: { builtin: { type: 'builtin' } }, routes: defaultRoutes('builtin') };
 }

@@ -107,7 +107,7 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Load
       builtin = 'builtin';
       plugins[builtin] = { type: 'builtin' };
     }
-    routes = defaultRoutes(builtin) as Record<string, RouteRuleConfig[]>;
+    routes = defaultRoutes(builtin);
   }
   try {
     createRouter(routes, new Set(Object.keys(plugins)));

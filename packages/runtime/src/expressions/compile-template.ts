@@ -90,7 +90,9 @@ export function compileTemplate(
 ): TemplateNode {
   if (Array.isArray(template)) {
     const items = template.map((item, index) => compileTemplate(item, issues, [...at, index]));
-    if (items.every((item) => item.kind === 'literal')) return { kind: 'literal', value: template };
+    if (items.every((item, index) => item.kind === 'literal' && item.value === template[index])) {
+      return { kind: 'literal', value: template };
+    }
     return { kind: 'array', items };
   }
   if (!isObject(template)) return { kind: 'literal', value: template };

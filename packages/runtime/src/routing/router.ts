@@ -79,13 +79,14 @@ export function createRouter(
         throw new RouteConfigError(`route pattern '${text}' conflicts with '${other.pattern.text}'`, `routes.${text}`);
       }
     }
-    if (!Array.isArray(rules) || rules.length === 0) {
+    const ruleList: readonly RouteRuleConfig[] = rules;
+    if (!Array.isArray(ruleList) || ruleList.length === 0) {
       throw new RouteConfigError(`route '${text}' needs at least one rule`, `routes.${text}`);
     }
     const hasComponentParam = pattern.segments.some((s) => s.kind !== 'static' && s.name === 'component');
     compiled.push({
       pattern,
-      rules: rules.map((rule, index): CompiledRule => {
+      rules: ruleList.map((rule: RouteRuleConfig, index: number): CompiledRule => {
         const field = `routes.${text}[${index}]`;
         if (!pluginNames.has(rule.plugin)) {
           throw new RouteConfigError(

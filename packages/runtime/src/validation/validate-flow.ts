@@ -88,7 +88,7 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   };
 
   if (doc.schema !== FLOW_SCHEMA_URL) {
-    add('fatal', 'invalidFlowSchema', doc.schema === undefined ? `Missing 'schema: ${FLOW_SCHEMA_URL}'` : `Unsupported flow schema '${String(doc.schema)}' (expected '${FLOW_SCHEMA_URL}')`, ['schema'], { field: 'schema' });
+    add('fatal', 'invalidFlowSchema', doc.schema === undefined ? `Missing 'schema: ${FLOW_SCHEMA_URL}'` : `Unsupported flow schema ${JSON.stringify(doc.schema)} (expected '${FLOW_SCHEMA_URL}')`, ['schema'], { field: 'schema' });
   }
   unknownKeys(doc, FLOW_KEYS, [], 'the flow');
   if (typeof doc.name !== 'string' || doc.name.trim() === '') add('warning', 'missingWorkflowName', 'Workflow has no name defined', ['name'], { field: 'name' });

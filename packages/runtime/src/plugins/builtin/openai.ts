@@ -38,7 +38,7 @@ export const openaiComponent: BuiltinComponent = {
       throw new ComponentError(ErrorCodes.invalidParams, 'missing value ("api_key") or environment variable ("OPENAI_API_KEY")');
     }
     const baseUrl = (environment.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
-    const body: Record<string, unknown> = { model: (input.model as string | null | undefined) ?? DEFAULT_OPENAI_MODEL, messages: input.messages };
+    const body: Record<string, unknown> = { model: (input.model) ?? DEFAULT_OPENAI_MODEL, messages: input.messages };
     if (typeof input.max_tokens === 'number') body.max_tokens = input.max_tokens;
     if (typeof input.temperature === 'number') body.temperature = input.temperature;
     let response: Response;
