@@ -68,6 +68,35 @@ describe('methods', () => {
   });
 });
 
+// The shape of @stepflow/jsonrpc's method map and `request` signature, restated here because
+// protocol must not import jsonrpc.
+type MethodMap = Record<string, { params: unknown; result: unknown }>;
+declare function request<M extends MethodMap, K extends keyof M & string>(
+  method: K,
+  params: M[K]['params'],
+): Promise<M[K]['result']>;
+
+describe('typed peers', () => {
+  it('fit a generic JSON-RPC method map', () => {
+    expectTypeOf<StepflowMethods>().toExtend<MethodMap>();
+    expectTypeOf<RuntimeToServerMethods>().toExtend<MethodMap>();
+    expectTypeOf<ServerToRuntimeMethods>().toExtend<MethodMap>();
+  });
+
+  it('type request params and results by method name', () => {
+    type Server = ServerToRuntimeMethods;
+    type Runtime = RuntimeToServerMethods;
+    const put = () => request<Server, 'blobs/put'>('blobs/put', { data: 1, blob_type: 'data' });
+    expectTypeOf(put).returns.resolves.toHaveProperty('blob_id').toEqualTypeOf<string>();
+    const bad = { data: 1, blob_type: 'json' } as const;
+    // @ts-expect-error blob_type must be 'flow' or 'data'
+    const wrong = () => request<Server, 'blobs/put'>('blobs/put', bad);
+    // @ts-expect-error blobs/put is not a runtime → server method
+    const misdirected = () => request<Runtime, 'blobs/put'>('blobs/put', bad);
+    expect([put, wrong, misdirected]).toHaveLength(3);
+  });
+});
+
 describe('ErrorCodes', () => {
   it('uses the agreed numbering', () => {
     expect(ErrorCodes).toEqual({

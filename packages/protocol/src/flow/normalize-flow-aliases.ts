@@ -3,31 +3,17 @@ import { normalizeConfig } from '../config/normalize-config-aliases.ts';
 import type { Path } from '../internal/rename-keys.ts';
 import { isObject, mapField, mapItems, mapValues, renameKeys } from '../internal/rename-keys.ts';
 
-const FLOW = { input_schema: 'inputSchema', output_schema: 'outputSchema' } as const;
-const STEP = {
-  input_schema: 'inputSchema',
-  output_schema: 'outputSchema',
-  skip_if: 'skipIf',
-  on_error: 'onError',
-  timeout_ms: 'timeoutMs',
-} as const;
-const ERROR_ACTION = { default_value: 'defaultValue', max_attempts: 'maxAttempts' } as const;
-const BACKOFF = { initial_ms: 'initialMs', max_ms: 'maxMs' } as const;
-const REFERENCE = { on_skip: 'onSkip' } as const;
-const SKIP_ACTION = { default_value: 'defaultValue' } as const;
-const TEST = { stepflow_config: 'config' } as const;
-const TEST_SERVER = {
-  working_directory: 'workingDirectory',
-  port_range: 'portRange',
-  health_check: 'healthCheck',
-  startup_timeout_ms: 'startupTimeoutMs',
-  shutdown_timeout_ms: 'shutdownTimeoutMs',
-} as const;
-const HEALTH_CHECK = {
-  timeout_ms: 'timeoutMs',
-  retry_attempts: 'retryAttempts',
-  retry_delay_ms: 'retryDelayMs',
-} as const;
+import {
+  BACKOFF_ALIASES as BACKOFF,
+  ERROR_ACTION_ALIASES as ERROR_ACTION,
+  FLOW_ALIASES as FLOW,
+  HEALTH_CHECK_ALIASES as HEALTH_CHECK,
+  REFERENCE_ALIASES as REFERENCE,
+  SKIP_ACTION_ALIASES as SKIP_ACTION,
+  STEP_ALIASES as STEP,
+  TEST_ALIASES as TEST,
+  TEST_SERVER_ALIASES as TEST_SERVER,
+} from '../internal/flow-aliases.ts';
 
 /**
  * Rewrites the snake_case spellings of flow keys (`input_schema`, `output_schema`, `skip_if`,

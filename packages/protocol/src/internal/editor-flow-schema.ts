@@ -3,7 +3,29 @@
 // rule that every object holding `$from` must be a valid reference, checked recursively the way
 // the runtime reads templates. The parity test checks it against the zod schemas fixture by fixture.
 
+import {
+  BACKOFF_ALIASES,
+  ERROR_ACTION_ALIASES,
+  FLOW_ALIASES,
+  HEALTH_CHECK_ALIASES,
+  REFERENCE_ALIASES,
+  SKIP_ACTION_ALIASES,
+  STEP_ALIASES,
+  TEST_ALIASES,
+  TEST_SERVER_ALIASES,
+} from './flow-aliases.ts';
+
 type JsonObject = Record<string, unknown>;
+
+/** Lists snake_case aliases as deprecated, unconstrained properties (editors strike them out). */
+function addAliases(properties: JsonObject, aliases: Readonly<Record<string, string>>): void {
+  for (const [alias, canonical] of Object.entries(aliases)) {
+    properties[alias] = {
+      description: `Deprecated alias of \`${canonical}\`: accepted with a warning; write \`${canonical}\`.`,
+      deprecated: true,
+    };
+  }
+}
 
 function objectAt(root: JsonObject, ...keys: string[]): JsonObject {
   let node: unknown = root;
@@ -94,5 +116,19 @@ export function buildEditorFlowSchema(reference: JsonObject): JsonObject {
     minimum: 1,
   };
   retryProperties['backoff'] = { $ref: '#/$defs/RetryBackoff' };
+
+  addAliases(objectAt(schema, 'oneOf', '0', 'properties'), FLOW_ALIASES);
+  addAliases(stepProperties, STEP_ALIASES);
+  const { default_value, max_attempts } = ERROR_ACTION_ALIASES;
+  addAliases(retryProperties, { max_attempts });
+  const useDefault = variant(objectAt(defs, 'ErrorAction')['oneOf'], 'OnErrorDefault');
+  addAliases(objectAt(useDefault, 'properties'), { default_value });
+  addAliases(objectAt(defs, 'RetryBackoff', 'properties'), BACKOFF_ALIASES);
+  addAliases(objectAt(defs, 'Reference', 'properties'), REFERENCE_ALIASES);
+  const skipDefault = variant(objectAt(defs, 'SkipAction')['oneOf'], 'OnSkipDefault');
+  addAliases(objectAt(skipDefault, 'properties'), SKIP_ACTION_ALIASES);
+  addAliases(objectAt(defs, 'TestConfig', 'properties'), TEST_ALIASES);
+  addAliases(objectAt(defs, 'TestServerConfig', 'properties'), TEST_SERVER_ALIASES);
+  addAliases(objectAt(defs, 'TestServerHealthCheck', 'properties'), HEALTH_CHECK_ALIASES);
   return schema;
 }
