@@ -56,3 +56,15 @@ export { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 export type { RunJournal } from './scheduler/run-journal.ts';
 export { createRunJournal } from './scheduler/run-journal.ts';
 export { TRANSPORT_RETRY_BUDGET } from './scheduler/execute-run.ts';
+export type {
+  NetworkTransportConfig,
+  StepflowPluginFactoryOptions,
+  StepflowTransportContext,
+  StepflowTransportFactories,
+} from './plugins/stepflow/stepflow-plugin.ts';
+export { createStepflowPluginFactory, DEFAULT_INITIALIZE_TIMEOUT_MS } from './plugins/stepflow/stepflow-plugin.ts';
+export type { StdioLaunch } from './plugins/stepflow/stdio-launch.ts';
+export { DEFAULT_INHERITED_ENV, resolveStdioLaunch } from './plugins/stepflow/stdio-launch.ts';
+export type { RestartPolicy } from './plugins/stepflow/restart-policy.ts';
+export { DEFAULT_RESTART_POLICY } from './plugins/stepflow/restart-policy.ts';
+export { ComponentServerDeadError } from './plugins/stepflow/component-server-dead-error.ts';

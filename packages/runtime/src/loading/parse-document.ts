@@ -78,8 +78,8 @@ export function parseDocumentText(text: string, format: DocumentFormat): unknown
   // right, so that one is ignored.
   const first = doc.errors.find((error) => !(error.code === 'IMPOSSIBLE' && error.message.startsWith('Map comment with trailing content')));
   if (first) {
-    const where = first.linePos?.[0];
-    throw new DocumentSyntaxError(`invalid YAML: ${first.message.split('\n')[0] ?? first.message}`, where?.line, where?.col);
+    const where = lineAndColumn(text, first.pos[0]);
+    throw new DocumentSyntaxError(`invalid YAML: ${first.message.split('\n')[0] ?? first.message}`, where.line, where.column);
   }
   try {
     return toJson(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_YAML_ALIAS_COUNT }));

@@ -34,19 +34,19 @@ export function resolveStdioLaunch(
   const field = (name: string): string => `plugins.${pluginName}.${name}`;
   const command = config.command;
   if (typeof command !== 'string' || command.trim() === '') {
-    throw new ConfigError(`plugin '${pluginName}': 'command' must be a non-empty string`, { field: field('command') });
+    throw new ConfigError(`'command' must be a non-empty string`, { field: field('command') });
   }
   const rawArgs = config.args ?? [];
   if (!Array.isArray(rawArgs) || rawArgs.some((arg) => typeof arg !== 'string')) {
-    throw new ConfigError(`plugin '${pluginName}': 'args' must be a list of strings`, { field: field('args') });
+    throw new ConfigError(`'args' must be a list of strings`, { field: field('args') });
   }
   const rawEnv = config.env ?? {};
   if (typeof rawEnv !== 'object' || rawEnv === null || Array.isArray(rawEnv)) {
-    throw new ConfigError(`plugin '${pluginName}': 'env' must be a map of strings`, { field: field('env') });
+    throw new ConfigError(`'env' must be a map of strings`, { field: field('env') });
   }
   const inherit = config.inheritEnv ?? false;
   if (typeof inherit !== 'boolean' && !(Array.isArray(inherit) && inherit.every((name) => typeof name === 'string'))) {
-    throw new ConfigError(`plugin '${pluginName}': 'inheritEnv' must be true, false or a list of names`, {
+    throw new ConfigError(`'inheritEnv' must be true, false or a list of names`, {
       field: field('inheritEnv'),
     });
   }
@@ -58,8 +58,8 @@ export function resolveStdioLaunch(
     if (inherit === true || names.has(name) || name.startsWith('LC_')) env[name] = value;
   }
   for (const [name, value] of Object.entries(rawEnv as Record<string, unknown>)) {
-    if (value === null || value === undefined) continue;
-    env[name] = typeof value === 'string' ? value : String(value);
+    if (typeof value === 'string') env[name] = value;
+    else if (typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
   }
   const cwd = typeof config.cwd === 'string' ? resolve(workingDirectory, config.cwd) : resolve(workingDirectory);
   const hasSeparator = command.includes('/') || command.includes('\\');

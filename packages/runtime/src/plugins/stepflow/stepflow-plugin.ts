@@ -1,0 +1,453 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  ConnectionClosedError,
+  JsonRpcError,
+  createJsonRpcPeer,
+  type Transport,
+  type TransportCloseInfo,
+} from '@stepflow/jsonrpc';
+import {
+  ErrorCodes,
+  PROTOCOL_VERSION,
+  type ComponentInfo,
+  type FlowResult,
+  type ObservabilityContext,
+} from '@stepflow/protocol';
+import { ComponentError } from '../../errors/component-error.ts';
+import { ComponentUnavailableError } from '../../errors/component-unavailable-error.ts';
+import { ConfigError } from '../../errors/config-error.ts';
+import type { Logger } from '../../logger.ts';
+import type { ComponentExecution, ExecutionContext, Plugin, PluginFactory, PluginFactoryArgs } from '../plugin.ts';
+import { ComponentServerDeadError } from './component-server-dead-error.ts';
+import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
+import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
+import { resolveStdioLaunch, type StdioLaunch } from './stdio-launch.ts';
+
+/** What a transport factory gets besides the transport config. */
+export interface StepflowTransportContext {
+  /** The plugin's name in the config. */
+  readonly pluginName: string;
+  /** The runtime's working directory. */
+  readonly workingDirectory: string;
+  /** The plugin's logger. */
+  readonly logger: Logger;
+  /** Logs one line the server wrote to stderr, tagged with the plugin (info level). */
+  readonly logStderrLine: (line: string) => void;
+  /** Logs, tagged with the plugin, one stdout line that is not a protocol message (it is dropped). */
+  readonly logNonProtocolLine: (line: string) => void;
+}
+
+/** Config of a network transport (`http`, `websocket`), `${VAR}` already substituted. */
+export interface NetworkTransportConfig {
+  /** The server's URL. */
+  readonly url: string;
+  /** Extra request or handshake headers. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Per-request timeout in milliseconds, when configured. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Creates transports for `type: stepflow` plugins, per `transport`. The runtime never imports a
+ * concrete transport: the application (the CLI) injects these. Each call must return a fresh,
+ * unstarted transport; the plugin calls it again to restart a server.
+ */
+export interface StepflowTransportFactories {
+  /** Spawns a child process speaking newline-delimited JSON-RPC over stdin/stdout. */
+  readonly stdio?: (launch: StdioLaunch, context: StepflowTransportContext) => Transport;
+  /** Connects to a streamable HTTP server. */
+  readonly http?: (config: NetworkTransportConfig, context: StepflowTransportContext) => Transport;
+  /** Connects to a WebSocket server. */
+  readonly websocket?: (config: NetworkTransportConfig, context: StepflowTransportContext) => Transport;
+}
+
+/** Options of {@link createStepflowPluginFactory}. */
+export interface StepflowPluginFactoryOptions {
+  /** Transport factories by `transport` name. */
+  readonly transports: StepflowTransportFactories;
+  /** Environment stdio children take `PATH`, `HOME`, … from (DECISIONS item 17); default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Restart policy (partial values override the defaults). */
+  readonly restart?: Partial<RestartPolicy>;
+  /**
+   * How long a server may take to answer `initialize` before it counts as not answering (it is
+   * killed and restarted). Default 30 000 ms; a plugin's `initializeTimeoutMs` overrides it.
+   */
+  readonly initializeTimeoutMs?: number;
+  /** Waits between restarts; default `timers/promises` `setTimeout` (tests may inject). */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** Default time a server has to answer `initialize`. */
+export const DEFAULT_INITIALIZE_TIMEOUT_MS = 30_000;
+
+/**
+ * Creates the factory of `type: stepflow` plugins (component servers over stdio, HTTP or
+ * WebSocket); register it as `pluginFactories: { stepflow: createStepflowPluginFactory(...) }`.
+ *
+ * Lifecycle: the server is started **lazily**, at the first `execute` or `listComponents`, so a
+ * server that cannot start fails only the steps routed to it (and `start()` does nothing). Every
+ * (re)start runs the handshake `initialize {runtime_protocol_version: 1}` → result →
+ * `initialized`. A server that exits, or does not answer `initialize` in time, is restarted with
+ * exponential backoff on next use; executions in flight when it died fail with
+ * `ComponentUnavailableError`, so the engine retries them with `attempt + 1`. After
+ * `maxConsecutiveFailures` failures in a row (reset by any successful response) the plugin is
+ * dead and its steps fail with `ComponentServerDeadError`. A JSON-RPC error from
+ * `components/execute` becomes a `ComponentError` with the server's code, message and data.
+ * While an execute request is pending the server may call back (`blobs/*`, `flows/*`); each
+ * callback is matched to its execution by the `run_id`/`step_id` of its `observability`
+ * (falling back to the only execution in flight) and served with that execution's
+ * `RuntimeServices`.
+ *
+ * @example
+ * const runtime = createRuntime({
+ *   config, workingDirectory,
+ *   pluginFactories: { stepflow: createStepflowPluginFactory({ transports: { stdio: (launch, ctx) =>
+ *     spawnStdioTransport({ ...launch, stderrLines: ctx.logStderrLine, onNonJsonLine: ctx.logNonProtocolLine }) } }) },
+ * });
+ */
+export function createStepflowPluginFactory(options: StepflowPluginFactoryOptions): PluginFactory {
+  return (args) => new ComponentServerPlugin(args, options);
+}
+
+interface Connection {
+  readonly peer: RuntimePeer;
+  readonly transport: Transport;
+  /** Set once the handshake completed: a later close is a crash. */
+  established: boolean;
+  /** Set once the connection closed (with its cause). */
+  closedInfo: TransportCloseInfo | undefined;
+}
+
+const PERMANENT_SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR']);
+
+class ComponentServerPlugin implements Plugin {
+  readonly name: string;
+  readonly #logger: Logger;
+  readonly #createTransport: () => Transport;
+  readonly #describe: string;
+  readonly #policy: RestartPolicy;
+  readonly #initializeTimeoutMs: number;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #closing = new AbortController();
+  readonly #connections = new Set<Connection>();
+  readonly #byStep = new Map<string, ExecutionContext[]>();
+  readonly #inFlight = new Set<ExecutionContext>();
+  /** The established, open connection, if any. */
+  #live: Connection | undefined;
+  /** A (re)start in progress, shared by every caller waiting for it. */
+  #connecting: Promise<Connection> | undefined;
+  #failures = 0;
+  #dead: ComponentServerDeadError | undefined;
+
+  constructor(args: PluginFactoryArgs, options: StepflowPluginFactoryOptions) {
+    this.name = args.name;
+    this.#logger = args.logger;
+    const config = args.config;
+    const field = (key: string): string => `plugins.${args.name}.${key}`;
+    const context: StepflowTransportContext = {
+      pluginName: args.name,
+      workingDirectory: args.workingDirectory,
+      logger: args.logger,
+      logStderrLine: (line) => args.logger.info(`[${args.name}] ${line}`, { plugin: args.name }),
+      logNonProtocolLine: (line) =>
+        args.logger.warn(`component server '${args.name}' wrote a line that is not a protocol message; dropped`, {
+          plugin: args.name,
+          line: line.length > 200 ? `${line.slice(0, 200)}…` : line,
+        }),
+    };
+    const transport = config.transport;
+    if (transport === 'stdio') {
+      const factory = options.transports.stdio;
+      if (!factory) throw new ConfigError(`transport 'stdio' is not available in this build`, { field: field('transport') });
+      const launch = resolveStdioLaunch(args.name, config, args.workingDirectory, options.env ?? process.env);
+      this.#describe = [launch.command, ...launch.args].join(' ');
+      this.#createTransport = () => factory(launch, context);
+    } else if (transport === 'http' || transport === 'websocket') {
+      const factory = options.transports[transport];
+      if (!factory) throw new ConfigError(`transport '${transport}' is not available in this build`, { field: field('transport') });
+      if (typeof config.url !== 'string' || config.url === '') {
+        throw new ConfigError(`'url' must be a non-empty string`, { field: field('url') });
+      }
+      const network: NetworkTransportConfig = {
+        url: config.url,
+        headers: stringMap(config.headers),
+        ...(typeof config.timeoutMs === 'number' ? { timeoutMs: config.timeoutMs } : {}),
+      };
+      this.#describe = config.url;
+      this.#createTransport = () => factory(network, context);
+    } else {
+      throw new ConfigError(`unknown transport ${JSON.stringify(transport)} (expected stdio, http or websocket)`, {
+        field: field('transport'),
+      });
+    }
+    this.#policy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+    this.#initializeTimeoutMs =
+      typeof config.initializeTimeoutMs === 'number'
+        ? config.initializeTimeoutMs
+        : (options.initializeTimeoutMs ?? DEFAULT_INITIALIZE_TIMEOUT_MS);
+    this.#sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
+  }
+
+  /** Nothing to do: the server is started at first use (see `createStepflowPluginFactory`). */
+  async start(): Promise<void> {}
+
+  async listComponents(): Promise<ComponentInfo[]> {
+    const connection = await this.#connection(undefined);
+    const result = await this.#call(connection, () => connection.peer.request('components/list', {}));
+    this.#failures = 0;
+    return result.components;
+  }
+
+  async execute({ component, input, context }: ComponentExecution): Promise<FlowResult> {
+    const connection = await this.#connection(context.signal);
+    const observability: ObservabilityContext = {
+      run_id: context.runId,
+      flow_id: context.flowId,
+      step_id: context.stepId,
+    };
+    const release = this.#track(context);
+    try {
+      const result = await this.#call(connection, () =>
+        connection.peer.request(
+          'components/execute',
+          { component, input: input === undefined ? null : input, attempt: context.attempt, observability },
+          { signal: context.signal },
+        ),
+        `executing ${component} for step '${context.stepId}' (attempt ${context.attempt})`,
+      );
+      this.#failures = 0;
+      if (typeof result !== 'object' || result === null || !('output' in result)) {
+        throw new ComponentError(
+          ErrorCodes.internalError,
+          `component server '${this.name}' answered components/execute for ${component} without an 'output'`,
+        );
+      }
+      return { outcome: 'success', result: result.output ?? null };
+    } finally {
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#closing.signal.aborted) this.#closing.abort(new Error(`component server plugin '${this.name}' was closed`));
+    await Promise.allSettled([...this.#connections].map((connection) => connection.peer.close()));
+  }
+
+  /** Runs one request, mapping its failure: server error → ComponentError, lost server → unavailable. */
+  async #call<T>(connection: Connection, request: () => Promise<T>, doing = 'listing components'): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (JsonRpcError.isInstance(error)) {
+        throw new ComponentError(error.code, error.message, error.data, { cause: error });
+      }
+      if (ConnectionClosedError.isInstance(error) || connection.closedInfo !== undefined) {
+        const cause = connection.closedInfo?.error ?? (error as Error).cause ?? error;
+        throw new ComponentUnavailableError(
+          `component server '${this.name}' (${this.#describe}) stopped while ${doing}: ${messageOf(cause)}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The live connection, starting (or restarting) the server when there is none. */
+  async #connection(signal: AbortSignal | undefined): Promise<Connection> {
+    if (this.#closing.signal.aborted) throw this.#closedError();
+    if (this.#dead) throw this.#dead;
+    const live = this.#live;
+    if (live !== undefined && live.closedInfo === undefined) return live;
+    this.#connecting ??= this.#connectWithRetry().finally(() => {
+      this.#connecting = undefined;
+    });
+    return signal === undefined ? this.#connecting : abortable(this.#connecting, signal);
+  }
+
+  async #connectWithRetry(): Promise<Connection> {
+    for (;;) {
+      const wait = restartDelay(this.#policy, this.#failures);
+      if (wait > 0) {
+        try {
+          await this.#sleep(wait, this.#closing.signal);
+        } catch {
+          throw this.#closedError();
+        }
+      }
+      if (this.#closing.signal.aborted) throw this.#closedError();
+      try {
+        const connection = await this.#connect();
+        this.#live = connection;
+        return connection;
+      } catch (error) {
+        if (this.#closing.signal.aborted) throw this.#closedError();
+        this.#failures++;
+        const permanent = isPermanentSpawnFailure(error);
+        this.#logger.warn(`component server '${this.name}' failed to start`, {
+          plugin: this.name,
+          attempt: this.#failures,
+          error: messageOf(error),
+        });
+        if (permanent || this.#failures >= this.#policy.maxConsecutiveFailures) {
+          throw this.#markDead(error, permanent ? 'could not be started' : `failed ${this.#failures} times in a row`);
+        }
+      }
+    }
+  }
+
+  async #connect(): Promise<Connection> {
+    const transport = this.#createTransport();
+    const peer: RuntimePeer = createJsonRpcPeer(transport, {
+      onError: (error) => this.#logger.warn(`component server '${this.name}': ${error.message}`, { plugin: this.name }),
+    });
+    const connection: Connection = { peer, transport, established: false, closedInfo: undefined };
+    this.#connections.add(connection);
+    void peer.closed.then((info) => {
+      connection.closedInfo = info;
+      this.#connections.delete(connection);
+      this.#onClosed(connection, info);
+    });
+    registerRuntimeCallbacks(peer, (observability, method, needsRun) => this.#resolveExecution(observability, method, needsRun));
+    try {
+      await peer.start();
+      const result = await peer.request(
+        'initialize',
+        { runtime_protocol_version: PROTOCOL_VERSION },
+        { timeoutMs: this.#initializeTimeoutMs, signal: this.#closing.signal },
+      );
+      if (result.server_protocol_version !== PROTOCOL_VERSION) {
+        this.#logger.warn(`component server '${this.name}' speaks protocol version ${String(result.server_protocol_version)}`, {
+          plugin: this.name,
+          expected: PROTOCOL_VERSION,
+        });
+      }
+      await peer.notify('initialized', {});
+    } catch (error) {
+      const reason = connection.closedInfo?.error ?? error;
+      await peer.close(asError(error));
+      throw new Error(`component server '${this.name}' (${this.#describe}) did not start: ${messageOf(reason)}`, {
+        cause: reason,
+      });
+    }
+    connection.established = true;
+    this.#logger.debug(`component server '${this.name}' is ready`, { plugin: this.name });
+    return connection;
+  }
+
+  #onClosed(connection: Connection, info: TransportCloseInfo): void {
+    if (this.#live === connection) this.#live = undefined;
+    if (!connection.established || this.#closing.signal.aborted) return;
+    this.#failures++;
+    const reason = info.error === undefined ? 'the connection closed' : info.error.message;
+    this.#logger.warn(`component server '${this.name}' stopped; it is restarted on next use`, {
+      plugin: this.name,
+      failures: this.#failures,
+      error: reason,
+    });
+    if (this.#failures >= this.#policy.maxConsecutiveFailures) {
+      this.#markDead(info.error ?? new Error(reason), `crashed ${this.#failures} times in a row`);
+    }
+  }
+
+  #markDead(cause: unknown, how: string): ComponentServerDeadError {
+    this.#dead ??= new ComponentServerDeadError(
+      this.name,
+      `component server plugin '${this.name}' (${this.#describe}) ${how} and is marked dead: ${messageOf(cause)}`,
+      { cause },
+    );
+    this.#logger.error(this.#dead.message, { plugin: this.name });
+    return this.#dead;
+  }
+
+  #closedError(): Error {
+    return new ComponentUnavailableError(`component server plugin '${this.name}' is closed`);
+  }
+
+  /** Registers an execution in flight so callbacks can find it; returns its removal. */
+  #track(context: ExecutionContext): () => void {
+    const key = stepKey(context.runId, context.stepId);
+    const list = this.#byStep.get(key);
+    if (list) list.push(context);
+    else this.#byStep.set(key, [context]);
+    this.#inFlight.add(context);
+    return () => {
+      this.#inFlight.delete(context);
+      const entries = this.#byStep.get(key);
+      if (!entries) return;
+      const index = entries.indexOf(context);
+      if (index >= 0) entries.splice(index, 1);
+      if (entries.length === 0) this.#byStep.delete(key);
+    };
+  }
+
+  #resolveExecution(observability: ObservabilityContext | null | undefined, method: string, needsRun: boolean): ExecutionContext {
+    const runId = observability?.run_id;
+    const stepId = observability?.step_id;
+    if (typeof runId === 'string' && typeof stepId === 'string') {
+      const entries = this.#byStep.get(stepKey(runId, stepId));
+      const found = entries?.[entries.length - 1];
+      if (found) return found;
+    }
+    if (this.#inFlight.size === 1 || (!needsRun && this.#inFlight.size > 0)) {
+      return this.#inFlight.values().next().value as ExecutionContext;
+    }
+    const which =
+      typeof runId === 'string' && typeof stepId === 'string' ? `run '${runId}' step '${stepId}'` : 'no observability run_id/step_id';
+    throw new JsonRpcError(
+      ErrorCodes.serverError,
+      `${method}: no execution in flight matches the callback (${which}; ${this.#inFlight.size} in flight)`,
+    );
+  }
+}
+
+function stepKey(runId: string, stepId: string): string {
+  return `${runId}\u0000${stepId}`;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  const out: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
+  return out;
+}
+
+function isPermanentSpawnFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && PERMANENT_SPAWN_ERRORS.has(code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(asError(error));
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return asError(signal.reason ?? new Error('aborted'));
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
