@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
 import { CliError } from './cli-error.ts';
+import { parseYaml } from './parse-yaml.ts';
 
 /** A text format for data the CLI reads or writes. */
 export type DataFormat = 'json' | 'yaml';
@@ -28,20 +28,11 @@ export function parseDataText(text: string, format: DataFormat, source: string):
       });
     }
   }
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  const problem = document.errors[0];
-  if (problem) {
-    const line = problem.linePos?.[0];
-    const where = line ? `${source}:${line.line}:${line.col}` : source;
-    throw new CliError(`${where}: invalid YAML: ${firstLine(problem.message)}`);
-  }
-  try {
-    return document.toJS({ maxAliasCount: 1000 }) as unknown;
-  } catch (error) {
-    throw new CliError(`${source}: invalid YAML: ${(error as Error).message}`, undefined, {
-      cause: error,
-    });
-  }
+  const parsed = parseYaml(text);
+  if ('value' in parsed) return parsed.value;
+  const { line, column, message } = parsed.problem;
+  const where = line === undefined ? source : `${source}:${line}:${column ?? 1}`;
+  throw new CliError(`${where}: invalid YAML: ${message}`);
 }
 
 /** Reads a `.json`, `.yaml` or `.yml` file; errors name the file (exit code 2). */
@@ -68,8 +59,4 @@ export function describeFsError(error: unknown): string {
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   return (error as Error).message;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }

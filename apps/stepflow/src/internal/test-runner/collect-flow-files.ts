@@ -1,8 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { CliError, ExitCode } from '../cli-error.ts';
 import { describeFsError } from '../data-file.ts';
+import { parseYaml } from '../parse-yaml.ts';
 
 /** The `schema` value that marks a YAML document as a Stepflow flow. */
 export const FLOW_SCHEMA_URL = 'https://stepflow.org/schemas/v1/flow.json';
@@ -72,22 +72,17 @@ async function inspect(path: string, explicit: boolean): Promise<CollectedFile |
       return { kind: 'invalid', path, message: `invalid JSON: ${(error as Error).message}` };
     }
   }
-  const document = parseDocument(text, { prettyErrors: false });
-  const problem = document.errors[0];
-  if (problem) {
-    const line = problem.linePos?.[0];
-    const where = line ? ` (line ${line.line})` : '';
-    return {
-      kind: 'invalid',
-      path,
-      message: `invalid YAML${where}: ${problem.message.split('\n')[0]}`,
-    };
-  }
-  try {
-    return classify(path, document.toJS({ maxAliasCount: 1000 }), explicit);
-  } catch (error) {
-    return { kind: 'invalid', path, message: `invalid YAML: ${(error as Error).message}` };
-  }
+  const parsed = parseYaml(text);
+  if ('value' in parsed) return classify(path, parsed.value, explicit);
+  // A YAML file that does not parse is reported only when it claims to be a flow (or was named
+  // explicitly); other broken YAML in a searched directory is not ours to judge.
+  if (!explicit && !text.includes(FLOW_SCHEMA_URL)) return undefined;
+  const { line, message } = parsed.problem;
+  return {
+    kind: 'invalid',
+    path,
+    message: `invalid YAML${line === undefined ? '' : ` (line ${line})`}: ${message}`,
+  };
 }
 
 function classify(path: string, value: unknown, explicit: boolean): CollectedFile | undefined {

@@ -1,9 +1,9 @@
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { access } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, resolveConfig } from '@stepflow/runtime';
 import type { LoadedConfig } from '@stepflow/runtime';
 import type { CliIo } from '../cli-context.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, ExitCode } from '../cli-error.ts';
 import { loadConfigOrExit } from '../load-inputs.ts';
 
 /** Config files next to a flow that `stepflow test` prefers over normal discovery (§7.3). */
@@ -38,7 +38,7 @@ export async function resolveTestConfig(
   const inline = testSection.config ?? testSection.stepflow_config;
   if (inline !== undefined && inline !== null) {
     return {
-      config: await loadInlineConfig(flowPath, inline, io),
+      config: loadInlineConfig(flowPath, inline, io),
       source: `${flowPath} (test.config)`,
     };
   }
@@ -56,54 +56,21 @@ export async function resolveTestConfig(
   return { config, source: config.path ?? 'default config' };
 }
 
-/**
- * Loads an inline config through the same loader as a file (one set of rules for aliases,
- * defaults and env substitution): written to a private temporary file with its working
- * directory pinned to the flow's directory, then removed.
- */
-async function loadInlineConfig(
-  flowPath: string,
-  inline: unknown,
-  io: CliIo,
-): Promise<LoadedConfig> {
-  const flowDirectory = resolve(dirname(flowPath));
-  const document =
-    typeof inline === 'object' && !Array.isArray(inline)
-      ? { ...(inline as Record<string, unknown>) }
-      : inline;
-  if (typeof document === 'object' && document !== null && !Array.isArray(document)) {
-    const record = document as Record<string, unknown>;
-    const key =
-      'workingDirectory' in record
-        ? 'workingDirectory'
-        : 'working_directory' in record
-          ? 'working_directory'
-          : undefined;
-    const given = key === undefined ? undefined : record[key];
-    if (key !== undefined) delete record[key];
-    record.workingDirectory =
-      typeof given === 'string' && !isAbsolute(given)
-        ? resolve(flowDirectory, given)
-        : (given ?? flowDirectory);
-  }
-  const directory = await mkdtemp(join(tmpdir(), 'stepflow-test-config-'));
-  const file = join(directory, 'stepflow-config.json');
+/** Resolves an inline `test.config` with the runtime's rules; its base directory is the flow's. */
+function loadInlineConfig(flowPath: string, inline: unknown, io: CliIo): LoadedConfig {
   try {
-    await writeFile(file, JSON.stringify(document));
-    return await loadConfigOrExit({ configPath: file, cwd: io.cwd, env: io.env });
+    return resolveConfig(inline, { baseDirectory: resolve(dirname(flowPath)), env: io.env });
   } catch (error) {
-    if (error instanceof CliError) {
+    if (ConfigError.isInstance(error)) {
       throw new CliError(
-        error.message.replaceAll(file, `${flowPath} (test.config)`),
-        error.exitCode,
+        `config error: ${flowPath}: test.config: ${error.message}`,
+        ExitCode.usage,
         {
           cause: error,
         },
       );
     }
     throw error;
-  } finally {
-    await rm(directory, { recursive: true, force: true });
   }
 }
 
