@@ -1,0 +1,37 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  FlowResultSchema,
+  type ComponentExecuteParams,
+  type FlowOutcome,
+  type FlowResult,
+  type PutBlobParams,
+} from '../index.ts';
+
+describe('FlowResult', () => {
+  it('narrows on outcome', () => {
+    const result = FlowResultSchema.parse({ outcome: 'failed', error: { code: 8, message: 'e' } });
+    if (result.outcome !== 'failed') throw new Error('expected failed');
+    expectTypeOf(result.error.code).toEqualTypeOf<number>();
+    expectTypeOf<FlowOutcome>().toEqualTypeOf<'success' | 'skipped' | 'failed'>();
+    expect(result.error).toEqual({ code: 8, message: 'e' });
+  });
+
+  it('names the field at fault', () => {
+    const result = FlowResultSchema.safeParse({
+      outcome: 'failed',
+      error: { code: 'x', message: 'e' },
+    });
+    expect(result.error?.issues.map((issue) => issue.path)).toEqual([['error', 'code']]);
+  });
+
+  it('keeps JSON values required in the types', () => {
+    // @ts-expect-error a success needs its result, even if null
+    const success: FlowResult = { outcome: 'success' };
+    // @ts-expect-error blobs/put needs its data
+    const put: PutBlobParams = { blob_type: 'data' };
+    // @ts-expect-error components/execute needs its input
+    const execute: ComponentExecuteParams = { component: '/x', attempt: 1, observability: {} };
+    expect(FlowResultSchema.safeParse(success).success).toBe(false);
+    expect([put, execute]).toHaveLength(2);
+  });
+});
