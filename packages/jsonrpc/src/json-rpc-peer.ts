@@ -9,6 +9,7 @@ import type { Transport, TransportCloseInfo, TransportSendOptions } from './tran
 import { classifyMessage } from './internal/classify-message.ts';
 import { HandlerRegistry } from './internal/handler-registry.ts';
 import { IncomingRequests, messageOf } from './internal/incoming-requests.ts';
+import type { LazyAbort } from './internal/lazy-abort.ts';
 import { PeerLifecycle } from './internal/peer-lifecycle.ts';
 import { PendingRequests } from './internal/pending-requests.ts';
 import { validateParams } from './internal/validate-params.ts';
@@ -182,7 +183,7 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
     this.#defaultTimeoutMs = options.defaultTimeoutMs;
     this.#incoming = new IncomingRequests<ErasedRequestContext>({
       registry: this.#registry,
-      createContext: (request, signal) => this.#requestContext(request, signal),
+      createContext: (request, abort) => this.#requestContext(request, abort),
       respond: (response, relatedRequestId) => this.#respond(response, relatedRequestId),
       reportError: (error) => this.#report(error),
     });
@@ -369,7 +370,7 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
     run().catch(fail);
   }
 
-  #requestContext(request: JsonRpcRequest, signal: AbortSignal): ErasedRequestContext {
+  #requestContext(request: JsonRpcRequest, abort: LazyAbort): ErasedRequestContext {
     const relatedRequestId = request.id;
     let scoped: JsonRpcPeer | undefined;
     // Built lazily: most handlers never call back.
@@ -377,7 +378,9 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
     return {
       requestId: request.id,
       method: request.method,
-      signal,
+      get signal() {
+        return abort.signal;
+      },
       get peer() {
         return scopedOnce();
       },

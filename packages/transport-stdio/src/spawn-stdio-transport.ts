@@ -179,6 +179,7 @@ class ChildTransport implements StdioChildTransport {
       this.#state = 'closing';
       this.#closedByUs = true;
       if (this.#exit === undefined) {
+        this.#framed?.flush();
         child.stdin?.end();
         child.kill('SIGTERM');
         this.#killTimer = setTimeout(() => {

@@ -132,6 +132,24 @@ describe('sending', () => {
     ).rejects.toThrow(/cannot be serialised as JSON/);
   });
 
+  it('batches messages of one tick into one write', async () => {
+    const stdin = new PassThrough();
+    const chunks: string[] = [];
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk.toString());
+        callback();
+      },
+    });
+    const transport = createStdioServerTransport({ stdin, stdout });
+    await transport.start();
+    await Promise.all([1, 2, 3].map((id) => transport.send({ jsonrpc: '2.0', id, result: id })));
+    await until(() => chunks.length > 0);
+    expect(chunks).toEqual([
+      '{"jsonrpc":"2.0","id":1,"result":1}\n{"jsonrpc":"2.0","id":2,"result":2}\n{"jsonrpc":"2.0","id":3,"result":3}\n',
+    ]);
+  });
+
   it('waits for drain when the stream pushes back, keeping order', async () => {
     const stdin = new PassThrough();
     const chunks: string[] = [];
@@ -145,7 +163,8 @@ describe('sending', () => {
     });
     const transport = createStdioServerTransport({ stdin, stdout });
     await transport.start();
-    await transport.send({ jsonrpc: '2.0', method: 'first' }); // accepted, but over the mark
+    await transport.send({ jsonrpc: '2.0', method: 'first' });
+    await until(() => chunks.length === 1); // written, and over the high-water mark
     let secondSent = false;
     const second = transport.send({ jsonrpc: '2.0', method: 'second' }).then(() => {
       secondSent = true;
@@ -154,20 +173,21 @@ describe('sending', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(secondSent).toBe(false);
     expect(chunks).toHaveLength(1);
-    while (!secondSent) {
-      pendingCallbacks.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
     await until(() => {
       pendingCallbacks.shift()?.();
-      return chunks.length === 3;
+      return secondSent;
     });
     await Promise.all([second, third]);
-    expect(chunks.map((c) => (JSON.parse(c) as { method: string }).method)).toEqual([
-      'first',
-      'second',
-      'third',
-    ]);
+    await until(() => {
+      pendingCallbacks.shift()?.();
+      return chunks.join('').split('\n').length === 4;
+    });
+    const methods = chunks
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { method: string }).method);
+    expect(methods).toEqual(['first', 'second', 'third']);
   });
 });
 

@@ -3,13 +3,14 @@ import { JsonRpcError } from '../json-rpc-error.ts';
 import { MalformedMessageError } from '../malformed-message-error.ts';
 import type { JsonRpcErrorObject, JsonRpcId, JsonRpcRequest, JsonRpcResponse } from '../message.ts';
 import type { HandlerRegistry, RequestEntry } from './handler-registry.ts';
+import { LazyAbort } from './lazy-abort.ts';
 import { validateParams } from './validate-params.ts';
 
 /** What the incoming-request runner needs from its peer. */
 export interface IncomingRequestsDeps<Ctx> {
   readonly registry: Pick<HandlerRegistry<Ctx, never>, 'request'>;
   /** Builds the handler context of one request. */
-  readonly createContext: (request: JsonRpcRequest, signal: AbortSignal) => Ctx;
+  readonly createContext: (request: JsonRpcRequest, abort: LazyAbort) => Ctx;
   /** Sends a response; `relatedRequestId` is the request being answered. */
   readonly respond: (response: JsonRpcResponse, relatedRequestId: JsonRpcId) => void;
   /** Reports a problem on this side (a failing handler, a duplicate id). */
@@ -25,7 +26,7 @@ export interface IncomingRequestsDeps<Ctx> {
  */
 export class IncomingRequests<Ctx> {
   readonly #deps: IncomingRequestsDeps<Ctx>;
-  readonly #active = new Map<JsonRpcId, AbortController>();
+  readonly #active = new Map<JsonRpcId, LazyAbort>();
 
   constructor(deps: IncomingRequestsDeps<Ctx>) {
     this.#deps = deps;
@@ -59,11 +60,11 @@ export class IncomingRequests<Ctx> {
       );
       return;
     }
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     this.#active.set(id, controller);
     void this.#run(entry, request, controller).then((response) => {
       this.#active.delete(id);
-      if (!controller.signal.aborted) this.#deps.respond(response, id);
+      if (!controller.aborted) this.#deps.respond(response, id);
     });
   }
 
@@ -77,7 +78,7 @@ export class IncomingRequests<Ctx> {
   async #run(
     entry: RequestEntry<Ctx>,
     request: JsonRpcRequest,
-    controller: AbortController,
+    controller: LazyAbort,
   ): Promise<JsonRpcResponse> {
     const { id, method } = request;
     try {
@@ -95,10 +96,7 @@ export class IncomingRequests<Ctx> {
         }
         params = checked.value;
       }
-      const result = await entry.handler(
-        params,
-        this.#deps.createContext(request, controller.signal),
-      );
+      const result = await entry.handler(params, this.#deps.createContext(request, controller));
       // `undefined` would vanish from the JSON and leave an invalid response.
       return { jsonrpc: '2.0', id, result: result === undefined ? null : result };
     } catch (error) {
