@@ -2,12 +2,12 @@ import type { Transport } from '@stepflow/jsonrpc';
 import type { ComponentInfo } from '@stepflow/protocol';
 import type { ComponentContext } from './component-context.ts';
 import type { ComponentSchema, InferInput, InferOutput } from './component-schema.ts';
-import { connectServer, type ServerConnection } from './internal/server-connection.ts';
+import { connectServer, type ConnectOptions, type ServerConnection } from './internal/server-connection.ts';
 import { compileSchema, type CompiledSchema } from './internal/schema-adapter.ts';
 import { createSemaphore } from './internal/semaphore.ts';
 import { createUdfHandler, UDF_DESCRIPTION, UDF_INPUT_SCHEMA, type UdfInput, type UdfOptions } from './internal/udf-component.ts';
 
-export type { ServerConnection } from './internal/server-connection.ts';
+export type { ConnectOptions, ServerConnection } from './internal/server-connection.ts';
 export type { UdfOptions } from './internal/udf-component.ts';
 
 /** Options of {@link createComponentServer}. */
@@ -74,7 +74,7 @@ export interface ComponentServer {
   /** The registered component of that name (with or without the leading `/`). */
   getComponent(name: string): RegisteredComponent | undefined;
   /** Serves the protocol over a transport; the returned connection has started. */
-  connect(transport: Transport): Promise<ServerConnection>;
+  connect(transport: Transport, options?: ConnectOptions): Promise<ServerConnection>;
 }
 
 /** Adds the leading `/` component names are matched with. */
@@ -125,13 +125,12 @@ export function createComponentServer(options: ComponentServerOptions): Componen
     },
     listComponents: () => [...registry.values()].map((entry) => entry.info),
     getComponent: (name) => registry.get(normalizeComponentName(name)),
-    connect: (transport) =>
-      connectServer(transport, {
-        registry,
-        semaphore,
-        executionTimeoutMs: options.executionTimeoutMs,
-        writeLog,
-      }),
+    connect: (transport, connectOptions) =>
+      connectServer(
+        transport,
+        { registry, semaphore, executionTimeoutMs: options.executionTimeoutMs, writeLog },
+        connectOptions,
+      ),
   };
 
   if (options.udf !== false) {

@@ -7,6 +7,7 @@ export type {
   ComponentHandler,
   RegisteredComponent,
   ServerConnection,
+  ConnectOptions,
   UdfOptions,
 } from './component-server.ts';
 export type { ShutdownOptions } from './internal/server-connection.ts';
@@ -44,3 +45,7 @@ export type {
   Literal,
   OnSkip,
 } from './flow-builder.ts';
+export { serveHttp } from './serve-http.ts';
+export type { ServeHttpOptions, HttpServerHandle } from './serve-http.ts';
+export { serveWebSocket } from './serve-websocket.ts';
+export type { ServeWebSocketOptions, WebSocketServerHandle } from './serve-websocket.ts';

@@ -43,7 +43,7 @@ export async function serveStdio(server: ComponentServer, options: ServeStdioOpt
     stdout: protocolOut,
     ...(options.maxMessageBytes !== undefined && { maxMessageBytes: options.maxMessageBytes }),
   });
-  const connection = await server.connect(transport);
+  const connection = await server.connect(transport, { closeGraceMs: graceMs });
 
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`[${server.name}] ${signal} received; shutting down (grace ${graceMs} ms)\n`);

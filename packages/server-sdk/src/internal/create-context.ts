@@ -20,7 +20,8 @@ export interface ContextSeed {
   readonly component: string;
   readonly attempt: number;
   readonly observability: ObservabilityContext;
-  readonly signal: AbortSignal;
+  /** Source of the execution's signal (created on first use). */
+  readonly execution: { readonly signal: AbortSignal };
   readonly call: RuntimeCall;
   readonly writeLog: (line: string) => void;
 }
@@ -79,7 +80,9 @@ export function createContext(seed: ContextSeed): ComponentContext {
     flowId,
     attempt: seed.attempt,
     observability,
-    signal: seed.signal,
+    get signal() {
+      return seed.execution.signal;
+    },
     log,
     putBlob,
     async getBlob<T>(blobId: string): Promise<T> {

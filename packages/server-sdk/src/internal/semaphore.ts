@@ -1,5 +1,7 @@
 /** A FIFO counting semaphore; `acquire` resolves with a one-shot release function. */
 export interface Semaphore {
+  /** Takes a free slot at once, or returns `undefined` when none is free (or others wait). */
+  tryAcquire(): (() => void) | undefined;
   acquire(signal?: AbortSignal): Promise<() => void>;
   /** Executions waiting for a slot. */
   readonly waiting: number;
@@ -10,7 +12,7 @@ const NOOP = () => {};
 /** Creates a semaphore with `limit` slots; `Infinity` (or undefined) never waits. */
 export function createSemaphore(limit: number | undefined): Semaphore {
   if (limit === undefined || limit === Infinity) {
-    return { acquire: () => Promise.resolve(NOOP), waiting: 0 };
+    return { tryAcquire: () => NOOP, acquire: () => Promise.resolve(NOOP), waiting: 0 };
   }
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`maxConcurrency must be a positive integer, got ${String(limit)}`);
@@ -30,6 +32,13 @@ export function createSemaphore(limit: number | undefined): Semaphore {
   return {
     get waiting() {
       return queue.length;
+    },
+    tryAcquire() {
+      if (free > 0 && queue.length === 0) {
+        free -= 1;
+        return releaseOnce();
+      }
+      return undefined;
     },
     acquire(signal) {
       if (free > 0) {

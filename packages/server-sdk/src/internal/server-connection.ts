@@ -4,6 +4,7 @@ import { ComponentError } from '../component-error.ts';
 import type { RegisteredComponent } from '../component-server.ts';
 import { RuntimeRequestError } from '../runtime-request-error.ts';
 import { createContext } from './create-context.ts';
+import { LazyAbort } from './lazy-abort.ts';
 import { describeIssues } from './schema-adapter.ts';
 import type { Semaphore } from './semaphore.ts';
 
@@ -27,6 +28,15 @@ export interface ShutdownOptions {
   readonly graceMs?: number;
 }
 
+/** Options of `ComponentServer.connect`. */
+export interface ConnectOptions {
+  /**
+   * When the other side closes the connection, how long running executions may take to finish
+   * before their `signal` aborts. Default 5000 ms.
+   */
+  readonly closeGraceMs?: number;
+}
+
 /** What a connection needs from its server. */
 export interface ConnectionDeps {
   readonly registry: ReadonlyMap<string, RegisteredComponent>;
@@ -45,20 +55,24 @@ interface ExecuteRequest {
 }
 
 /** Starts serving the component protocol over `transport`. */
-export async function connectServer(transport: Transport, deps: ConnectionDeps): Promise<ServerConnection> {
+export async function connectServer(
+  transport: Transport,
+  deps: ConnectionDeps,
+  options: ConnectOptions = {},
+): Promise<ServerConnection> {
   const { registry, semaphore, writeLog } = deps;
   const peer: JsonRpcPeer = createJsonRpcPeer(transport, {
     onError: (error) => writeLog(`[stepflow-server] ${error.message}`),
   });
-  const active = new Set<AbortController>();
+  const active = new Set<LazyAbort>();
   let idleWaiters: Array<() => void> = [];
   let accepting = true;
   let shuttingDown: Promise<void> | undefined;
 
   const waitIdle = (): Promise<void> =>
     active.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
-  const settle = (controller: AbortController) => {
-    active.delete(controller);
+  const settle = (execution: LazyAbort) => {
+    active.delete(execution);
     if (active.size === 0 && idleWaiters.length > 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
@@ -72,7 +86,7 @@ export async function connectServer(transport: Transport, deps: ConnectionDeps):
     });
     await Promise.race([waitIdle(), graceOver]);
     clearTimeout(timer);
-    for (const controller of active) controller.abort(new Error(reason));
+    for (const execution of active) execution.abort(new Error(reason));
     await waitIdle();
   };
 
@@ -100,14 +114,14 @@ export async function connectServer(transport: Transport, deps: ConnectionDeps):
         { component: entry.info.component, issues: checked.issues },
       );
     }
-    const controller = new AbortController();
-    active.add(controller);
+    const execution = new LazyAbort();
+    active.add(execution);
     try {
-      return { output: await execute(entry, checked.value, request, controller, rpc) };
+      return { output: await execute(entry, checked.value, request, execution, rpc) };
     } catch (error) {
       throw toWireError(error, entry.info.component, writeLog);
     } finally {
-      settle(controller);
+      settle(execution);
     }
   });
 
@@ -115,17 +129,17 @@ export async function connectServer(transport: Transport, deps: ConnectionDeps):
     entry: RegisteredComponent,
     input: unknown,
     request: ExecuteRequest,
-    controller: AbortController,
+    execution: LazyAbort,
     rpc: RequestContext,
   ): Promise<unknown> => {
-    const { signal } = controller;
-    const release = await semaphore.acquire(signal);
+    // No promise and no signal on the hot path when a slot is free.
+    const release = semaphore.tryAcquire() ?? (await semaphore.acquire(execution.signal));
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeoutMs = deps.executionTimeoutMs;
       if (timeoutMs !== undefined) {
         timer = setTimeout(
-          () => controller.abort(new Error(`'${entry.info.component}' timed out after ${timeoutMs} ms`)),
+          () => execution.abort(new Error(`'${entry.info.component}' timed out after ${timeoutMs} ms`)),
           timeoutMs,
         );
       }
@@ -133,15 +147,17 @@ export async function connectServer(transport: Transport, deps: ConnectionDeps):
         component: entry.info.component,
         attempt: request.attempt,
         observability: request.observability,
-        signal,
+        execution,
         writeLog,
-        call: (method, params) =>
-          rpc.request(method, params, { signal }).catch((error: unknown) => {
+        call: (method, params) => {
+          const signal = execution.signal;
+          return rpc.request(method, params, { signal }).catch((error: unknown) => {
             throw toRuntimeRequestError(method, error, signal);
-          }),
+          });
+        },
       });
       const output = entry.handler(input, context);
-      const value = isThenable(output) ? await raceAbort(output, signal) : output;
+      const value = isThenable(output) ? await raceAbort(output, execution.signal) : output;
       return value === undefined ? null : value;
     } finally {
       clearTimeout(timer);
@@ -154,7 +170,7 @@ export async function connectServer(transport: Transport, deps: ConnectionDeps):
   const closed = peer.closed.then(async () => {
     accepting = false;
     // The runtime went away (stdin EOF): give running work its grace period, then abort it.
-    await (shuttingDown ?? drain(DEFAULT_GRACE_MS, 'the connection to the runtime closed'));
+    await (shuttingDown ?? drain(options.closeGraceMs ?? DEFAULT_GRACE_MS, 'the connection to the runtime closed'));
   });
 
   return {

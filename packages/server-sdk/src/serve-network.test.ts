@@ -1,0 +1,89 @@
+import { createJsonRpcPeer, type JsonRpcPeer, type Transport } from '@stepflow/jsonrpc';
+import { createHttpClientTransport } from '@stepflow/transport-http';
+import { createWebSocketClientTransport } from '@stepflow/transport-ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createComponentServer, serveHttp, serveWebSocket } from './index.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function sampleServer() {
+  const server = createComponentServer({ name: 'network-test', version: '1.0.0', writeLog: () => {} });
+  server.component('echo', {}, (input) => input);
+  server.component('double-via-blob', {}, async (input, context) => {
+    const id = await context.putBlob({ n: input });
+    const stored = await context.getBlob<{ n: number }>(id);
+    return stored.n * 2;
+  });
+  return server;
+}
+
+async function runtimePeer(transport: Transport): Promise<JsonRpcPeer> {
+  const peer = createJsonRpcPeer(transport, { onError: () => {} });
+  const blobs = new Map<string, unknown>();
+  peer.handleRequest('blobs/put', (params) => {
+    const blobId = `b${blobs.size}`;
+    blobs.set(blobId, (params as { data: unknown }).data);
+    return { blob_id: blobId };
+  });
+  peer.handleRequest('blobs/get', (params) => {
+    const blobId = (params as { blob_id: string }).blob_id;
+    return { data: blobs.get(blobId), blob_type: 'data' };
+  });
+  await peer.start();
+  cleanups.push(() => peer.close());
+  return peer;
+}
+
+const execute = (component: string, input: unknown) => ({
+  component,
+  input,
+  attempt: 1,
+  observability: { run_id: 'r', flow_id: 'f', step_id: 's' },
+});
+
+describe.each([
+  [
+    'HTTP',
+    async () => {
+      const handle = await serveHttp(sampleServer(), { port: 0, graceMs: 0 });
+      cleanups.push(() => handle.close());
+      return createHttpClientTransport({ url: handle.url });
+    },
+  ],
+  [
+    'WebSocket',
+    async () => {
+      const handle = await serveWebSocket(sampleServer(), { port: 0, graceMs: 0 });
+      cleanups.push(() => handle.close());
+      return createWebSocketClientTransport({ url: handle.url });
+    },
+  ],
+])('serving over %s', (_name, open) => {
+  it('handshakes, executes, and serves callbacks during execution, concurrently', async () => {
+    const t0 = Date.now();
+    const peer = await runtimePeer(await open());
+    console.error('open', Date.now() - t0);
+    expect(await peer.request('initialize', { runtime_protocol_version: 1 })).toEqual({ server_protocol_version: 1 });
+    await peer.notify('initialized', {});
+    console.error('init', Date.now() - t0);
+    expect(await peer.request('components/execute', execute('/echo', { a: 1 }))).toEqual({ output: { a: 1 } });
+    console.error('echo', Date.now() - t0);
+    const results = await Promise.all(
+      Array.from({ length: 32 }, (_, n) => peer.request('components/execute', execute('/double-via-blob', n))),
+    );
+    expect(results).toEqual(Array.from({ length: 32 }, (_, n) => ({ output: n * 2 })));
+  });
+});
+
+describe('serveHttp', () => {
+  it('reports health with the server name and refuses foreign hosts by default', async () => {
+    const handle = await serveHttp(sampleServer(), { port: 0, graceMs: 0 });
+    cleanups.push(() => handle.close());
+    const health = (await (await fetch(`${handle.url}health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'healthy', instanceId: handle.instanceId, service: 'network-test' });
+    expect(handle.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+});
