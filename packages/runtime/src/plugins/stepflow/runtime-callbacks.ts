@@ -65,7 +65,9 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: ExecutionRe
       serve('Failed to evaluate flow', async () => {
         const execution = resolve(params.observability, 'flows/evaluate', true);
         const signal = AbortSignal.any([rpc.signal, execution.signal]);
-        const { result } = await execution.services.evaluateFlow(params.flow_id, params.input, { signal });
+        const { result } = await execution.services.evaluateFlow(params.flow_id, params.input, {
+          signal,
+        });
         return { result };
       }),
     { paramsSchema: EvaluateFlowParamsSchema },
@@ -92,7 +94,11 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: ExecutionRe
       serve('Failed to submit batch', async () => {
         const { services } = resolve(params.observability, 'flows/submit_batch', true);
         const maxConcurrency = params.max_concurrency ?? undefined;
-        return services.submitBatch(params.flow_id, params.inputs, maxConcurrency === undefined ? {} : { maxConcurrency });
+        return services.submitBatch(
+          params.flow_id,
+          params.inputs,
+          maxConcurrency === undefined ? {} : { maxConcurrency },
+        );
       }),
     { paramsSchema: SubmitBatchParamsSchema },
   );
@@ -116,7 +122,8 @@ async function serve<T>(failure: string, work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (JsonRpcError.isInstance(error)) throw error;
-    if (RuntimeServiceError.isInstance(error)) throw new JsonRpcError(error.code, error.message, error.data);
+    if (RuntimeServiceError.isInstance(error))
+      throw new JsonRpcError(error.code, error.message, error.data);
     const reason = error instanceof Error ? error.message : String(error);
     throw new JsonRpcError(ErrorCodes.serverError, failure, { reason });
   }

@@ -45,7 +45,10 @@ export function resolveStdioLaunch(
     throw new ConfigError(`'env' must be a map of strings`, { field: field('env') });
   }
   const inherit = config.inheritEnv ?? false;
-  if (typeof inherit !== 'boolean' && !(Array.isArray(inherit) && inherit.every((name) => typeof name === 'string'))) {
+  if (
+    typeof inherit !== 'boolean' &&
+    !(Array.isArray(inherit) && inherit.every((name) => typeof name === 'string'))
+  ) {
     throw new ConfigError(`'inheritEnv' must be true, false or a list of names`, {
       field: field('inheritEnv'),
     });
@@ -61,7 +64,10 @@ export function resolveStdioLaunch(
     if (typeof value === 'string') env[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
   }
-  const cwd = typeof config.cwd === 'string' ? resolve(workingDirectory, config.cwd) : resolve(workingDirectory);
+  const cwd =
+    typeof config.cwd === 'string'
+      ? resolve(workingDirectory, config.cwd)
+      : resolve(workingDirectory);
   const hasSeparator = command.includes('/') || command.includes('\\');
   return {
     command: hasSeparator && !isAbsolute(command) ? resolve(cwd, command) : command,

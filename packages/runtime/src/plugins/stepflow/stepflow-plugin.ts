@@ -17,7 +17,13 @@ import { ComponentError } from '../../errors/component-error.ts';
 import { ComponentUnavailableError } from '../../errors/component-unavailable-error.ts';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { Logger } from '../../logger.ts';
-import type { ComponentExecution, ExecutionContext, Plugin, PluginFactory, PluginFactoryArgs } from '../plugin.ts';
+import type {
+  ComponentExecution,
+  ExecutionContext,
+  Plugin,
+  PluginFactory,
+  PluginFactoryArgs,
+} from '../plugin.ts';
 import { ComponentServerDeadError } from './component-server-dead-error.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
 import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
@@ -58,7 +64,10 @@ export interface StepflowTransportFactories {
   /** Connects to a streamable HTTP server. */
   readonly http?: (config: NetworkTransportConfig, context: StepflowTransportContext) => Transport;
   /** Connects to a WebSocket server. */
-  readonly websocket?: (config: NetworkTransportConfig, context: StepflowTransportContext) => Transport;
+  readonly websocket?: (
+    config: NetworkTransportConfig,
+    context: StepflowTransportContext,
+  ) => Transport;
 }
 
 /** Options of {@link createStepflowPluginFactory}. */
@@ -151,21 +160,35 @@ class ComponentServerPlugin implements Plugin {
       logger: args.logger,
       logStderrLine: (line) => args.logger.info(`[${args.name}] ${line}`, { plugin: args.name }),
       logNonProtocolLine: (line) =>
-        args.logger.warn(`component server '${args.name}' wrote a line that is not a protocol message; dropped`, {
-          plugin: args.name,
-          line: line.length > 200 ? `${line.slice(0, 200)}…` : line,
-        }),
+        args.logger.warn(
+          `component server '${args.name}' wrote a line that is not a protocol message; dropped`,
+          {
+            plugin: args.name,
+            line: line.length > 200 ? `${line.slice(0, 200)}…` : line,
+          },
+        ),
     };
     const transport = config.transport;
     if (transport === 'stdio') {
       const factory = options.transports.stdio;
-      if (!factory) throw new ConfigError(`transport 'stdio' is not available in this build`, { field: field('transport') });
-      const launch = resolveStdioLaunch(args.name, config, args.workingDirectory, options.env ?? process.env);
+      if (!factory)
+        throw new ConfigError(`transport 'stdio' is not available in this build`, {
+          field: field('transport'),
+        });
+      const launch = resolveStdioLaunch(
+        args.name,
+        config,
+        args.workingDirectory,
+        options.env ?? process.env,
+      );
       this.#describe = [launch.command, ...launch.args].join(' ');
       this.#createTransport = () => factory(launch, context);
     } else if (transport === 'http' || transport === 'websocket') {
       const factory = options.transports[transport];
-      if (!factory) throw new ConfigError(`transport '${transport}' is not available in this build`, { field: field('transport') });
+      if (!factory)
+        throw new ConfigError(`transport '${transport}' is not available in this build`, {
+          field: field('transport'),
+        });
       if (typeof config.url !== 'string' || config.url === '') {
         throw new ConfigError(`'url' must be a non-empty string`, { field: field('url') });
       }
@@ -177,9 +200,12 @@ class ComponentServerPlugin implements Plugin {
       this.#describe = config.url;
       this.#createTransport = () => factory(network, context);
     } else {
-      throw new ConfigError(`unknown transport ${JSON.stringify(transport)} (expected stdio, http or websocket)`, {
-        field: field('transport'),
-      });
+      throw new ConfigError(
+        `unknown transport ${JSON.stringify(transport)} (expected stdio, http or websocket)`,
+        {
+          field: field('transport'),
+        },
+      );
     }
     this.#policy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
     this.#initializeTimeoutMs =
@@ -194,7 +220,9 @@ class ComponentServerPlugin implements Plugin {
 
   async listComponents(): Promise<ComponentInfo[]> {
     const connection = await this.#connection(undefined);
-    const result = await this.#call(connection, () => connection.peer.request('components/list', {}));
+    const result = await this.#call(connection, () =>
+      connection.peer.request('components/list', {}),
+    );
     this.#failures = 0;
     return result.components;
   }
@@ -208,12 +236,19 @@ class ComponentServerPlugin implements Plugin {
     };
     const release = this.#track(context);
     try {
-      const result = await this.#call(connection, () =>
-        connection.peer.request(
-          'components/execute',
-          { component, input: input === undefined ? null : input, attempt: context.attempt, observability },
-          { signal: context.signal },
-        ),
+      const result = await this.#call(
+        connection,
+        () =>
+          connection.peer.request(
+            'components/execute',
+            {
+              component,
+              input: input === undefined ? null : input,
+              attempt: context.attempt,
+              observability,
+            },
+            { signal: context.signal },
+          ),
         `executing ${component} for step '${context.stepId}' (attempt ${context.attempt})`,
       );
       this.#failures = 0;
@@ -230,12 +265,17 @@ class ComponentServerPlugin implements Plugin {
   }
 
   async close(): Promise<void> {
-    if (!this.#closing.signal.aborted) this.#closing.abort(new Error(`component server plugin '${this.name}' was closed`));
+    if (!this.#closing.signal.aborted)
+      this.#closing.abort(new Error(`component server plugin '${this.name}' was closed`));
     await Promise.allSettled([...this.#connections].map((connection) => connection.peer.close()));
   }
 
   /** Runs one request, mapping its failure: server error → ComponentError, lost server → unavailable. */
-  async #call<T>(connection: Connection, request: () => Promise<T>, doing = 'listing components'): Promise<T> {
+  async #call<T>(
+    connection: Connection,
+    request: () => Promise<T>,
+    doing = 'listing components',
+  ): Promise<T> {
     try {
       return await request();
     } catch (error) {
@@ -290,7 +330,10 @@ class ComponentServerPlugin implements Plugin {
           error: messageOf(error),
         });
         if (permanent || this.#failures >= this.#policy.maxConsecutiveFailures) {
-          throw this.#markDead(error, permanent ? 'could not be started' : `failed ${this.#failures} times in a row`);
+          throw this.#markDead(
+            error,
+            permanent ? 'could not be started' : `failed ${this.#failures} times in a row`,
+          );
         }
       }
     }
@@ -299,7 +342,10 @@ class ComponentServerPlugin implements Plugin {
   async #connect(): Promise<Connection> {
     const transport = this.#createTransport();
     const peer: RuntimePeer = createJsonRpcPeer(transport, {
-      onError: (error) => this.#logger.warn(`component server '${this.name}': ${error.message}`, { plugin: this.name }),
+      onError: (error) =>
+        this.#logger.warn(`component server '${this.name}': ${error.message}`, {
+          plugin: this.name,
+        }),
     });
     const connection: Connection = { peer, transport, established: false, closedInfo: undefined };
     this.#connections.add(connection);
@@ -308,7 +354,9 @@ class ComponentServerPlugin implements Plugin {
       this.#connections.delete(connection);
       this.#onClosed(connection, info);
     });
-    registerRuntimeCallbacks(peer, (observability, method, needsRun) => this.#resolveExecution(observability, method, needsRun));
+    registerRuntimeCallbacks(peer, (observability, method, needsRun) =>
+      this.#resolveExecution(observability, method, needsRun),
+    );
     try {
       await peer.start();
       const result = await peer.request(
@@ -317,18 +365,24 @@ class ComponentServerPlugin implements Plugin {
         { timeoutMs: this.#initializeTimeoutMs, signal: this.#closing.signal },
       );
       if (result.server_protocol_version !== PROTOCOL_VERSION) {
-        this.#logger.warn(`component server '${this.name}' speaks protocol version ${String(result.server_protocol_version)}`, {
-          plugin: this.name,
-          expected: PROTOCOL_VERSION,
-        });
+        this.#logger.warn(
+          `component server '${this.name}' speaks protocol version ${String(result.server_protocol_version)}`,
+          {
+            plugin: this.name,
+            expected: PROTOCOL_VERSION,
+          },
+        );
       }
       await peer.notify('initialized', {});
     } catch (error) {
       const reason = connection.closedInfo?.error ?? error;
       await peer.close(asError(error));
-      throw new Error(`component server '${this.name}' (${this.#describe}) did not start: ${messageOf(reason)}`, {
-        cause: reason,
-      });
+      throw new Error(
+        `component server '${this.name}' (${this.#describe}) did not start: ${messageOf(reason)}`,
+        {
+          cause: reason,
+        },
+      );
     }
     connection.established = true;
     this.#logger.debug(`component server '${this.name}' is ready`, { plugin: this.name });
@@ -381,7 +435,11 @@ class ComponentServerPlugin implements Plugin {
     };
   }
 
-  #resolveExecution(observability: ObservabilityContext | null | undefined, method: string, needsRun: boolean): ExecutionContext {
+  #resolveExecution(
+    observability: ObservabilityContext | null | undefined,
+    method: string,
+    needsRun: boolean,
+  ): ExecutionContext {
     const runId = observability?.run_id;
     const stepId = observability?.step_id;
     if (typeof runId === 'string' && typeof stepId === 'string') {
@@ -393,7 +451,9 @@ class ComponentServerPlugin implements Plugin {
       return this.#inFlight.values().next().value as ExecutionContext;
     }
     const which =
-      typeof runId === 'string' && typeof stepId === 'string' ? `run '${runId}' step '${stepId}'` : 'no observability run_id/step_id';
+      typeof runId === 'string' && typeof stepId === 'string'
+        ? `run '${runId}' step '${stepId}'`
+        : 'no observability run_id/step_id';
     throw new JsonRpcError(
       ErrorCodes.serverError,
       `${method}: no execution in flight matches the callback (${which}; ${this.#inFlight.size} in flight)`,
