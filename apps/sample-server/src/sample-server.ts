@@ -1,5 +1,6 @@
 import { createComponentServer, type ComponentServer } from '@stepflow/server-sdk';
 import { addBlobComponents } from './components/blobs.ts';
+import { addDiagnostics } from './components/diagnostics.ts';
 import { addEcho } from './components/echo.ts';
 import { addFail } from './components/fail.ts';
 import { addJsonTransform } from './components/json-transform.ts';
@@ -19,10 +20,15 @@ export interface SampleServerOptions {
 
 /**
  * Creates the sample component server: `/text_stats`, `/json_transform`, `/store_blob`,
- * `/read_blob`, `/run_flow`, `/map_flow`, `/fail`, `/slow`, `/echo` and the built-in `/udf`.
+ * `/read_blob`, `/run_flow`, `/map_flow`, `/fail`, `/slow`, `/echo`, the diagnostics `/crash_once`,
+ * `/step_metadata`, `/concurrency_probe` and the built-in `/udf`.
  */
 export function createSampleServer(options: SampleServerOptions = {}): ComponentServer {
-  const server = createComponentServer({ name: 'stepflow-sample-server', version: '0.1.0', ...options });
+  const server = createComponentServer({
+    name: 'stepflow-sample-server',
+    version: '0.1.0',
+    ...options,
+  });
   addTextStats(server);
   addJsonTransform(server);
   addBlobComponents(server);
@@ -30,5 +36,6 @@ export function createSampleServer(options: SampleServerOptions = {}): Component
   addFail(server);
   addSlow(server);
   addEcho(server);
+  addDiagnostics(server);
   return server;
 }
