@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { EXCHANGE_HANDLER, pathOf } from './internal/http-exchange.ts';
+import type { HttpExchangeHandler, IncomingHttp, OutgoingHttp } from './internal/http-exchange.ts';
 
 /** A web-standard request handler, such as the one {@link createStreamableHttpHandler} returns. */
 export type WebRequestHandler = (request: Request) => Promise<Response>;
@@ -31,9 +33,17 @@ export interface HttpListener {
 /**
  * Creates a `node:http` server that serves a web-standard handler: each `IncomingMessage`
  * becomes a `Request` (its `signal` aborts when the client disconnects before the response is
- * complete) and the `Response` is streamed back, honouring socket backpressure.
+ * complete) and the `Response` is streamed back, honouring socket backpressure. Handlers made by
+ * {@link createStreamableHttpHandler} are served directly on `node:http`, skipping the web
+ * objects (same behaviour, a fraction of the cost per request).
  */
 export function createNodeHttpServer(handler: WebRequestHandler): Server {
+  const core = (handler as { [EXCHANGE_HANDLER]?: HttpExchangeHandler })[EXCHANGE_HANDLER];
+  if (core !== undefined) {
+    return createServer((req, res) => {
+      void serveCore(core, req, res);
+    });
+  }
   return createServer((req, res) => {
     void serve(handler, req, res);
   });
@@ -66,6 +76,99 @@ export async function listenHttp(
         server.closeAllConnections();
       }),
   };
+}
+
+async function serveCore(
+  core: HttpExchangeHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let goneListeners: (() => void)[] | undefined;
+  res.once('close', () => {
+    if (!res.writableFinished) for (const listener of goneListeners ?? []) listener();
+  });
+  const incoming: IncomingHttp = {
+    method: req.method ?? 'GET',
+    path: pathOf(req.url ?? '/'),
+    header: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    readBody: (max) => readNodeBody(req, max),
+    onClientGone: (listener) => {
+      (goneListeners ??= []).push(listener);
+    },
+  };
+  let outgoing: OutgoingHttp;
+  try {
+    outgoing = await core(incoming);
+  } catch (error) {
+    outgoing = {
+      status: 500,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32603, message: `Internal error: ${String(error)}` },
+      }),
+    };
+  }
+  if (res.destroyed) return;
+  // A body left unread (refused early) would stall a kept-alive connection: close it instead.
+  if (!req.complete) res.setHeader('connection', 'close');
+  res.writeHead(outgoing.status, outgoing.headers);
+  const { stream } = outgoing;
+  if (stream === undefined) {
+    res.end(outgoing.body);
+    return;
+  }
+  res.flushHeaders();
+  stream({
+    write: (text) => {
+      if (!res.destroyed) res.write(text);
+    },
+    end: () => {
+      if (!res.destroyed) res.end();
+    },
+  });
+}
+
+function readNodeBody(req: IncomingMessage, max: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    return Promise.reject(new RangeError(`the body of ${declared} bytes exceeds ${max} bytes`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > max) {
+        cleanup();
+        req.pause();
+        reject(new RangeError(`the body exceeds ${max} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 async function serve(

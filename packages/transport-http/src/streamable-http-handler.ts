@@ -8,6 +8,13 @@ import type {
 } from '@stepflow/jsonrpc';
 import { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';
 import { HttpTransportError } from './http-transport-error.ts';
+import { EXCHANGE_HANDLER, pathOf } from './internal/http-exchange.ts';
+import type {
+  HttpExchangeHandler,
+  IncomingHttp,
+  OutgoingHttp,
+  SseSink,
+} from './internal/http-exchange.ts';
 import { messageKind } from './internal/message-kind.ts';
 import { RequestIdMap } from './internal/request-id-map.ts';
 import {
@@ -77,18 +84,66 @@ export function createStreamableHttpHandler(
   options: StreamableHttpHandlerOptions = {},
 ): StreamableHttpHandler {
   const server = new StreamableHttpServer(options);
-  const handler = (request: Request): Promise<Response> => server.handle(request);
-  return Object.assign(handler, { transport: server.transport, instanceId: server.instanceId });
+  const core: HttpExchangeHandler = (incoming) => server.handle(incoming);
+  const handler = async (request: Request): Promise<Response> =>
+    toResponse(await core(fromRequest(request)));
+  return Object.assign(handler, {
+    transport: server.transport,
+    instanceId: server.instanceId,
+    [EXCHANGE_HANDLER]: core,
+  });
 }
 
 interface Exchange {
   mode: 'pending' | 'stream' | 'gone';
   readonly session: string | undefined;
-  resolve: (response: Response) => void;
-  controller?: ReadableStreamDefaultController<Uint8Array>;
+  resolve: (response: OutgoingHttp) => void;
+  /** The SSE sink once the adapter attached it; events written before wait in `backlog`. */
+  sink?: SseSink;
+  backlog?: string[];
+  ended?: boolean;
 }
 
 const encoder = new TextEncoder();
+
+/** Presents a web `Request` to the server logic. */
+function fromRequest(request: Request): IncomingHttp {
+  return {
+    method: request.method,
+    path: pathOf(request.url),
+    header: (name) => request.headers.get(name),
+    readBody: (max) => readBody(request, max),
+    onClientGone: (listener) => request.signal.addEventListener('abort', listener, { once: true }),
+  };
+}
+
+/** Turns the server logic's answer into a web `Response` (SSE as a byte stream). */
+function toResponse(outgoing: OutgoingHttp): Response {
+  const { stream } = outgoing;
+  if (stream === undefined) {
+    return new Response(outgoing.body ?? null, {
+      status: outgoing.status,
+      headers: outgoing.headers,
+    });
+  }
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    start: (controller) => {
+      stream({
+        write: (text) => {
+          if (!cancelled) controller.enqueue(encoder.encode(text));
+        },
+        end: () => {
+          if (!cancelled) controller.close();
+        },
+      });
+    },
+    cancel: () => {
+      cancelled = true;
+    },
+  });
+  return new Response(body, { status: outgoing.status, headers: outgoing.headers });
+}
 
 class StreamableHttpServer {
   readonly instanceId: string;
@@ -155,34 +210,35 @@ class StreamableHttpServer {
     };
   }
 
-  async handle(request: Request): Promise<Response> {
-    if (!hostAllowed(request.headers.get('host'), this.#allowedHosts)) {
+  async handle(request: IncomingHttp): Promise<OutgoingHttp> {
+    if (!hostAllowed(request.header('host'), this.#allowedHosts)) {
       return this.#error(
         403,
         null,
         -32600,
-        `Host '${request.headers.get('host') ?? ''}' is not allowed`,
+        `Host '${request.header('host') ?? ''}' is not allowed`,
       );
     }
-    if (!originAllowed(request.headers.get('origin'), this.#allowedOrigins)) {
+    if (!originAllowed(request.header('origin'), this.#allowedOrigins)) {
       return this.#error(
         403,
         null,
         -32600,
-        `Origin '${request.headers.get('origin') ?? ''}' is not allowed`,
+        `Origin '${request.header('origin') ?? ''}' is not allowed`,
       );
     }
-    const path = pathOf(request.url);
+    const path = request.path;
     if (request.method === 'GET' && path === this.#healthPath) {
-      return Response.json(
-        {
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', [INSTANCE_ID_HEADER]: this.instanceId },
+        body: JSON.stringify({
           status: 'healthy',
           instanceId: this.instanceId,
           timestamp: new Date(this.#now()).toISOString(),
           service: this.#service,
-        },
-        { headers: { [INSTANCE_ID_HEADER]: this.instanceId } },
-      );
+        }),
+      };
     }
     if (path !== this.#path)
       return this.#error(404, null, -32600, `Not found: ${request.method} ${path}`);
@@ -193,15 +249,12 @@ class StreamableHttpServer {
         allow: 'POST',
       });
     }
-    if (
-      this.#token !== undefined &&
-      !bearerMatches(request.headers.get('authorization'), this.#token)
-    ) {
+    if (this.#token !== undefined && !bearerMatches(request.header('authorization'), this.#token)) {
       return this.#error(401, null, -32600, 'Unauthorized: a valid bearer token is required', {
         'www-authenticate': 'Bearer',
       });
     }
-    const contentType = request.headers.get('content-type') ?? '';
+    const contentType = request.header('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
       return this.#error(
         415,
@@ -210,7 +263,7 @@ class StreamableHttpServer {
         `Unsupported Media Type: Content-Type must be application/json, got '${contentType}'`,
       );
     }
-    if (!acceptsBoth(request.headers.get('accept') ?? '')) {
+    if (!acceptsBoth(request.header('accept') ?? '')) {
       return this.#error(
         406,
         null,
@@ -228,7 +281,7 @@ class StreamableHttpServer {
     }
     let text: string;
     try {
-      text = await readBody(request, this.#maxBodyBytes);
+      text = await request.readBody(this.#maxBodyBytes);
     } catch (error) {
       if (error instanceof RangeError)
         return this.#error(413, null, -32600, `Payload Too Large: ${error.message}`);
@@ -258,9 +311,9 @@ class StreamableHttpServer {
       request,
       shape.kind === 'request' ? shape.method : undefined,
     );
-    if (session instanceof Response) return session;
+    if ('status' in session) return session;
     if (shape.kind !== 'request') {
-      const instance = request.headers.get(INSTANCE_ID_HEADER);
+      const instance = request.header(INSTANCE_ID_HEADER);
       if (shape.kind === 'response' && instance !== null && instance !== this.instanceId) {
         return this.#error(
           404,
@@ -270,14 +323,12 @@ class StreamableHttpServer {
         );
       }
       this.#onmessage?.(parsed);
-      return new Response(null, { status: 202, headers: this.#headers(session.id) });
+      return { status: 202, headers: this.#headers(session.id) };
     }
-    return new Promise<Response>((resolve) => {
+    return new Promise<OutgoingHttp>((resolve) => {
       const exchange: Exchange = { mode: 'pending', session: session.id, resolve };
       const localId = this.#exchanges.admit(shape.id, exchange);
-      request.signal.addEventListener('abort', () => this.#abandon(localId, exchange), {
-        once: true,
-      });
+      request.onClientGone(() => this.#abandon(localId, exchange));
       this.#onmessage?.(localId === shape.id ? parsed : { ...(parsed as object), id: localId });
     });
   }
@@ -298,16 +349,15 @@ class StreamableHttpServer {
       const exchange = entry.meta;
       if (exchange.mode === 'pending') {
         exchange.mode = 'gone';
-        exchange.resolve(
-          new Response(JSON.stringify(outgoing), {
-            status: statusOf(outgoing),
-            headers: { 'content-type': 'application/json', ...this.#headers(exchange.session) },
-          }),
-        );
+        exchange.resolve({
+          status: statusOf(outgoing),
+          headers: { 'content-type': 'application/json', ...this.#headers(exchange.session) },
+          body: JSON.stringify(outgoing),
+        });
       } else if (exchange.mode === 'stream') {
         exchange.mode = 'gone';
         enqueue(exchange, outgoing);
-        exchange.controller?.close();
+        endStream(exchange);
       }
       return;
     }
@@ -330,24 +380,22 @@ class StreamableHttpServer {
 
   #openStream(exchange: Exchange): void {
     exchange.mode = 'stream';
-    const body = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        exchange.controller = controller;
+    exchange.backlog = [];
+    exchange.resolve({
+      status: 200,
+      headers: {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        ...this.#headers(exchange.session),
       },
-      cancel: () => {
-        exchange.mode = 'gone';
+      stream: (sink) => {
+        // Events sent before the adapter attached the sink go out first, in order.
+        for (const text of exchange.backlog ?? []) sink.write(text);
+        exchange.backlog = undefined;
+        exchange.sink = sink;
+        if (exchange.ended === true) sink.end();
       },
     });
-    exchange.resolve(
-      new Response(body, {
-        status: 200,
-        headers: {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-cache',
-          ...this.#headers(exchange.session),
-        },
-      }),
-    );
   }
 
   #abandon(localId: JsonRpcId, exchange: Exchange): void {
@@ -360,11 +408,11 @@ class StreamableHttpServer {
   }
 
   #checkSession(
-    request: Request,
+    request: IncomingHttp,
     method: string | undefined,
-  ): { readonly id: string | undefined } | Response {
+  ): { readonly id: string | undefined } | OutgoingHttp {
     if (this.#sessions === undefined) return { id: undefined };
-    const sent = request.headers.get(SESSION_ID_HEADER);
+    const sent = request.header(SESSION_ID_HEADER);
     if (sent === null) {
       if (method === 'initialize') {
         const id = randomUUID();
@@ -393,12 +441,12 @@ class StreamableHttpServer {
     return { id: sent };
   }
 
-  #endSession(request: Request): Response {
-    const sent = request.headers.get(SESSION_ID_HEADER);
+  #endSession(request: IncomingHttp): OutgoingHttp {
+    const sent = request.header(SESSION_ID_HEADER);
     if (sent === null || !this.#sessionSeen.delete(sent)) {
       return this.#error(404, null, -32600, `Session '${sent ?? ''}' is unknown or expired`);
     }
-    return new Response(null, { status: 204, headers: this.#headers(undefined) });
+    return { status: 204, headers: this.#headers(undefined) };
   }
 
   #close(): void {
@@ -415,7 +463,7 @@ class StreamableHttpServer {
         exchange.resolve(this.#error(503, entry.originalId, -32603, 'Server is shutting down'));
       } else if (exchange.mode === 'stream') {
         enqueue(exchange, failure);
-        exchange.controller?.close();
+        endStream(exchange);
       }
       exchange.mode = 'gone';
     }
@@ -435,25 +483,28 @@ class StreamableHttpServer {
     code: number,
     message: string,
     headers: Record<string, string> = {},
-  ): Response {
-    return new Response(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }), {
+  ): OutgoingHttp {
+    return {
       status,
       headers: {
         'content-type': 'application/json',
         [INSTANCE_ID_HEADER]: this.instanceId,
         ...headers,
       },
-    });
+      body: JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }),
+    };
   }
 }
 
 function enqueue(exchange: Exchange, message: unknown): void {
-  try {
-    exchange.controller?.enqueue(encoder.encode(`data: ${JSON.stringify(message)}\n\n`));
-  } catch {
-    // The stream was cancelled by the client; nothing more can be delivered.
-    exchange.mode = 'gone';
-  }
+  const text = `data: ${JSON.stringify(message)}\n\n`;
+  if (exchange.sink !== undefined) exchange.sink.write(text);
+  else exchange.backlog?.push(text);
+}
+
+function endStream(exchange: Exchange): void {
+  if (exchange.sink !== undefined) exchange.sink.end();
+  else exchange.ended = true;
 }
 
 /** The HTTP status the reference gives a final response: 200, 500 for internal errors, else 400. */
@@ -461,14 +512,6 @@ function statusOf(message: Record<string, unknown>): number {
   const error = message['error'] as { code?: unknown } | undefined;
   if (error === undefined) return 200;
   return error.code === -32603 ? 500 : 400;
-}
-
-function pathOf(url: string): string {
-  const start = url.indexOf('//');
-  const slash = url.indexOf('/', start === -1 ? 0 : start + 2);
-  if (slash === -1) return '/';
-  const end = url.search(/[?#]/);
-  return url.slice(slash, end === -1 || end < slash ? undefined : end);
 }
 
 function acceptsBoth(accept: string): boolean {
