@@ -13,7 +13,11 @@ const PARAMS = {
   component: '/echo',
   input: { text: 'hello, stepflow', n: 42, tags: ['a', 'b', 'c'] },
   attempt: 1,
-  observability: { run_id: '4f7e2c1a-0000-4000-8000-000000000000', flow_id: 'f'.repeat(64), step_id: 'echo' },
+  observability: {
+    run_id: '4f7e2c1a-0000-4000-8000-000000000000',
+    flow_id: 'f'.repeat(64),
+    step_id: 'echo',
+  },
 };
 const ROUNDS = 3;
 const ROUND_MS = 1500;
@@ -39,7 +43,11 @@ async function rawClient(script: string): Promise<Client> {
     while ((newline = buffer.indexOf('\n')) !== -1) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
-      const response = JSON.parse(line) as { id: number; result: unknown; error?: { message: string } };
+      const response = JSON.parse(line) as {
+        id: number;
+        result: unknown;
+        error?: { message: string };
+      };
       if (response.error) throw new Error(`${script}: ${response.error.message}`);
       const resolve = pending.get(response.id);
       pending.delete(response.id);
@@ -49,7 +57,9 @@ async function rawClient(script: string): Promise<Client> {
   return {
     execute() {
       const id = nextId++;
-      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'components/execute', params: PARAMS })}\n`);
+      child.stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id, method: 'components/execute', params: PARAMS })}\n`,
+      );
       return new Promise((resolve) => pending.set(id, resolve));
     },
     async close() {
@@ -62,7 +72,9 @@ async function rawClient(script: string): Promise<Client> {
 
 /** Our runtime-side stack (peer + stdio transport) talking to the SDK child. */
 async function libraryClient(script: string): Promise<Client> {
-  const peer = createJsonRpcPeer(spawnStdioTransport({ command: process.execPath, args: [script] }));
+  const peer = createJsonRpcPeer(
+    spawnStdioTransport({ command: process.execPath, args: [script] }),
+  );
   await peer.start();
   await peer.request('initialize', { runtime_protocol_version: 1 });
   await peer.notify('initialized', {});
@@ -96,7 +108,8 @@ export default async function sdkBench(): Promise<BenchRow[]> {
   const sample = `median of ${ROUNDS} × ${ROUND_MS / 1000} s`;
   try {
     for (const inFlight of IN_FLIGHT) {
-      for (const client of [raw, sdk, stack]) await roundTripsPerSecond(client, inFlight, WARMUP_MS);
+      for (const client of [raw, sdk, stack])
+        await roundTripsPerSecond(client, inFlight, WARMUP_MS);
       const rates: Record<'raw' | 'sdk' | 'stack', number[]> = { raw: [], sdk: [], stack: [] };
       // Interleaved so all three see the same machine load (2 shared cores).
       for (let round = 0; round < ROUNDS; round++) {

@@ -19,11 +19,15 @@ interface RawChild {
 
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 async function startRaw(script: string, env: Record<string, string> = {}): Promise<RawChild> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
   children.push(child);
   const stdoutLines: string[] = [];
   const waiters = new Map<number, (message: Record<string, unknown>) => void>();
@@ -37,7 +41,10 @@ async function startRaw(script: string, env: Record<string, string> = {}): Promi
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exit = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   const ready = new Promise<void>((resolve) => {
     const check = (chunk: string) => {
       if (chunk.includes('ready') || stderr.includes('ready')) resolve();
@@ -49,7 +56,8 @@ async function startRaw(script: string, env: Record<string, string> = {}): Promi
     child,
     stdoutLines,
     stderr: () => stderr,
-    send: (message) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...(message as object) })}\n`),
+    send: (message) =>
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...(message as object) })}\n`),
     response: (id) => {
       const known = seen.get(id);
       return known ? Promise.resolve(known) : new Promise((resolve) => waiters.set(id, resolve));
@@ -68,7 +76,11 @@ describe('server process lifecycle over stdio', () => {
   it('keeps stdout for protocol messages only: console output and raw writes go to stderr', async () => {
     const raw = await startRaw(LIFECYCLE_SERVER);
     raw.send(execute(1, '/noisy', { n: 1 }));
-    expect(await raw.response(1)).toEqual({ jsonrpc: '2.0', id: 1, result: { output: { quiet: true } } });
+    expect(await raw.response(1)).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: { output: { quiet: true } },
+    });
     raw.child.stdin.end();
     expect(await raw.exit).toEqual({ code: 0, signal: null });
     expect(raw.stdoutLines).toHaveLength(1);
@@ -131,8 +143,10 @@ describe('server process lifecycle over stdio', () => {
   });
 
   it('rejects an unknown --transport with a usage error', async () => {
-    const child = spawn(process.execPath, [SAMPLE_SERVER_MAIN, '--transport', 'carrier-pigeon'], { stdio: 'pipe' });
-    children.push(child as ChildProcessWithoutNullStreams);
+    const child = spawn(process.execPath, [SAMPLE_SERVER_MAIN, '--transport', 'carrier-pigeon'], {
+      stdio: 'pipe',
+    });
+    children.push(child);
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const [code] = await once(child, 'exit');

@@ -5,7 +5,9 @@ import { createJsonRpcPeer, JsonRpcError, type JsonRpcPeer } from '@stepflow/jso
 import { spawnStdioTransport, type StdioChildTransport } from '@stepflow/transport-stdio';
 
 /** The built sample server (`turbo run build --filter=@stepflow/sample-server`). */
-export const SAMPLE_SERVER_MAIN = fileURLToPath(new URL('../../apps/sample-server/dist/main.js', import.meta.url));
+export const SAMPLE_SERVER_MAIN = fileURLToPath(
+  new URL('../../apps/sample-server/dist/main.js', import.meta.url),
+);
 
 /** One callback the server made. */
 export interface Call {
@@ -19,7 +21,11 @@ export interface ScriptedRuntime {
   readonly transport: StdioChildTransport;
   readonly calls: Call[];
   readonly stderr: string[];
-  execute(component: string, input: unknown, observability?: Record<string, unknown>): Promise<unknown>;
+  execute(
+    component: string,
+    input: unknown,
+    observability?: Record<string, unknown>,
+  ): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -27,9 +33,14 @@ export interface ScriptedRuntime {
  * Spawns `script` (the sample server by default) with node and connects a scripted runtime to it.
  * `flows/evaluate` doubles `input.x` (fails for negative x, skips for 0).
  */
-export async function startScriptedRuntime(script = SAMPLE_SERVER_MAIN, args: string[] = []): Promise<ScriptedRuntime> {
+export async function startScriptedRuntime(
+  script = SAMPLE_SERVER_MAIN,
+  args: string[] = [],
+): Promise<ScriptedRuntime> {
   if (!existsSync(script)) {
-    throw new Error(`${script} is missing: run \`turbo run build --filter=@stepflow/sample-server\` first`);
+    throw new Error(
+      `${script} is missing: run \`turbo run build --filter=@stepflow/sample-server\` first`,
+    );
   }
   const stderr: string[] = [];
   const transport = spawnStdioTransport({
@@ -48,7 +59,8 @@ export async function startScriptedRuntime(script = SAMPLE_SERVER_MAIN, args: st
   };
   const evaluate = (input: unknown) => {
     const x = (input as { x?: number } | null)?.x ?? 0;
-    if (x < 0) return { outcome: 'failed', error: { code: 17, message: `negative x: ${x}`, data: { x } } };
+    if (x < 0)
+      return { outcome: 'failed', error: { code: 17, message: `negative x: ${x}`, data: { x } } };
     if (x === 0) return { outcome: 'skipped', reason: 'x is zero' };
     return { outcome: 'success', result: x * 2 };
   };
@@ -122,8 +134,17 @@ export async function startScriptedRuntime(script = SAMPLE_SERVER_MAIN, args: st
     transport,
     calls,
     stderr,
-    async execute(component, input, observability = { run_id: 'run-1', flow_id: 'flow-1', step_id: 'step-1' }) {
-      const { output } = (await peer.request('components/execute', { component, input, attempt: 1, observability })) as {
+    async execute(
+      component,
+      input,
+      observability = { run_id: 'run-1', flow_id: 'flow-1', step_id: 'step-1' },
+    ) {
+      const { output } = (await peer.request('components/execute', {
+        component,
+        input,
+        attempt: 1,
+        observability,
+      })) as {
         output: unknown;
       };
       return output;

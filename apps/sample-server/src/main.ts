@@ -23,8 +23,12 @@ async function main(): Promise<void> {
     return;
   }
   const server = createSampleServer({
-    ...(values['max-concurrency'] !== undefined && { maxConcurrency: positive(values['max-concurrency'], '--max-concurrency') }),
-    ...(values['timeout-ms'] !== undefined && { executionTimeoutMs: positive(values['timeout-ms'], '--timeout-ms') }),
+    ...(values['max-concurrency'] !== undefined && {
+      maxConcurrency: positive(values['max-concurrency'], '--max-concurrency'),
+    }),
+    ...(values['timeout-ms'] !== undefined && {
+      executionTimeoutMs: positive(values['timeout-ms'], '--timeout-ms'),
+    }),
   });
   switch (values.transport) {
     case 'stdio':
@@ -32,7 +36,9 @@ async function main(): Promise<void> {
       return;
     default:
       // Hook for serveHttp / serveWebSocket once @stepflow/server-sdk has them.
-      throw new UsageError(`--transport ${values.transport} is not supported by this build (use stdio)`);
+      throw new UsageError(
+        `--transport ${values.transport} is not supported by this build (use stdio)`,
+      );
   }
 }
 
@@ -42,12 +48,15 @@ class UsageError extends Error {
 
 function positive(text: string, flag: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive integer, got '${text}'`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} must be a positive integer, got '${text}'`);
   return value;
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`stepflow-sample-server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `stepflow-sample-server: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 });

@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 /** A server with one component that runs `body` with its context and returns what it returns. */
-async function withContext(body: (ctx: ComponentContext) => Promise<unknown>, evaluateFlow?: EvaluateFlowHandler) {
+async function withContext(
+  body: (ctx: ComponentContext) => Promise<unknown>,
+  evaluateFlow?: EvaluateFlowHandler,
+) {
   const server = createComponentServer({ name: 'ctx', version: '1', writeLog: () => {} });
   server.component('probe', {}, (_input, ctx) => body(ctx));
   const runtime = await createTestRuntime(server, evaluateFlow ? { evaluateFlow } : {});
@@ -25,7 +28,12 @@ async function withContext(body: (ctx: ComponentContext) => Promise<unknown>, ev
 
 const flow = (() => {
   const builder = createFlowBuilder({ name: 'double' });
-  builder.step('twice', '/builtin/eval', { n: builder.input.field('n') }, { metadata: { owner: 'ada' } });
+  builder.step(
+    'twice',
+    '/builtin/eval',
+    { n: builder.input.field('n') },
+    { metadata: { owner: 'ada' } },
+  );
   builder.metadata({ team: 'core' });
   builder.output(builder.input.field('n'));
   return builder.build();
@@ -44,7 +52,11 @@ describe('context callbacks', () => {
       const id = await ctx.putBlob({ hello: 'world' });
       return { id, back: await ctx.getBlob(id) };
     });
-    const output = await runtime.execute<{ id: string; back: unknown }>('/probe', null, { runId: 'r1', stepId: 's1', flowId: 'f1' });
+    const output = await runtime.execute<{ id: string; back: unknown }>('/probe', null, {
+      runId: 'r1',
+      stepId: 's1',
+      flowId: 'f1',
+    });
     expect(output.back).toEqual({ hello: 'world' });
     expect(output.id).toMatch(/^[0-9a-f]{64}$/);
     expect(runtime.calls.map((call) => call.method)).toEqual(['blobs/put', 'blobs/get']);
@@ -92,12 +104,16 @@ describe('context callbacks', () => {
           await ctx.evaluateFlow(flowId, { n });
         } catch (error) {
           if (FlowSkippedError.isInstance(error)) outcomes.push({ skipped: error.reason });
-          if (FlowFailedError.isInstance(error)) outcomes.push({ failed: [error.code, error.message, error.data] });
+          if (FlowFailedError.isInstance(error))
+            outcomes.push({ failed: [error.code, error.message, error.data] });
         }
       }
       return outcomes;
     }, doubling);
-    expect(await runtime.execute('/probe', null)).toEqual([{ skipped: 'zero' }, { failed: [7, 'negative', { n: -1 }] }]);
+    expect(await runtime.execute('/probe', null)).toEqual([
+      { skipped: 'zero' },
+      { failed: [7, 'negative', { n: -1 }] },
+    ]);
   });
 
   it('an uncaught FlowFailedError fails the component with -32003', async () => {
@@ -132,7 +148,10 @@ describe('context callbacks', () => {
   it('submits a batch, reads it back and evaluates batches in input order', async () => {
     const runtime = await withContext(async (ctx) => {
       const batchId = await ctx.submitBatch(flow, [{ n: 1 }, { n: 2 }], { maxConcurrency: 1 });
-      const { details, outputs } = await ctx.getBatch(batchId, { wait: true, includeResults: true });
+      const { details, outputs } = await ctx.getBatch(batchId, {
+        wait: true,
+        includeResults: true,
+      });
       const values = await ctx.evaluateBatch(flow, [{ n: 3 }, { n: 4 }, { n: 5 }]);
       let failure: unknown;
       try {
@@ -140,7 +159,13 @@ describe('context callbacks', () => {
       } catch (error) {
         failure = (error as Error).message;
       }
-      return { total: details.total_runs, completed: details.completed_runs, outputs, values, failure };
+      return {
+        total: details.total_runs,
+        completed: details.completed_runs,
+        outputs,
+        values,
+        failure,
+      };
     }, doubling);
     const output = await runtime.execute<Record<string, unknown>>('/probe', null);
     expect(output).toMatchObject({
@@ -162,7 +187,10 @@ describe('context callbacks', () => {
   it('rejects a non-flow argument and undefined blob data with a TypeError message', async () => {
     const runtime = await withContext(async (ctx) => {
       const messages: string[] = [];
-      for (const attempt of [() => ctx.evaluateFlow(42 as never, {}), () => ctx.putBlob(undefined)]) {
+      for (const attempt of [
+        () => ctx.evaluateFlow(42 as never, {}),
+        () => ctx.putBlob(undefined),
+      ]) {
         await attempt().catch((error: Error) => messages.push(error.message));
       }
       return messages;
@@ -175,7 +203,11 @@ describe('context callbacks', () => {
 
   it('log writes one tagged line to the server log', async () => {
     const lines: string[] = [];
-    const server = createComponentServer({ name: 'ctx', version: '1', writeLog: (line) => lines.push(line) });
+    const server = createComponentServer({
+      name: 'ctx',
+      version: '1',
+      writeLog: (line) => lines.push(line),
+    });
     server.component('talk', {}, (_input, ctx) => ctx.log('hello', { n: 1 }));
     const runtime = await createTestRuntime(server);
     runtimes.push(runtime);

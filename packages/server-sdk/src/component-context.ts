@@ -75,5 +75,9 @@ export interface ComponentContext {
    *
    * @throws FlowFailedError / FlowSkippedError for the first run (by index) that did not succeed.
    */
-  evaluateBatch<T = unknown>(flow: FlowOrId, inputs: readonly unknown[], options?: BatchOptions): Promise<T[]>;
+  evaluateBatch<T = unknown>(
+    flow: FlowOrId,
+    inputs: readonly unknown[],
+    options?: BatchOptions,
+  ): Promise<T[]>;
 }

@@ -25,7 +25,12 @@ afterEach(async () => {
 
 function quietServer(options: Partial<Parameters<typeof createComponentServer>[0]> = {}) {
   const lines: string[] = [];
-  const server = createComponentServer({ name: 'test', version: '1.0.0', writeLog: (line) => lines.push(line), ...options });
+  const server = createComponentServer({
+    name: 'test',
+    version: '1.0.0',
+    writeLog: (line) => lines.push(line),
+    ...options,
+  });
   return { server, lines };
 }
 
@@ -38,10 +43,19 @@ describe('handshake and discovery', () => {
     const peer = createJsonRpcPeer(runtimeSide, { onError: () => {} });
     await peer.start();
     // No initialize/initialized yet: a request must still be answered.
-    expect(await peer.request('components/execute', { component: '/echo', input: 1, attempt: 1, observability: {} })).toEqual({
+    expect(
+      await peer.request('components/execute', {
+        component: '/echo',
+        input: 1,
+        attempt: 1,
+        observability: {},
+      }),
+    ).toEqual({
       output: 1,
     });
-    expect(await peer.request('initialize', { runtime_protocol_version: 1 })).toEqual({ server_protocol_version: 1 });
+    expect(await peer.request('initialize', { runtime_protocol_version: 1 })).toEqual({
+      server_protocol_version: 1,
+    });
     await peer.notify('initialized', {});
     await connection.shutdown({ graceMs: 0 });
     await peer.close();
@@ -51,17 +65,29 @@ describe('handshake and discovery', () => {
     const { server } = quietServer();
     server.component(
       'stats',
-      { description: 'Counts words', input: z.object({ text: z.string() }), output: z.object({ words: z.number() }) },
+      {
+        description: 'Counts words',
+        input: z.object({ text: z.string() }),
+        output: z.object({ words: z.number() }),
+      },
       ({ text }) => ({ words: text.split(' ').length }),
     );
-    server.component('/raw', { input: { type: 'object', properties: { n: { type: 'integer' } } } }, () => null);
+    server.component(
+      '/raw',
+      { input: { type: 'object', properties: { n: { type: 'integer' } } } },
+      () => null,
+    );
     const runtime = await connect(server);
     const components = await runtime.listComponents();
     expect(components.map((c) => c.component)).toEqual(['/udf', '/stats', '/raw']);
     const stats = components.find((c) => c.component === '/stats');
     expect(stats).toMatchObject({
       description: 'Counts words',
-      input_schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      input_schema: {
+        type: 'object',
+        properties: { text: { type: 'string' } },
+        required: ['text'],
+      },
       output_schema: { type: 'object', properties: { words: { type: 'number' } } },
     });
     expect(await runtime.componentInfo('/raw')).toEqual({
@@ -73,17 +99,26 @@ describe('handshake and discovery', () => {
   it('answers components/info for an unknown component with -32001', async () => {
     const { server } = quietServer();
     const runtime = await connect(server);
-    await expect(runtime.componentInfo('/nope')).rejects.toMatchObject({ code: -32001, message: "Component '/nope' not found" });
+    await expect(runtime.componentInfo('/nope')).rejects.toMatchObject({
+      code: -32001,
+      message: "Component '/nope' not found",
+    });
   });
 
   it('rejects duplicate names, non-function handlers and invalid JSON Schemas when registering', () => {
     const { server } = quietServer();
     server.component('a', {}, () => 1);
     expect(() => server.component('/a', {}, () => 2)).toThrow("'/a' is already registered");
-    expect(() => server.component('b', { input: { type: 'nonsense' } }, () => 1)).toThrow("component '/b' input: invalid JSON Schema");
+    expect(() => server.component('b', { input: { type: 'nonsense' } }, () => 1)).toThrow(
+      "component '/b' input: invalid JSON Schema",
+    );
     expect(() => server.component('c', {}, 'x' as never)).toThrow('handler must be a function');
-    expect(() => createComponentServer({ name: 'x', version: '1', maxConcurrency: 0 })).toThrow('maxConcurrency');
-    expect(() => createComponentServer({ name: 'x', version: '1', executionTimeoutMs: -1 })).toThrow('executionTimeoutMs');
+    expect(() => createComponentServer({ name: 'x', version: '1', maxConcurrency: 0 })).toThrow(
+      'maxConcurrency',
+    );
+    expect(() =>
+      createComponentServer({ name: 'x', version: '1', executionTimeoutMs: -1 }),
+    ).toThrow('executionTimeoutMs');
   });
 
   it('leaves /udf out when asked', async () => {
@@ -95,7 +130,9 @@ describe('handshake and discovery', () => {
 describe('components/execute', () => {
   it('runs the handler with the parsed input and maps undefined output to null', async () => {
     const { server } = quietServer();
-    server.component('double', { input: z.object({ n: z.coerce.number() }) }, ({ n }) => ({ n: n * 2 }));
+    server.component('double', { input: z.object({ n: z.coerce.number() }) }, ({ n }) => ({
+      n: n * 2,
+    }));
     server.component('nothing', {}, () => undefined);
     const runtime = await connect(server);
     expect(await runtime.execute('/double', { n: '21' })).toEqual({ n: 42 });
@@ -116,16 +153,24 @@ describe('components/execute', () => {
   it('answers input failing a zod schema with -32602 listing every issue', async () => {
     const { server } = quietServer();
     let called = false;
-    server.component('strict', { input: z.object({ text: z.string(), count: z.number().int() }) }, () => {
-      called = true;
-    });
+    server.component(
+      'strict',
+      { input: z.object({ text: z.string(), count: z.number().int() }) },
+      () => {
+        called = true;
+      },
+    );
     const runtime = await connect(server);
-    const error = await runtime.execute('/strict', { text: 5, count: 1.5 }).catch((e: unknown) => e);
+    const error = await runtime
+      .execute('/strict', { text: 5, count: 1.5 })
+      .catch((e: unknown) => e);
     expect(JsonRpcError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: -32602, data: { component: '/strict' } });
     const { issues } = (error as JsonRpcError).data as { issues: Array<{ path: unknown[] }> };
     expect(issues.map((issue) => issue.path)).toEqual([['text'], ['count']]);
-    expect((error as Error).message).toMatch(/^Invalid input for component '\/strict': text: .*; count: /);
+    expect((error as Error).message).toMatch(
+      /^Invalid input for component '\/strict': text: .*; count: /,
+    );
     expect(called).toBe(false);
   });
 
@@ -133,11 +178,19 @@ describe('components/execute', () => {
     const { server } = quietServer();
     server.component(
       'json',
-      { input: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string', format: 'email' } }, required: ['a', 'c'] } },
+      {
+        input: {
+          type: 'object',
+          properties: { a: { type: 'string' }, b: { type: 'string', format: 'email' } },
+          required: ['a', 'c'],
+        },
+      },
       () => 1,
     );
     const runtime = await connect(server);
-    const error = (await runtime.execute('/json', { a: 1, b: 'nope' }).catch((e: unknown) => e)) as JsonRpcError;
+    const error = (await runtime
+      .execute('/json', { a: 1, b: 'nope' })
+      .catch((e: unknown) => e)) as JsonRpcError;
     expect(error.code).toBe(-32602);
     const { issues } = error.data as { issues: Array<{ path: unknown[]; message: string }> };
     expect(issues).toEqual(
@@ -157,16 +210,25 @@ describe('components/execute', () => {
     });
     server.component('boom-async', {}, async () => {
       await Promise.resolve();
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- user code may throw non-errors
       throw 'a string';
     });
     const runtime = await connect(server);
     const error = (await runtime.execute('/boom', {}).catch((e: unknown) => e)) as JsonRpcError;
-    expect(error.toJson()).toEqual({ code: -32003, message: 'Component execution failed: kaboom', data: {} });
+    expect(error.toJson()).toEqual({
+      code: -32003,
+      message: 'Component execution failed: kaboom',
+      data: {},
+    });
     await expect(runtime.execute('/boom-async', {})).rejects.toMatchObject({
       code: -32003,
       message: 'Component execution failed: a string',
     });
-    expect(lines.some((line) => line.includes('TypeError: kaboom') && line.includes('component-server.test.ts'))).toBe(true);
+    expect(
+      lines.some(
+        (line) => line.includes('TypeError: kaboom') && line.includes('component-server.test.ts'),
+      ),
+    ).toBe(true);
   });
 
   it('sends a ComponentError with its own code, message and data', async () => {
@@ -176,7 +238,11 @@ describe('components/execute', () => {
     });
     const runtime = await connect(server);
     const error = (await runtime.execute('/refuse', {}).catch((e: unknown) => e)) as JsonRpcError;
-    expect(error.toJson()).toEqual({ code: 4001, message: 'Customer 42 has no e-mail', data: { customerId: 42 } });
+    expect(error.toJson()).toEqual({
+      code: 4001,
+      message: 'Customer 42 has no e-mail',
+      data: { customerId: 42 },
+    });
     expect(ComponentError.isInstance(new ComponentError(1, 'x'))).toBe(true);
     expect(new ComponentError(1, 'x').toJSON()).toEqual({ code: 1, message: 'x' });
     expect(() => new ComponentError(1.5, 'x')).toThrow('integer');
@@ -262,8 +328,12 @@ describe('components/execute', () => {
         observability: { run_id: 'r', flow_id: 'f', step_id: 's', trace_id: 't' },
       }),
     ).toEqual({ output: { component: '/who', stepId: 's', runId: 'r', flowId: 'f', attempt: 3 } });
-    await expect(peer.request('components/execute', { input: 1 })).rejects.toMatchObject({ code: -32602 });
-    await expect(peer.request('components/execute', 'nope')).rejects.toMatchObject({ code: -32602 });
+    await expect(peer.request('components/execute', { input: 1 })).rejects.toMatchObject({
+      code: -32602,
+    });
+    await expect(peer.request('components/execute', 'nope')).rejects.toMatchObject({
+      code: -32602,
+    });
     await connection.shutdown({ graceMs: 0 });
     await peer.close();
   });
@@ -280,23 +350,32 @@ describe('components/execute', () => {
     const stuckStarted = deferred();
     server.component('stuck', {}, (_input, ctx) => {
       stuckStarted.resolve();
-      return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('gave up'))));
+      return new Promise((_, reject) =>
+        ctx.signal.addEventListener('abort', () => reject(new Error('gave up'))),
+      );
     });
     const [runtimeSide, serverSide] = createLinkedTransportPair();
     const connection = await server.connect(serverSide);
     const peer = createJsonRpcPeer(runtimeSide, { onError: () => {} });
     await peer.start();
-    const call = (component: string) => peer.request('components/execute', { component, input: null, attempt: 1, observability: {} });
+    const call = (component: string) =>
+      peer.request('components/execute', { component, input: null, attempt: 1, observability: {} });
     const finishing = call('/finishes');
     const stuck = call('/stuck');
     await started.promise;
     await stuckStarted.promise;
     expect(connection.activeExecutions).toBe(2);
     const shutdown = connection.shutdown({ graceMs: 50 });
-    await expect(call('/finishes')).rejects.toMatchObject({ code: -32000, message: expect.stringContaining('shutting down') });
+    await expect(call('/finishes')).rejects.toMatchObject({
+      code: -32000,
+      message: expect.stringContaining('shutting down'),
+    });
     finish.resolve();
     expect(await finishing).toEqual({ output: 'done' });
-    await expect(stuck).rejects.toMatchObject({ code: -32003, message: 'Component execution failed: the server is shutting down' });
+    await expect(stuck).rejects.toMatchObject({
+      code: -32003,
+      message: 'Component execution failed: the server is shutting down',
+    });
     await shutdown;
     await connection.closed;
     await peer.closed;

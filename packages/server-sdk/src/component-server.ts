@@ -2,10 +2,20 @@ import type { Transport } from '@stepflow/jsonrpc';
 import type { ComponentInfo } from '@stepflow/protocol';
 import type { ComponentContext } from './component-context.ts';
 import type { ComponentSchema, InferInput, InferOutput } from './component-schema.ts';
-import { connectServer, type ConnectOptions, type ServerConnection } from './internal/server-connection.ts';
+import {
+  connectServer,
+  type ConnectOptions,
+  type ServerConnection,
+} from './internal/server-connection.ts';
 import { compileSchema, type CompiledSchema } from './internal/schema-adapter.ts';
 import { createSemaphore } from './internal/semaphore.ts';
-import { createUdfHandler, UDF_DESCRIPTION, UDF_INPUT_SCHEMA, type UdfInput, type UdfOptions } from './internal/udf-component.ts';
+import {
+  createUdfHandler,
+  UDF_DESCRIPTION,
+  UDF_INPUT_SCHEMA,
+  type UdfInput,
+  type UdfOptions,
+} from './internal/udf-component.ts';
 
 export type { ConnectOptions, ServerConnection } from './internal/server-connection.ts';
 export type { UdfOptions } from './internal/udf-component.ts';
@@ -27,7 +37,10 @@ export interface ComponentServerOptions {
 }
 
 /** What a component is registered with besides its handler. */
-export interface ComponentDefinition<I extends ComponentSchema | undefined, O extends ComponentSchema | undefined> {
+export interface ComponentDefinition<
+  I extends ComponentSchema | undefined,
+  O extends ComponentSchema | undefined,
+> {
   /** One sentence for `components/list`. */
   readonly description?: string;
   /** The input schema; invalid input is answered with -32602 listing every issue. */
@@ -41,7 +54,10 @@ export interface ComponentDefinition<I extends ComponentSchema | undefined, O ex
  * context; returns (or resolves) the output. Throw `ComponentError` for a deliberate failure
  * with your own code; anything else thrown becomes `-32003 Component execution failed: <message>`.
  */
-export type ComponentHandler<Input, Output> = (input: Input, context: ComponentContext) => Output | Promise<Output>;
+export type ComponentHandler<Input, Output> = (
+  input: Input,
+  context: ComponentContext,
+) => Output | Promise<Output>;
 
 /** A registered component, as the server keeps it. */
 export interface RegisteredComponent {
@@ -64,7 +80,10 @@ export interface ComponentServer {
    *
    * @throws Error when the name is taken or a schema does not compile.
    */
-  component<I extends ComponentSchema | undefined = undefined, O extends ComponentSchema | undefined = undefined>(
+  component<
+    I extends ComponentSchema | undefined = undefined,
+    O extends ComponentSchema | undefined = undefined,
+  >(
     name: string,
     definition: ComponentDefinition<I, O>,
     handler: ComponentHandler<InferInput<I>, InferOutput<O>>,
@@ -95,7 +114,9 @@ export function normalizeComponentName(name: string): string {
 export function createComponentServer(options: ComponentServerOptions): ComponentServer {
   if (!options.name) throw new TypeError('createComponentServer: `name` is required');
   if (options.executionTimeoutMs !== undefined && !(options.executionTimeoutMs > 0)) {
-    throw new RangeError(`executionTimeoutMs must be a positive number, got ${String(options.executionTimeoutMs)}`);
+    throw new RangeError(
+      `executionTimeoutMs must be a positive number, got ${String(options.executionTimeoutMs)}`,
+    );
   }
   const registry = new Map<string, RegisteredComponent>();
   const semaphore = createSemaphore(options.maxConcurrency);
@@ -107,8 +128,10 @@ export function createComponentServer(options: ComponentServerOptions): Componen
     component(name, definition, handler) {
       const normalized = normalizeComponentName(name);
       if (normalized === '/') throw new TypeError('component: the name must not be empty');
-      if (registry.has(normalized)) throw new Error(`component: '${normalized}' is already registered`);
-      if (typeof handler !== 'function') throw new TypeError(`component '${normalized}': the handler must be a function`);
+      if (registry.has(normalized))
+        throw new Error(`component: '${normalized}' is already registered`);
+      if (typeof handler !== 'function')
+        throw new TypeError(`component '${normalized}': the handler must be a function`);
       const input = compileSchema(definition.input, 'input', `component '${normalized}' input`);
       const output = compileSchema(definition.output, 'output', `component '${normalized}' output`);
       registry.set(normalized, {
@@ -135,8 +158,10 @@ export function createComponentServer(options: ComponentServerOptions): Componen
 
   if (options.udf !== false) {
     const handler = createUdfHandler(typeof options.udf === 'object' ? options.udf : {});
-    server.component<typeof UDF_INPUT_SCHEMA>('/udf', { description: UDF_DESCRIPTION, input: UDF_INPUT_SCHEMA }, (input, context) =>
-      handler(input as UdfInput, context),
+    server.component<typeof UDF_INPUT_SCHEMA>(
+      '/udf',
+      { description: UDF_DESCRIPTION, input: UDF_INPUT_SCHEMA },
+      (input, context) => handler(input as UdfInput, context),
     );
   }
   return server;

@@ -4,9 +4,15 @@ import { createFlowBuilder, literal } from './index.ts';
 
 describe('createFlowBuilder', () => {
   it('emits the v1 camelCase format in canonical key order', () => {
-    const flow = createFlowBuilder<{ text: string }>({ name: 'wc', description: 'Counts words', version: '1.0' });
+    const flow = createFlowBuilder<{ text: string }>({
+      name: 'wc',
+      description: 'Counts words',
+      version: '1.0',
+    });
     flow.inputSchema(z.object({ text: z.string() }));
-    const stats = flow.step<{ words: number }>('stats', '/sample/text_stats', { text: flow.input.field('text') });
+    const stats = flow.step<{ words: number }>('stats', '/sample/text_stats', {
+      text: flow.input.field('text'),
+    });
     const shout = flow.step(
       'shout',
       '/sample/transform',
@@ -17,7 +23,10 @@ describe('createFlowBuilder', () => {
         metadata: { owner: 'ada' },
       },
     );
-    flow.output({ words: stats.field('words'), shout: shout.ref(undefined, { onSkip: { action: 'useDefault', defaultValue: null } }) });
+    flow.output({
+      words: stats.field('words'),
+      shout: shout.ref(undefined, { onSkip: { action: 'useDefault', defaultValue: null } }),
+    });
     flow.metadata({ team: 'core' });
     const built = flow.build();
     expect(JSON.stringify(built)).toBe(
@@ -33,13 +42,20 @@ describe('createFlowBuilder', () => {
           required: ['text'],
         },
         steps: [
-          { id: 'stats', component: '/sample/text_stats', input: { text: { $from: { workflow: 'input' }, path: '$.text' } } },
+          {
+            id: 'stats',
+            component: '/sample/text_stats',
+            input: { text: { $from: { workflow: 'input' }, path: '$.text' } },
+          },
           {
             id: 'shout',
             component: '/sample/transform',
             skipIf: { $from: { workflow: 'input' }, path: '$.quiet' },
             onError: { action: 'useDefault', defaultValue: 0 },
-            input: { value: { $from: { step: 'stats' }, path: '$.words' }, template: { $literal: { $from: 'not a reference' } } },
+            input: {
+              value: { $from: { step: 'stats' }, path: '$.words' },
+              template: { $literal: { $from: 'not a reference' } },
+            },
             metadata: { owner: 'ada' },
           },
         ],
@@ -57,7 +73,9 @@ describe('createFlowBuilder', () => {
     expect(flow.input.field('a.b')).toEqual({ $from: { workflow: 'input' }, path: '$["a.b"]' });
     expect(flow.input.ref('$')).toEqual({ $from: { workflow: 'input' } });
     expect(flow.input.ref()).toEqual({ $from: { workflow: 'input' } });
-    expect(createFlowBuilder().build()).toEqual({ schema: 'https://stepflow.org/schemas/v1/flow.json' });
+    expect(createFlowBuilder().build()).toEqual({
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+    });
   });
 
   it('returns an independent copy from each build', () => {
@@ -80,7 +98,9 @@ describe('createFlowBuilder', () => {
       "step 'c' input refers to step 'elsewhere', which is not an earlier step of this flow",
     );
     expect(() => flow.output([{ deep: other.field('v') }])).toThrow('flow output refers to step');
-    expect(() => flow.step('d', '/x', { v: { $from: { step: 'd' } } })).toThrow("refers to step 'd'");
+    expect(() => flow.step('d', '/x', { v: { $from: { step: 'd' } } })).toThrow(
+      "refers to step 'd'",
+    );
     expect(() => flow.step('e', '/x', {}, { skipIf: other.ref() })).toThrow("step 'e' skipIf");
     expect(() => flow.step('f', '/x', { v: a.ref('$.x') })).not.toThrow();
   });

@@ -3,7 +3,8 @@ import type { ComponentSchema, JsonSchema } from './component-schema.ts';
 import { compileSchema } from './internal/schema-adapter.ts';
 
 /** What to do when a referenced step was skipped: propagate the skip, or use a default value. */
-export type OnSkip = { readonly action: 'skip' } | { readonly action: 'useDefault'; readonly defaultValue?: unknown };
+export type OnSkip =
+  { readonly action: 'skip' } | { readonly action: 'useDefault'; readonly defaultValue?: unknown };
 
 /** A reference expression, exactly as it appears in a v1 flow (`{ $from, path?, onSkip? }`). */
 export interface Reference {
@@ -73,7 +74,12 @@ export interface FlowBuilder<Input = unknown> {
    *
    * @throws Error when the id is blank or taken, or the component does not start with `/`.
    */
-  step<Output = unknown>(id: string, component: string, input?: unknown, options?: StepOptions): StepHandle<Output>;
+  step<Output = unknown>(
+    id: string,
+    component: string,
+    input?: unknown,
+    options?: StepOptions,
+  ): StepHandle<Output>;
   /** Sets the flow output (a template like a step input). */
   output(template: unknown): this;
   /** Sets the flow's input schema (documentation; the runtime validates input against it). */
@@ -121,7 +127,9 @@ function toJsonSchema(schema: ComponentSchema, where: string): JsonSchema | unde
  * const doc = flow.build(); // { schema: 'https://stepflow.org/schemas/v1/flow.json', name: 'word-count', steps: [...], output: {...} }
  * ```
  */
-export function createFlowBuilder<Input = unknown>(options: FlowBuilderOptions = {}): FlowBuilder<Input> {
+export function createFlowBuilder<Input = unknown>(
+  options: FlowBuilderOptions = {},
+): FlowBuilder<Input> {
   const steps: Array<Record<string, unknown>> = [];
   const ids = new Set<string>();
   let output: unknown;
@@ -131,21 +139,34 @@ export function createFlowBuilder<Input = unknown>(options: FlowBuilderOptions =
 
   const builder: FlowBuilder<Input> = {
     input: makeSource<Input>({ workflow: 'input' }),
-    step<Output>(id: string, component: string, input?: unknown, stepOptions: StepOptions = {}): StepHandle<Output> {
-      if (typeof id !== 'string' || id.trim() === '') throw new Error('FlowBuilder.step: the step id must not be blank');
+    step<Output>(
+      id: string,
+      component: string,
+      input?: unknown,
+      stepOptions: StepOptions = {},
+    ): StepHandle<Output> {
+      if (typeof id !== 'string' || id.trim() === '')
+        throw new Error('FlowBuilder.step: the step id must not be blank');
       if (ids.has(id)) throw new Error(`FlowBuilder.step: a step with id '${id}' already exists`);
       if (typeof component !== 'string' || !component.startsWith('/')) {
-        throw new Error(`FlowBuilder.step '${id}': component must start with '/', got '${String(component)}'`);
+        throw new Error(
+          `FlowBuilder.step '${id}': component must start with '/', got '${String(component)}'`,
+        );
       }
       checkReferences(input, ids, `step '${id}' input`);
-      if (stepOptions.skipIf !== undefined) checkReferences(stepOptions.skipIf, ids, `step '${id}' skipIf`);
+      if (stepOptions.skipIf !== undefined)
+        checkReferences(stepOptions.skipIf, ids, `step '${id}' skipIf`);
       ids.add(id);
       const where = `step '${id}'`;
       steps.push({
         id,
         component,
-        ...(stepOptions.inputSchema !== undefined && { inputSchema: toJsonSchema(stepOptions.inputSchema, `${where} inputSchema`) }),
-        ...(stepOptions.outputSchema !== undefined && { outputSchema: toJsonSchema(stepOptions.outputSchema, `${where} outputSchema`) }),
+        ...(stepOptions.inputSchema !== undefined && {
+          inputSchema: toJsonSchema(stepOptions.inputSchema, `${where} inputSchema`),
+        }),
+        ...(stepOptions.outputSchema !== undefined && {
+          outputSchema: toJsonSchema(stepOptions.outputSchema, `${where} outputSchema`),
+        }),
         ...(stepOptions.skipIf !== undefined && { skipIf: stepOptions.skipIf }),
         ...(stepOptions.onError !== undefined && { onError: stepOptions.onError }),
         ...(input !== undefined && { input }),
@@ -197,11 +218,13 @@ function checkReferences(template: unknown, known: ReadonlySet<string>, where: s
   }
   if ('$literal' in template && !('$from' in template)) return;
   if ('$from' in template) {
-    const from = (template as { $from: unknown }).$from;
+    const from = template.$from;
     if (typeof from === 'object' && from !== null && 'step' in from) {
-      const step = (from as { step: unknown }).step;
+      const step = from.step;
       if (typeof step !== 'string' || !known.has(step)) {
-        throw new Error(`FlowBuilder: ${where} refers to step '${String(step)}', which is not an earlier step of this flow`);
+        throw new Error(
+          `FlowBuilder: ${where} refers to step '${String(step)}', which is not an earlier step of this flow`,
+        );
       }
     }
     return;

@@ -14,7 +14,13 @@ export class RuntimeRequestError extends Error {
   readonly data: unknown;
   private readonly [MARKER] = true;
 
-  constructor(method: string, code: number, message: string, data?: unknown, options?: { cause?: unknown }) {
+  constructor(
+    method: string,
+    code: number,
+    message: string,
+    data?: unknown,
+    options?: { cause?: unknown },
+  ) {
     super(`${method} failed: ${message} (code ${code})`, options);
     this.method = method;
     this.code = code;

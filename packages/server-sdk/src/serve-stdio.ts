@@ -21,7 +21,19 @@ export interface StdioServerHandle {
   readonly closed: Promise<void>;
 }
 
-const CONSOLE_METHODS = ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir', 'table', 'dirxml', 'group', 'groupCollapsed'] as const;
+const CONSOLE_METHODS = [
+  'log',
+  'info',
+  'debug',
+  'warn',
+  'error',
+  'trace',
+  'dir',
+  'table',
+  'dirxml',
+  'group',
+  'groupCollapsed',
+] as const;
 
 /**
  * Serves `server` on this process's stdin/stdout, one JSON-RPC message per line.
@@ -36,7 +48,10 @@ const CONSOLE_METHODS = ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir'
  * await serveStdio(server);
  * ```
  */
-export async function serveStdio(server: ComponentServer, options: ServeStdioOptions = {}): Promise<StdioServerHandle> {
+export async function serveStdio(
+  server: ComponentServer,
+  options: ServeStdioOptions = {},
+): Promise<StdioServerHandle> {
   const graceMs = options.graceMs ?? 1500;
   const protocolOut = reserveStdout();
   const transport = createStdioServerTransport({
@@ -46,7 +61,9 @@ export async function serveStdio(server: ComponentServer, options: ServeStdioOpt
   const connection = await server.connect(transport, { closeGraceMs: graceMs });
 
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`[${server.name}] ${signal} received; shutting down (grace ${graceMs} ms)\n`);
+    process.stderr.write(
+      `[${server.name}] ${signal} received; shutting down (grace ${graceMs} ms)\n`,
+    );
     void connection.shutdown({ graceMs });
   };
   process.on('SIGTERM', onSignal);
@@ -71,7 +88,10 @@ let reserved: Writable | undefined;
 function reserveStdout(): Writable {
   if (reserved) return reserved;
   const stdout = process.stdout;
-  const realWrite = stdout.write.bind(stdout) as (chunk: string | Buffer, callback: (error?: Error | null) => void) => boolean;
+  const realWrite = stdout.write.bind(stdout) as (
+    chunk: string | Buffer,
+    callback: (error?: Error | null) => void,
+  ) => boolean;
   reserved = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, callback) {
@@ -79,17 +99,25 @@ function reserveStdout(): Writable {
     },
     writev(chunks, callback) {
       const all = chunks.map((entry) => entry.chunk as string | Buffer);
-      realWrite(all.every((chunk) => typeof chunk === 'string') ? all.join('') : Buffer.concat(all.map((c) => Buffer.from(c))), callback);
+      realWrite(
+        all.every((chunk) => typeof chunk === 'string')
+          ? all.join('')
+          : Buffer.concat(all.map((c) => Buffer.from(c))),
+        callback,
+      );
     },
     final(callback) {
       callback();
     },
   });
   const stderr = process.stderr;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- bind() loses the overloads
   stdout.write = stderr.write.bind(stderr) as typeof stdout.write;
   const toStderr = new Console({ stdout: stderr, stderr });
   for (const method of CONSOLE_METHODS) {
-    (console as unknown as Record<string, unknown>)[method] = (toStderr as unknown as Record<string, (...args: unknown[]) => void>)[method]!.bind(toStderr);
+    (console as unknown as Record<string, unknown>)[method] = (
+      toStderr as unknown as Record<string, (...args: unknown[]) => void>
+    )[method]!.bind(toStderr);
   }
   return reserved;
 }

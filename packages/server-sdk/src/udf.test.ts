@@ -27,32 +27,49 @@ describe('/udf', () => {
   it('runs an expression over input', async () => {
     const { run } = await udfRuntime();
     expect(await run('input.a + input.b', { a: 2, b: 3 })).toBe(5);
-    expect(await run('({ sum: input.xs.reduce((a, b) => a + b, 0) })', { xs: [1, 2, 3] })).toEqual({ sum: 6 });
+    expect(await run('({ sum: input.xs.reduce((a, b) => a + b, 0) })', { xs: [1, 2, 3] })).toEqual({
+      sum: 6,
+    });
   });
 
   it('runs a function expression or arrow, with the context as second argument', async () => {
     const { run, runtime } = await udfRuntime();
     expect(await run('(input) => input.name.toUpperCase()', { name: 'ada' })).toBe('ADA');
-    expect(await run('function greet(input, context) { return `${input.name}@${context.stepId}`; }', { name: 'ada' })).toBe(
-      'ada@test-step',
-    );
+    expect(
+      await run('function greet(input, context) { return `${input.name}@${context.stepId}`; }', {
+        name: 'ada',
+      }),
+    ).toBe('ada@test-step');
     const id = await runtime.blobs.put({ from: 'blob' });
-    expect(await run('async (input, context) => context.getBlob(input.id)', { id })).toEqual({ from: 'blob' });
+    expect(await run('async (input, context) => context.getBlob(input.id)', { id })).toEqual({
+      from: 'blob',
+    });
   });
 
   it('runs a function body with return, including await', async () => {
     const { run, runtime } = await udfRuntime();
-    expect(await run('const words = input.text.split(" ");\nreturn { count: words.length };', { text: 'a b c' })).toEqual({
+    expect(
+      await run('const words = input.text.split(" ");\nreturn { count: words.length };', {
+        text: 'a b c',
+      }),
+    ).toEqual({
       count: 3,
     });
     const id = await runtime.blobs.put({ stored: true });
-    expect(await run('const blob = await context.getBlob(input.id);\nreturn blob.stored;', { id })).toBe(true);
+    expect(
+      await run('const blob = await context.getBlob(input.id);\nreturn blob.stored;', { id }),
+    ).toBe(true);
   });
 
   it('compiles once per blob id', async () => {
     const { runtime } = await udfRuntime();
-    const blobId = await runtime.blobs.put({ code: 'input.n * 2', input_schema: { type: 'object' } });
-    const results = await Promise.all([1, 2, 3].map((n) => runtime.execute('/udf', { blob_id: blobId, input: { n } })));
+    const blobId = await runtime.blobs.put({
+      code: 'input.n * 2',
+      input_schema: { type: 'object' },
+    });
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => runtime.execute('/udf', { blob_id: blobId, input: { n } })),
+    );
     expect(results).toEqual([2, 4, 6]);
     expect(await runtime.execute('/udf', { blob_id: blobId, input: { n: 4 } })).toBe(8);
     expect(runtime.calls.filter((call) => call.method === 'blobs/get')).toHaveLength(1);
@@ -60,7 +77,11 @@ describe('/udf', () => {
 
   it('validates the input against input_schema and lists every issue', async () => {
     const { run } = await udfRuntime();
-    const schema = { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] };
+    const schema = {
+      type: 'object',
+      properties: { a: { type: 'number' }, b: { type: 'number' } },
+      required: ['a', 'b'],
+    };
     await expect(run('input.a + input.b', { a: 'x' }, schema)).rejects.toMatchObject({
       code: -32602,
       data: {
@@ -74,16 +95,25 @@ describe('/udf', () => {
 
   it('accepts a draft 2020-12 input_schema', async () => {
     const { run } = await udfRuntime();
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'array', prefixItems: [{ type: 'number' }] };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'array',
+      prefixItems: [{ type: 'number' }],
+    };
     expect(await run('input[0] + 1', [1], schema)).toBe(2);
-    await expect(run('input[0] + 1', ['x'], schema)).rejects.toMatchObject({ code: -32602, data: { issues: [{ path: [0] }] } });
+    await expect(run('input[0] + 1', ['x'], schema)).rejects.toMatchObject({
+      code: -32602,
+      data: { issues: [{ path: [0] }] },
+    });
   });
 
   it('stops a synchronous infinite loop at the time limit', async () => {
     const { run } = await udfRuntime(50);
     await expect(run('while (true) {}', {})).rejects.toMatchObject({
       code: -32003,
-      message: expect.stringMatching(/^Component execution failed: UDF [0-9a-f]{64} timed out after 50 ms$/),
+      message: expect.stringMatching(
+        /^Component execution failed: UDF [0-9a-f]{64} timed out after 50 ms$/,
+      ),
     });
   });
 
@@ -118,7 +148,9 @@ describe('/udf', () => {
     await expect(runtime.execute('/udf', { blob_id: badSchema, input: {} })).rejects.toMatchObject({
       message: `UDF blob ${badSchema}: 'input_schema' must be a JSON Schema object`,
     });
-    await expect(runtime.execute('/udf', { blob_id: '0'.repeat(64), input: {} })).rejects.toMatchObject({
+    await expect(
+      runtime.execute('/udf', { blob_id: '0'.repeat(64), input: {} }),
+    ).rejects.toMatchObject({
       code: -32003,
       message: expect.stringContaining('blobs/get failed: Failed to get blob'),
     });

@@ -16,7 +16,9 @@ export function addBlobComponents(server: ComponentServer): void {
     'read_blob',
     {
       description: "Reads a JSON value from the runtime's blob store",
-      input: z.object({ blob_id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a blob id (64 hex characters)') }),
+      input: z.object({
+        blob_id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a blob id (64 hex characters)'),
+      }),
       output: z.object({ value: z.unknown() }),
     },
     async ({ blob_id }, context) => ({ value: await context.getBlob(blob_id) }),

@@ -6,7 +6,8 @@ export function addFail(server: ComponentServer): void {
   server.component(
     'fail',
     {
-      description: 'Always fails with the given error (a deliberate ComponentError), to exercise onError',
+      description:
+        'Always fails with the given error (a deliberate ComponentError), to exercise onError',
       input: z.object({
         code: z.number().int().default(400),
         message: z.string().default('Deliberate failure'),

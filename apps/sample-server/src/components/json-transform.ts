@@ -6,8 +6,13 @@ export const JsonTransformInputSchema = z.object({
   data: z.unknown().describe('The JSON value to read from'),
   mapping: z
     .record(z.string(), z.string())
-    .describe('Output field → path into `data`, e.g. { "name": "user.name", "first": "items[0].id" }'),
-  defaults: z.record(z.string(), z.unknown()).default({}).describe('Values for output fields whose path is missing'),
+    .describe(
+      'Output field → path into `data`, e.g. { "name": "user.name", "first": "items[0].id" }',
+    ),
+  defaults: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe('Values for output fields whose path is missing'),
 });
 
 const SEGMENT = /([^.[\]]+)|\[(\d+)\]/g;
@@ -42,7 +47,9 @@ export function addJsonTransform(server: ComponentServer): void {
         else missing.push(`${field} (${path})`);
       }
       if (missing.length > 0) {
-        throw new ComponentError(422, `json_transform: no value at ${missing.join(', ')}`, { missing });
+        throw new ComponentError(422, `json_transform: no value at ${missing.join(', ')}`, {
+          missing,
+        });
       }
       return result;
     },

@@ -11,12 +11,16 @@ export function addRunFlow(server: ComponentServer): void {
   server.component(
     'run_flow',
     {
-      description: 'Runs a sub-flow through the runtime and returns its result (a failed sub-flow fails this step with its error)',
+      description:
+        'Runs a sub-flow through the runtime and returns its result (a failed sub-flow fails this step with its error)',
       input: z.object({ flow: FlowOrIdSchema, input: z.unknown() }),
     },
     async ({ flow, input }, context) => {
       try {
-        return await context.evaluateFlow(flow as Parameters<typeof context.evaluateFlow>[0], input ?? null);
+        return await context.evaluateFlow(
+          flow as Parameters<typeof context.evaluateFlow>[0],
+          input ?? null,
+        );
       } catch (error) {
         // Pass the sub-flow's own error on instead of the generic -32003.
         if (FlowFailedError.isInstance(error)) {
@@ -29,7 +33,8 @@ export function addRunFlow(server: ComponentServer): void {
   server.component(
     'map_flow',
     {
-      description: 'Runs a sub-flow once per item as a runtime batch and returns the results in item order',
+      description:
+        'Runs a sub-flow once per item as a runtime batch and returns the results in item order',
       input: z.object({
         flow: FlowOrIdSchema,
         items: z.array(z.unknown()),

@@ -7,8 +7,12 @@ export function addSlow(server: ComponentServer): void {
   server.component(
     'slow',
     {
-      description: 'Waits `ms` milliseconds in ticks, honouring cancellation and the execution time limit',
-      input: z.object({ ms: z.number().int().min(0).max(3_600_000), tick_ms: z.number().int().min(1).default(50) }),
+      description:
+        'Waits `ms` milliseconds in ticks, honouring cancellation and the execution time limit',
+      input: z.object({
+        ms: z.number().int().min(0).max(3_600_000),
+        tick_ms: z.number().int().min(1).default(50),
+      }),
       output: z.object({ waited_ms: z.number(), ticks: z.number().int() }),
     },
     async ({ ms, tick_ms }, context) => {
@@ -16,7 +20,9 @@ export function addSlow(server: ComponentServer): void {
       let ticks = 0;
       while (performance.now() - started < ms) {
         // Rejects with the abort reason the moment the signal aborts.
-        await sleep(Math.min(tick_ms, ms - (performance.now() - started)), undefined, { signal: context.signal });
+        await sleep(Math.min(tick_ms, ms - (performance.now() - started)), undefined, {
+          signal: context.signal,
+        });
         ticks += 1;
       }
       return { waited_ms: Math.round(performance.now() - started), ticks };

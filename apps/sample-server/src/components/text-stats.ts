@@ -4,7 +4,13 @@ import * as z from 'zod';
 /** Input of `/text_stats`. */
 export const TextStatsInputSchema = z.object({
   text: z.string().describe('The text to analyse'),
-  top: z.number().int().min(0).max(100).default(3).describe('How many of the most frequent words to return'),
+  top: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(3)
+    .describe('How many of the most frequent words to return'),
 });
 
 /** Output of `/text_stats`. */
@@ -45,7 +51,8 @@ export function addTextStats(server: ComponentServer): void {
   server.component(
     'text_stats',
     {
-      description: 'Counts characters, words, lines and sentences of a text and lists its most frequent words',
+      description:
+        'Counts characters, words, lines and sentences of a text and lists its most frequent words',
       input: TextStatsInputSchema,
       output: TextStatsOutputSchema,
     },

@@ -5,7 +5,13 @@ import type {
   GetFlowMetadataResult,
   ObservabilityContext,
 } from '@stepflow/protocol';
-import type { BatchOptions, ComponentContext, ComponentLog, FlowOrId, GetBatchOptions } from '../component-context.ts';
+import type {
+  BatchOptions,
+  ComponentContext,
+  ComponentLog,
+  FlowOrId,
+  GetBatchOptions,
+} from '../component-context.ts';
 import { FlowFailedError } from '../flow-failed-error.ts';
 import { FlowSkippedError } from '../flow-skipped-error.ts';
 
@@ -36,35 +42,50 @@ export function createContext(seed: ContextSeed): ComponentContext {
   const stepId = text(observability.step_id);
   const runId = text(observability.run_id);
   const flowId = text(observability.flow_id);
-  const request = (method: string, params: Record<string, unknown>) => call(method, { ...params, observability });
+  const request = (method: string, params: Record<string, unknown>) =>
+    call(method, { ...params, observability });
 
   const log: ComponentLog = (message, fields) => {
-    const tags = [seed.component, stepId && `step=${stepId}`, runId && `run=${runId}`].filter(Boolean).join(' ');
+    const tags = [seed.component, stepId && `step=${stepId}`, runId && `run=${runId}`]
+      .filter(Boolean)
+      .join(' ');
     seed.writeLog(`[${tags}] ${message}${fields ? ` ${safeJson(fields)}` : ''}`);
   };
 
   const putBlob = async (data: unknown, blobType: BlobType = 'data'): Promise<string> => {
-    if (data === undefined) throw new TypeError('putBlob: data must be a JSON value, got undefined');
-    const result = (await request('blobs/put', { data, blob_type: blobType })) as { blob_id: string };
+    if (data === undefined)
+      throw new TypeError('putBlob: data must be a JSON value, got undefined');
+    const result = (await request('blobs/put', { data, blob_type: blobType })) as {
+      blob_id: string;
+    };
     return result.blob_id;
   };
 
   const flowIdOf = async (flow: FlowOrId, where: string): Promise<string> => {
     if (typeof flow === 'string') return flow;
     if (typeof flow !== 'object' || flow === null) {
-      throw new TypeError(`${where}: expected a flow object or a flow id, got ${flow === null ? 'null' : typeof flow}`);
+      throw new TypeError(
+        `${where}: expected a flow object or a flow id, got ${flow === null ? 'null' : typeof flow}`,
+      );
     }
     return putBlob(flow, 'flow');
   };
 
-  const getBatch = async (batchId: string, options: GetBatchOptions = {}): Promise<GetBatchResult> =>
+  const getBatch = async (
+    batchId: string,
+    options: GetBatchOptions = {},
+  ): Promise<GetBatchResult> =>
     (await request('flows/get_batch', {
       batch_id: batchId,
       ...(options.wait !== undefined && { wait: options.wait }),
       ...(options.includeResults !== undefined && { include_results: options.includeResults }),
     })) as GetBatchResult;
 
-  const submitById = async (id: string, inputs: readonly unknown[], options: BatchOptions): Promise<string> => {
+  const submitById = async (
+    id: string,
+    inputs: readonly unknown[],
+    options: BatchOptions,
+  ): Promise<string> => {
     const result = (await request('flows/submit_batch', {
       flow_id: id,
       inputs,
@@ -91,14 +112,19 @@ export function createContext(seed: ContextSeed): ComponentContext {
     },
     async evaluateFlow<T>(flow: FlowOrId, input: unknown): Promise<T> {
       const id = await flowIdOf(flow, 'evaluateFlow');
-      const { result } = (await request('flows/evaluate', { flow_id: id, input: input ?? null })) as {
+      const { result } = (await request('flows/evaluate', {
+        flow_id: id,
+        input: input ?? null,
+      })) as {
         result: FlowResult;
       };
       return unwrapFlowResult(result, id) as T;
     },
     async getMetadata(targetStep?: string): Promise<GetFlowMetadataResult> {
       if (flowId === undefined) {
-        throw new Error('getMetadata: the execute request carried no observability.flow_id, so the flow is unknown');
+        throw new Error(
+          'getMetadata: the execute request carried no observability.flow_id, so the flow is unknown',
+        );
       }
       const step = targetStep ?? stepId;
       return (await request('flows/get_metadata', {
@@ -110,7 +136,11 @@ export function createContext(seed: ContextSeed): ComponentContext {
       return submitById(await flowIdOf(flow, 'submitBatch'), inputs, options);
     },
     getBatch,
-    async evaluateBatch<T>(flow: FlowOrId, inputs: readonly unknown[], options: BatchOptions = {}): Promise<T[]> {
+    async evaluateBatch<T>(
+      flow: FlowOrId,
+      inputs: readonly unknown[],
+      options: BatchOptions = {},
+    ): Promise<T[]> {
       const id = await flowIdOf(flow, 'evaluateBatch');
       const batchId = await submitById(id, inputs, options);
       const { outputs } = await getBatch(batchId, { wait: true, includeResults: true });
@@ -118,14 +148,21 @@ export function createContext(seed: ContextSeed): ComponentContext {
       return inputs.map((_, index) => {
         const output = byIndex.get(index);
         if (!output) {
-          throw new FlowFailedError(500, `Batch ${batchId}: no output for input ${index}`, { batch_id: batchId, index });
-        }
-        if (!output.result) {
-          throw new FlowFailedError(500, `Batch ${batchId}: run for input ${index} ended with status ${output.status}`, {
+          throw new FlowFailedError(500, `Batch ${batchId}: no output for input ${index}`, {
             batch_id: batchId,
             index,
-            status: output.status,
           });
+        }
+        if (!output.result) {
+          throw new FlowFailedError(
+            500,
+            `Batch ${batchId}: run for input ${index} ended with status ${output.status}`,
+            {
+              batch_id: batchId,
+              index,
+              status: output.status,
+            },
+          );
         }
         return unwrapFlowResult(output.result, id) as T;
       });

@@ -2,10 +2,16 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import * as z from 'zod';
-import type { ComponentSchema, JsonSchema, StandardSchemaLike, ValidationIssue } from '../component-schema.ts';
+import type {
+  ComponentSchema,
+  JsonSchema,
+  StandardSchemaLike,
+  ValidationIssue,
+} from '../component-schema.ts';
 
 /** The outcome of validating one value. */
-export type ValidationOutcome = { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] };
+export type ValidationOutcome =
+  { ok: true; value: unknown } | { ok: false; issues: ValidationIssue[] };
 
 /** A compiled schema: its JSON Schema (for `components/info`) and a validator. */
 export interface CompiledSchema {
@@ -51,12 +57,18 @@ function isZodSchema(schema: unknown): schema is z.ZodType {
  *
  * @throws Error naming `where` when a JSON Schema does not compile.
  */
-export function compileSchema(schema: ComponentSchema | undefined, io: 'input' | 'output', where: string): CompiledSchema {
+export function compileSchema(
+  schema: ComponentSchema | undefined,
+  io: 'input' | 'output',
+  where: string,
+): CompiledSchema {
   if (schema === undefined) {
     return { jsonSchema: undefined, validate: (value) => ({ ok: true, value }) };
   }
   if (isStandardSchema(schema)) {
-    const jsonSchema = isZodSchema(schema) ? (z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema) : undefined;
+    const jsonSchema = isZodSchema(schema)
+      ? (z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema)
+      : undefined;
     const standard = schema['~standard'];
     return {
       jsonSchema,
@@ -66,8 +78,13 @@ export function compileSchema(schema: ComponentSchema | undefined, io: 'input' |
       },
     };
   }
-  if (typeof schema !== 'boolean' && (typeof schema !== 'object' || schema === null || Array.isArray(schema))) {
-    throw new TypeError(`${where}: a schema must be a zod schema, a Standard Schema or a JSON Schema object`);
+  if (
+    typeof schema !== 'boolean' &&
+    (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+  ) {
+    throw new TypeError(
+      `${where}: a schema must be a zod schema, a Standard Schema or a JSON Schema object`,
+    );
   }
   const validate = compileJsonSchema(schema, where);
   return { jsonSchema: schema, validate };
@@ -78,19 +95,28 @@ export function compileSchema(schema: ComponentSchema | undefined, io: 'input' |
  *
  * @throws Error naming `where` when the schema is invalid.
  */
-export function compileJsonSchema(schema: JsonSchema, where: string): (value: unknown) => ValidationOutcome {
+export function compileJsonSchema(
+  schema: JsonSchema,
+  where: string,
+): (value: unknown) => ValidationOutcome {
   let check: ValidateFunction;
   try {
     check = ajvFor(schema).compile(schema);
   } catch (error) {
-    throw new Error(`${where}: invalid JSON Schema: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `${where}: invalid JSON Schema: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
-  return (value) => (check(value) ? { ok: true, value } : { ok: false, issues: (check.errors ?? []).map(fromAjv) });
+  return (value) =>
+    check(value) ? { ok: true, value } : { ok: false, issues: (check.errors ?? []).map(fromAjv) };
 }
 
-function fromStandard(result: Awaited<ReturnType<StandardSchemaLike['~standard']['validate']>>): ValidationOutcome {
+function fromStandard(
+  result: Awaited<ReturnType<StandardSchemaLike['~standard']['validate']>>,
+): ValidationOutcome {
   if (!result.issues) return { ok: true, value: result.value };
   return {
     ok: false,
@@ -126,9 +152,13 @@ function fromAjv(error: ErrorObject): ValidationIssue {
 
 /** Renders issues as one line for an error message: `text: expected string; count: is required`. */
 export function describeIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((issue) => `${issue.path.length ? formatPath(issue.path) : '(root)'}: ${issue.message}`).join('; ');
+  return issues
+    .map((issue) => `${issue.path.length ? formatPath(issue.path) : '(root)'}: ${issue.message}`)
+    .join('; ');
 }
 
 function formatPath(path: ReadonlyArray<string | number>): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
 }

@@ -55,7 +55,9 @@ export function createSemaphore(limit: number | undefined): Semaphore {
         const onAbort = () => {
           const index = queue.indexOf(waiter);
           if (index >= 0) queue.splice(index, 1);
-          reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted while queued'));
+          reject(
+            signal?.reason instanceof Error ? signal.reason : new Error('aborted while queued'),
+          );
         };
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });

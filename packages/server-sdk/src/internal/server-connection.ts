@@ -1,4 +1,10 @@
-import { createJsonRpcPeer, JsonRpcError, type JsonRpcPeer, type RequestContext, type Transport } from '@stepflow/jsonrpc';
+import {
+  createJsonRpcPeer,
+  JsonRpcError,
+  type JsonRpcPeer,
+  type RequestContext,
+  type Transport,
+} from '@stepflow/jsonrpc';
 import { ErrorCodes, PROTOCOL_VERSION, type ObservabilityContext } from '@stepflow/protocol';
 import { ComponentError } from '../component-error.ts';
 import type { RegisteredComponent } from '../component-server.ts';
@@ -103,7 +109,10 @@ export async function connectServer(
     const request = readExecuteParams(params);
     const entry = lookup(registry, request.component);
     if (!accepting) {
-      throw new JsonRpcError(ErrorCodes.serverError, `Server is shutting down; '${entry.info.component}' was not started`);
+      throw new JsonRpcError(
+        ErrorCodes.serverError,
+        `Server is shutting down; '${entry.info.component}' was not started`,
+      );
     }
     let checked = entry.input.validate(request.input);
     if (checked instanceof Promise) checked = await checked;
@@ -139,7 +148,8 @@ export async function connectServer(
       const timeoutMs = deps.executionTimeoutMs;
       if (timeoutMs !== undefined) {
         timer = setTimeout(
-          () => execution.abort(new Error(`'${entry.info.component}' timed out after ${timeoutMs} ms`)),
+          () =>
+            execution.abort(new Error(`'${entry.info.component}' timed out after ${timeoutMs} ms`)),
           timeoutMs,
         );
       }
@@ -170,7 +180,8 @@ export async function connectServer(
   const closed = peer.closed.then(async () => {
     accepting = false;
     // The runtime went away (stdin EOF): give running work its grace period, then abort it.
-    await (shuttingDown ?? drain(options.closeGraceMs ?? DEFAULT_GRACE_MS, 'the connection to the runtime closed'));
+    await (shuttingDown ??
+      drain(options.closeGraceMs ?? DEFAULT_GRACE_MS, 'the connection to the runtime closed'));
   });
 
   return {
@@ -191,7 +202,10 @@ export async function connectServer(
   };
 }
 
-function lookup(registry: ReadonlyMap<string, RegisteredComponent>, name: string): RegisteredComponent {
+function lookup(
+  registry: ReadonlyMap<string, RegisteredComponent>,
+  name: string,
+): RegisteredComponent {
   const entry = registry.get(name.startsWith('/') ? name : `/${name}`);
   if (!entry) {
     throw new JsonRpcError(ErrorCodes.componentNotFound, `Component '${name}' not found`, {
@@ -208,9 +222,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function readComponentName(params: unknown, method: string): string {
   if (!isRecord(params) || typeof params.component !== 'string') {
-    throw new JsonRpcError(ErrorCodes.invalidParams, `Invalid params for "${method}": 'component' must be a string`, {
-      issues: [{ path: ['component'], message: 'expected a string' }],
-    });
+    throw new JsonRpcError(
+      ErrorCodes.invalidParams,
+      `Invalid params for "${method}": 'component' must be a string`,
+      {
+        issues: [{ path: ['component'], message: 'expected a string' }],
+      },
+    );
   }
   return params.component;
 }
@@ -224,12 +242,16 @@ function readExecuteParams(params: unknown): ExecuteRequest {
     component,
     input: input === undefined ? null : input,
     attempt: typeof attempt === 'number' && Number.isInteger(attempt) && attempt >= 0 ? attempt : 1,
-    observability: isRecord(observability) ? (observability as ObservabilityContext) : {},
+    observability: isRecord(observability) ? observability : {},
   };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function raceAbort(work: PromiseLike<unknown>, signal: AbortSignal): Promise<unknown> {
@@ -244,14 +266,19 @@ function raceAbort(work: PromiseLike<unknown>, signal: AbortSignal): Promise<unk
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- handlers may throw anything; passed on as is
+        reject(error);
       },
     );
   });
 }
 
 function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+  ) {
     return (error as { message: string }).message;
   }
   return String(error);
@@ -262,14 +289,28 @@ function toRuntimeRequestError(method: string, error: unknown, signal: AbortSign
     return new RuntimeRequestError(method, error.code, error.message, error.data, { cause: error });
   }
   const message = signal.aborted ? `cancelled (${messageOf(signal.reason)})` : messageOf(error);
-  return new RuntimeRequestError(method, ErrorCodes.internalError, message, undefined, { cause: error });
+  return new RuntimeRequestError(method, ErrorCodes.internalError, message, undefined, {
+    cause: error,
+  });
 }
 
-function toWireError(error: unknown, component: string, writeLog: (line: string) => void): JsonRpcError {
-  if (ComponentError.isInstance(error)) return new JsonRpcError(error.code, error.message, error.data);
+function toWireError(
+  error: unknown,
+  component: string,
+  writeLog: (line: string) => void,
+): JsonRpcError {
+  if (ComponentError.isInstance(error))
+    return new JsonRpcError(error.code, error.message, error.data);
   if (JsonRpcError.isInstance(error)) return error;
-  const stack = typeof error === 'object' && error !== null ? (error as { stack?: unknown }).stack : undefined;
-  writeLog(`[${component}] execution failed: ${typeof stack === 'string' ? stack : messageOf(error)}`);
+  const stack =
+    typeof error === 'object' && error !== null ? (error as { stack?: unknown }).stack : undefined;
+  writeLog(
+    `[${component}] execution failed: ${typeof stack === 'string' ? stack : messageOf(error)}`,
+  );
   // The stack stays in the server's log; the wire gets the message only, as the Python SDK sends it.
-  return new JsonRpcError(ErrorCodes.componentExecutionFailed, `Component execution failed: ${messageOf(error)}`, {});
+  return new JsonRpcError(
+    ErrorCodes.componentExecutionFailed,
+    `Component execution failed: ${messageOf(error)}`,
+    {},
+  );
 }

@@ -84,7 +84,10 @@ interface Batch {
  * await runtime.close();
  * ```
  */
-export async function createTestRuntime(server: ComponentServer, options: TestRuntimeOptions = {}): Promise<TestRuntime> {
+export async function createTestRuntime(
+  server: ComponentServer,
+  options: TestRuntimeOptions = {},
+): Promise<TestRuntime> {
   const blobs = options.blobStore ?? createMemoryBlobStore();
   const calls: RecordedCall[] = [];
   const batches = new Map<string, Batch>();
@@ -93,20 +96,27 @@ export async function createTestRuntime(server: ComponentServer, options: TestRu
   const peer: JsonRpcPeer = createJsonRpcPeer(runtimeSide, { onError: () => {} });
 
   const record = (method: string, params: unknown): Record<string, unknown> => {
-    const record = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+    const record = (typeof params === 'object' && params !== null ? params : {}) as Record<
+      string,
+      unknown
+    >;
     calls.push({ method, params: record });
     return record;
   };
   const loadFlow = async (flowId: unknown, failure: string): Promise<Flow> => {
     const blob = typeof flowId === 'string' ? await blobs.get(flowId) : undefined;
-    if (!blob) throw new JsonRpcError(ErrorCodes.notFound, `Not found: flow with ID '${String(flowId)}'`);
+    if (!blob)
+      throw new JsonRpcError(ErrorCodes.notFound, `Not found: flow with ID '${String(flowId)}'`);
     if (blob.blobType !== 'flow') throw new JsonRpcError(ErrorCodes.serverError, failure);
     return blob.data as Flow;
   };
   const evaluate = async (flowId: string, input: unknown): Promise<FlowResult> => {
     const flow = await loadFlow(flowId, 'Failed to evaluate flow');
     if (!options.evaluateFlow) {
-      throw new JsonRpcError(ErrorCodes.serverError, 'Failed to evaluate flow: createTestRuntime got no evaluateFlow');
+      throw new JsonRpcError(
+        ErrorCodes.serverError,
+        'Failed to evaluate flow: createTestRuntime got no evaluateFlow',
+      );
     }
     return options.evaluateFlow(flow, input, { flowId });
   };
@@ -122,7 +132,10 @@ export async function createTestRuntime(server: ComponentServer, options: TestRu
   peer.handleRequest('blobs/get', async (raw) => {
     const params = record('blobs/get', raw);
     const blob = typeof params.blob_id === 'string' ? await blobs.get(params.blob_id) : undefined;
-    if (!blob) throw new JsonRpcError(ErrorCodes.serverError, 'Failed to get blob', { blob_id: params.blob_id });
+    if (!blob)
+      throw new JsonRpcError(ErrorCodes.serverError, 'Failed to get blob', {
+        blob_id: params.blob_id,
+      });
     return { data: blob.data, blob_type: blob.blobType };
   });
   peer.handleRequest('flows/evaluate', async (raw) => {
@@ -135,7 +148,8 @@ export async function createTestRuntime(server: ComponentServer, options: TestRu
     const result: Record<string, unknown> = { flow_metadata: flow.metadata ?? {} };
     if (typeof params.step_id === 'string') {
       const step = (flow.steps ?? []).find((candidate) => candidate.id === params.step_id);
-      if (!step) throw new JsonRpcError(ErrorCodes.notFound, `Not found: step with ID '${params.step_id}'`);
+      if (!step)
+        throw new JsonRpcError(ErrorCodes.notFound, `Not found: step with ID '${params.step_id}'`);
       result.step_metadata = step.metadata ?? {};
     }
     return result;
@@ -172,7 +186,11 @@ export async function createTestRuntime(server: ComponentServer, options: TestRu
   peer.handleRequest('flows/get_batch', async (raw): Promise<GetBatchResult> => {
     const params = record('flows/get_batch', raw);
     const batch = batches.get(String(params.batch_id));
-    if (!batch) throw new JsonRpcError(ErrorCodes.notFound, `Not found: batch with ID '${String(params.batch_id)}'`);
+    if (!batch)
+      throw new JsonRpcError(
+        ErrorCodes.notFound,
+        `Not found: batch with ID '${String(params.batch_id)}'`,
+      );
     if (params.wait === true) await batch.done;
     const finished = batch.outputs.filter((output) => output !== undefined);
     const failed = finished.filter((output) => output.status === 'failed').length;
@@ -203,7 +221,11 @@ export async function createTestRuntime(server: ComponentServer, options: TestRu
   return {
     blobs,
     calls,
-    async execute<T>(component: string, input: unknown, execOptions: TestExecuteOptions = {}): Promise<T> {
+    async execute<T>(
+      component: string,
+      input: unknown,
+      execOptions: TestExecuteOptions = {},
+    ): Promise<T> {
       const observability = {
         run_id: execOptions.runId ?? 'test-run',
         flow_id: execOptions.flowId ?? null,
@@ -218,10 +240,12 @@ export async function createTestRuntime(server: ComponentServer, options: TestRu
       return output;
     },
     async listComponents() {
-      return ((await peer.request('components/list', {})) as { components: ComponentInfo[] }).components;
+      return ((await peer.request('components/list', {})) as { components: ComponentInfo[] })
+        .components;
     },
     async componentInfo(component) {
-      return ((await peer.request('components/info', { component })) as { info: ComponentInfo }).info;
+      return ((await peer.request('components/info', { component })) as { info: ComponentInfo })
+        .info;
     },
     async close(closeOptions = {}) {
       await connection.shutdown(closeOptions);

@@ -37,7 +37,9 @@ interface CompiledUdf {
   readonly run: (input: unknown, context: ComponentContext) => unknown;
 }
 
-const INVOKE = new vm.Script('__stepflowUdf(__stepflowInput, __stepflowContext)', { filename: 'udf-invoke.js' });
+const INVOKE = new vm.Script('__stepflowUdf(__stepflowInput, __stepflowContext)', {
+  filename: 'udf-invoke.js',
+});
 
 /**
  * Creates the `/udf` handler. Compiled UDFs are cached per blob id (a blob id names immutable
@@ -71,28 +73,50 @@ export function createUdfHandler(options: UdfOptions = {}) {
       );
     }
     const result = udf.run(params.input, context);
-    return isThenable(result) ? withTimeLimit(result, timeoutMs, params.blob_id, context.signal) : result;
+    return isThenable(result)
+      ? withTimeLimit(result, timeoutMs, params.blob_id, context.signal)
+      : result;
   };
 }
 
-function compileUdf(blob: unknown, blobId: string, timeoutMs: number, context: ComponentContext): CompiledUdf {
+function compileUdf(
+  blob: unknown,
+  blobId: string,
+  timeoutMs: number,
+  context: ComponentContext,
+): CompiledUdf {
   if (typeof blob !== 'object' || blob === null || Array.isArray(blob)) {
-    throw new ComponentError(ErrorCodes.invalidParams, `UDF blob ${blobId} must be an object {code, input_schema}`, {
-      blob_id: blobId,
-    });
+    throw new ComponentError(
+      ErrorCodes.invalidParams,
+      `UDF blob ${blobId} must be an object {code, input_schema}`,
+      {
+        blob_id: blobId,
+      },
+    );
   }
   const { code, input_schema: inputSchema } = blob as { code?: unknown; input_schema?: unknown };
   if (typeof code !== 'string' || code.trim() === '') {
-    throw new ComponentError(ErrorCodes.invalidParams, `UDF blob ${blobId}: 'code' must be a non-empty string`, {
-      blob_id: blobId,
-    });
+    throw new ComponentError(
+      ErrorCodes.invalidParams,
+      `UDF blob ${blobId}: 'code' must be a non-empty string`,
+      {
+        blob_id: blobId,
+      },
+    );
   }
   let validate: CompiledUdf['validate'] = (value) => ({ ok: true, value });
   if (inputSchema !== undefined && inputSchema !== null) {
-    if (typeof inputSchema !== 'boolean' && (typeof inputSchema !== 'object' || Array.isArray(inputSchema))) {
-      throw new ComponentError(ErrorCodes.invalidParams, `UDF blob ${blobId}: 'input_schema' must be a JSON Schema object`, {
-        blob_id: blobId,
-      });
+    if (
+      typeof inputSchema !== 'boolean' &&
+      (typeof inputSchema !== 'object' || Array.isArray(inputSchema))
+    ) {
+      throw new ComponentError(
+        ErrorCodes.invalidParams,
+        `UDF blob ${blobId}: 'input_schema' must be a JSON Schema object`,
+        {
+          blob_id: blobId,
+        },
+      );
     }
     validate = compileJsonSchema(inputSchema as JsonSchema, `UDF blob ${blobId}: input_schema`);
   }
@@ -120,7 +144,8 @@ function compileUdf(blob: unknown, blobId: string, timeoutMs: number, context: C
     try {
       return INVOKE.runInContext(sandbox, { timeout: timeoutMs });
     } catch (error) {
-      if (isVmTimeout(error)) throw new Error(`UDF ${blobId} timed out after ${timeoutMs} ms`, { cause: error });
+      if (isVmTimeout(error))
+        throw new Error(`UDF ${blobId} timed out after ${timeoutMs} ms`, { cause: error });
       throw error;
     } finally {
       sandbox.__stepflowInput = undefined;
@@ -155,7 +180,11 @@ function isVmTimeout(error: unknown): boolean {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 async function withTimeLimit(
@@ -170,8 +199,12 @@ async function withTimeLimit(
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`UDF ${blobId} timed out after ${timeoutMs} ms`)), timeoutMs);
-        onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        timer = setTimeout(
+          () => reject(new Error(`UDF ${blobId} timed out after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        onAbort = () =>
+          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
         signal.addEventListener('abort', onAbort, { once: true });
       }),
     ]);
@@ -185,8 +218,16 @@ function udfConsole(write: (line: string) => void) {
   const line =
     (level: string) =>
     (...args: unknown[]) =>
-      write(`${level}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`);
-  return { log: line('log'), info: line('info'), debug: line('debug'), warn: line('warn'), error: line('error') };
+      write(
+        `${level}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`,
+      );
+  return {
+    log: line('log'),
+    info: line('info'),
+    debug: line('debug'),
+    warn: line('warn'),
+    error: line('error'),
+  };
 }
 
 function safeJson(value: unknown): string {
