@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { type BlobStore, createMemoryBlobStore } from '@stepflow/blob-store';
 import { type Flow, type FlowResult, ErrorCodes, normalizeFlowAliases } from '@stepflow/protocol';
 import { type Clock, systemClock } from './clock.ts';
@@ -94,6 +95,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   const closing = new AbortController();
+  const activeRuns = new Set<AbortController>();
   let started: Promise<void> | undefined;
   const start = (): Promise<void> => {
     started ??= (async () => {
@@ -140,13 +142,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   const servicesFor = (depth: number, parentRunId: string, parentSignal: AbortSignal): RuntimeServices => {
-    const nestedSignal = (signal?: AbortSignal): AbortSignal => (signal ? AbortSignal.any([parentSignal, signal]) : parentSignal);
-    const nested = async (flow: Flow, input: unknown, signal?: AbortSignal): Promise<{ result: FlowResult; runId: string }> => {
+    const nestedSignal = (signal?: AbortSignal): AbortSignal => (signal && signal !== parentSignal ? AbortSignal.any([parentSignal, signal]) : parentSignal);
+    /** A nested run; `detached` runs (batches) outlive the calling run and stop only on close. */
+    const nested = async (flow: Flow, input: unknown, signal?: AbortSignal, detached = false): Promise<{ result: FlowResult; runId: string }> => {
       const fatal = fatalDiagnostics(flow);
       if (fatal.length > 0) {
         throw new RuntimeServiceError(ErrorCodes.serverError, 'Failed to evaluate flow', { reason: fatal.map((d) => d.message).join('; ') });
       }
-      const outcome = await runInternal({ flow, input, signal: nestedSignal(signal), validateInput: true, depth, parentRunId });
+      const runSignal = detached ? undefined : nestedSignal(signal);
+      const outcome = await runInternal({ flow, input, ...(runSignal ? { signal: runSignal } : {}), validateInput: true, depth, parentRunId });
       return { result: outcome.result, runId: outcome.runId };
     };
     return {
@@ -196,7 +200,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           while (next < inputs.length) {
             const index = next++;
             try {
-              results[index] = (await nested(flow, inputs[index], closing.signal)).result;
+              results[index] = (await nested(flow, inputs[index], undefined, true)).result;
             } catch (error) {
               results[index] = { outcome: 'failed', error: { code: INFRASTRUCTURE_ERROR_CODE, message: (error as Error).message } };
             }
@@ -241,12 +245,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
     await start();
     const controller = new AbortController();
-    const abort = (): void => controller.abort(request.signal?.aborted ? request.signal.reason : closing.signal.reason);
-    const signals = [closing.signal, ...(request.signal ? [request.signal] : [])];
-    for (const signal of signals) {
-      if (signal.aborted) abort();
-      else signal.addEventListener('abort', abort, { once: true });
-    }
+    // Nested runs, map items and retries all listen to a run's signal: no listener limit on it.
+    setMaxListeners(0, controller.signal);
+    const external = request.signal;
+    const abort = (): void => controller.abort(external?.reason);
+    if (closing.signal.aborted) controller.abort(closing.signal.reason);
+    else if (external?.aborted) abort();
+    else external?.addEventListener('abort', abort, { once: true });
+    activeRuns.add(controller);
     const services = servicesFor(request.depth + 1, runId, controller.signal);
     const dispatch = async ({ step, input, attempt, signal }: StepDispatch): Promise<FlowResult> => {
       let target;
@@ -294,7 +300,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       });
       return { runId, flowId, result };
     } finally {
-      for (const signal of signals) signal.removeEventListener('abort', abort);
+      external?.removeEventListener('abort', abort);
+      activeRuns.delete(controller);
     }
   };
 
@@ -322,7 +329,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return listed;
     },
     async close() {
-      closing.abort(new Error('the runtime was closed'));
+      const reason = new Error('the runtime was closed');
+      closing.abort(reason);
+      for (const controller of activeRuns) controller.abort(reason);
       await Promise.allSettled([...plugins.values()].map((plugin) => plugin.close()));
     },
   };

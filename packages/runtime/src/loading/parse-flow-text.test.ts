@@ -26,10 +26,10 @@ steps:
     on_error: { action: useDefault, default_value: 1 }
     input: { keep_me: { $from: { workflow: input }, on_skip: { action: skip } } }
 `, { fileName: 'flow.yaml' });
-    const flow = loaded.flow as Record<string, any>;
+    const flow = loaded.flow as unknown as { inputSchema: unknown; steps: { onError: unknown; input: { keep_me: { onSkip: unknown } } }[] };
     expect(flow.inputSchema).toEqual({ type: 'object' });
-    expect(flow.steps[0].onError).toEqual({ action: 'useDefault', defaultValue: 1 });
-    expect(flow.steps[0].input.keep_me.onSkip).toEqual({ action: 'skip' });
+    expect(flow.steps[0]?.onError).toEqual({ action: 'useDefault', defaultValue: 1 });
+    expect(flow.steps[0]?.input.keep_me.onSkip).toEqual({ action: 'skip' });
     expect(loaded.diagnostics.map((d) => [d.type, d.level, d.file])).toEqual([
       ['aliasUsed', 'warning', 'flow.yaml'],
       ['aliasUsed', 'warning', 'flow.yaml'],
@@ -74,7 +74,7 @@ steps:
   });
 
   it('accepts a few aliases', () => {
-    const flow = parseFlowText(`${SCHEMA}\nmetadata:\n  a: &x { k: 1 }\n  b: *x\n`).flow as Record<string, any>;
+    const flow = parseFlowText(`${SCHEMA}\nmetadata:\n  a: &x { k: 1 }\n  b: *x\n`).flow as unknown as { metadata: unknown };
     expect(flow.metadata).toEqual({ a: { k: 1 }, b: { k: 1 } });
   });
 

@@ -47,24 +47,6 @@ const SKIPPED: FlowResult = { outcome: 'skipped' };
 
 type StepFailureInfo = { readonly error: FlowError; readonly retryable: boolean };
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
 /**
  * Executes one run of a planned flow (§3): steps start as soon as all their dependencies have
  * results, steps that skip are recorded in the same pass (fast-skip), failures go through
@@ -90,6 +72,9 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     resolveRun = resolve;
   });
   const ready: number[] = [];
+  // In-flight attempts register here instead of each adding an abort listener to the run signal
+  // (a fan-out of thousands of steps would otherwise pile up listeners).
+  const cancelHooks = new Set<(reason: Error) => void>();
 
   const finish = (result: FlowResult): void => {
     if (finished) return;
@@ -101,7 +86,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
 
   function onAbort(): void {
     const reason: unknown = options.signal.reason;
-    const message = reason instanceof Error ? reason.message : 'the run was cancelled';
+    const error = reason instanceof Error ? reason : new Error('the run was cancelled');
+    for (const hook of cancelHooks) hook(error);
+    cancelHooks.clear();
+    const message = error.message;
     finish({ outcome: 'failed', error: { code: CANCELLED_ERROR_CODE, message: 'Run cancelled', data: { reason: message } } });
   }
 
@@ -157,6 +145,52 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     return { outcome: 'failed', error };
   };
 
+  /**
+   * One dispatch, settled early when the run is cancelled or the step's `timeoutMs` elapses (the
+   * component's signal is aborted too, so it can stop its work).
+   */
+  const attemptOnce = (step: StepPlan, input: unknown, attempt: number): Promise<FlowResult> =>
+    new Promise<FlowResult>((resolve, reject) => {
+      let attemptController: AbortController | undefined;
+      let timer: AbortController | undefined;
+      const hook = (reason: Error): void => {
+        attemptController?.abort(reason);
+        reject(reason);
+      };
+      const settle = (): void => {
+        cancelHooks.delete(hook);
+        timer?.abort();
+      };
+      let signal = options.signal;
+      if (step.timeoutMs !== undefined) {
+        const timeoutMs = step.timeoutMs;
+        const controller = new AbortController();
+        attemptController = controller;
+        timer = new AbortController();
+        signal = controller.signal;
+        clock.sleep(timeoutMs, timer.signal).then(
+          () => {
+            const error = new StepTimeoutError(timeoutMs);
+            settle();
+            controller.abort(error);
+            reject(error);
+          },
+          () => undefined,
+        );
+      }
+      cancelHooks.add(hook);
+      options.dispatch({ step, input, attempt, signal }).then(
+        (result) => {
+          settle();
+          resolve(result);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+
   const runAttempts = async (step: StepPlan, input: unknown): Promise<{ result: FlowResult; attempt: number }> => {
     let attempt = 0;
     let transportRetries = 0;
@@ -174,23 +208,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         input,
       });
       let failure: FlowError;
-      let timer: AbortController | undefined;
       try {
-        let signal = options.signal;
-        if (step.timeoutMs !== undefined) {
-          const attemptController = new AbortController();
-          timer = new AbortController();
-          const timeoutMs = step.timeoutMs;
-          const linked = (): void => attemptController.abort(options.signal.reason);
-          options.signal.addEventListener('abort', linked, { once: true });
-          timer.signal.addEventListener('abort', () => options.signal.removeEventListener('abort', linked), { once: true });
-          clock.sleep(timeoutMs, timer.signal).then(
-            () => attemptController.abort(new StepTimeoutError(timeoutMs)),
-            () => undefined,
-          );
-          signal = attemptController.signal;
-        }
-        const result = await abortable(options.dispatch({ step, input, attempt, signal }), signal);
+        const result = await attemptOnce(step, input, attempt);
         if (result.outcome !== 'failed') return { result, attempt };
         failure = result.error;
       } catch (error) {
@@ -206,8 +225,6 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
           attempt,
           cause: error instanceof StepTimeoutError ? { code: INFRASTRUCTURE_ERROR_CODE, message: `step '${step.id}' ${error.message}` } : cause,
         });
-      } finally {
-        timer?.abort();
       }
       failures++;
       const policy = step.onError;

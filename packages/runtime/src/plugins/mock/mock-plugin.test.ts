@@ -29,7 +29,7 @@ config:
 `,
     ).raw as { config: unknown };
     const { config } = resolveConfig(raw.config, { baseDirectory: '.' });
-    const plugin = mockPluginFactory({ name: 'm', config: (config.plugins as Record<string, never>).m, workingDirectory: '.', logger: silentLogger });
+    const plugin = mockPluginFactory({ name: 'm', config: (config.plugins as Record<string, never>).m!, workingDirectory: '.', logger: silentLogger });
     expect(await plugin.execute({ component: '/c', input: { a: 1, b: 2 }, context })).toEqual({ outcome: 'success', result: 'first' });
     expect(await plugin.execute({ component: '/c', input: { input: null }, context })).toEqual({ outcome: 'success', result: 'nullish' });
     expect(await plugin.execute({ component: '/c', input: 'plain', context })).toEqual({ outcome: 'success', result: 'string-key' });
