@@ -251,9 +251,7 @@ class ChildTransport implements StdioChildTransport {
     this.#state = 'closed';
     if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
-    this.#framed?.stop(
-      info.error ?? new Error(`Stdio transport to "${this.#commandLine}" is closed`),
-    );
+    this.#framed?.stop();
     const child = this.#child;
     if (child !== undefined) {
       // A grandchild may hold the pipes open: stop holding them ourselves.

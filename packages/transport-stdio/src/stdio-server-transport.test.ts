@@ -144,10 +144,26 @@ describe('sending', () => {
     const transport = createStdioServerTransport({ stdin, stdout });
     await transport.start();
     await Promise.all([1, 2, 3].map((id) => transport.send({ jsonrpc: '2.0', id, result: id })));
-    await until(() => chunks.length > 0);
+    // Resolved sends have been written.
     expect(chunks).toEqual([
       '{"jsonrpc":"2.0","id":1,"result":1}\n{"jsonrpc":"2.0","id":2,"result":2}\n{"jsonrpc":"2.0","id":3,"result":3}\n',
     ]);
+  });
+
+  it('rejects sends once the output stream failed, without crashing', async () => {
+    const stdin = new PassThrough();
+    const stdout = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(new Error('EPIPE: the reader went away'));
+      },
+    });
+    const transport = createStdioServerTransport({ stdin, stdout });
+    await transport.start();
+    await transport.send({ jsonrpc: '2.0', method: 'first' });
+    await until(() => stdout.destroyed);
+    await expect(transport.send({ jsonrpc: '2.0', method: 'second' })).rejects.toThrow(
+      'EPIPE: the reader went away',
+    );
   });
 
   it('waits for drain when the stream pushes back, keeping order', async () => {

@@ -72,7 +72,7 @@ class StdioServerTransport implements Transport {
   #finish(info: TransportCloseInfo): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#framed.stop(new Error('Stdio server transport is closed'));
+    this.#framed.stop();
     this.onclose?.(info);
   }
 }

@@ -13,13 +13,24 @@ export interface FramedStreamSink {
   onEnd(error: Error | undefined): void;
 }
 
-interface QueuedWrite {
-  readonly text: string;
+interface Deferred {
+  readonly promise: Promise<void>;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
 
-const RESOLVED = Promise.resolve();
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A sender that ignores the promise must not turn a write failure into a crash.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
 /** A batch this large is written at once instead of waiting for the end of the tick. */
 const BATCH_FLUSH_CHARS = 64 * 1024;
 
@@ -28,8 +39,9 @@ const BATCH_FLUSH_CHARS = 64 * 1024;
  *
  * Reading: bounded line splitting, `JSON.parse` per line, blank lines skipped, bad lines reported
  * and dropped. Writing: one `JSON.stringify` + `\n` per message; messages sent in the same tick
- * go out in one `write()` (one syscall instead of dozens under load); when `write()` returns
- * false, later messages wait (in order) for `'drain'` instead of piling into the stream's buffer.
+ * go out in one `write()` (one syscall instead of dozens under load), and their `send` promises
+ * resolve once that write happened; when `write()` returns false, later messages collect (in
+ * order) until `'drain'` instead of piling into the stream's buffer.
  */
 export class FramedStream {
   readonly #readable: Readable;
@@ -38,10 +50,11 @@ export class FramedStream {
   readonly #onNonJsonLine: ((line: string) => void) | undefined;
   #sink: FramedStreamSink | undefined;
   #decoder: LineDecoder;
-  #queue: QueuedWrite[] = [];
   #waitingForDrain = false;
   /** Messages sent during the current tick, written together in one `write()` on the next. */
   #batch = '';
+  /** Settles the sends of the current batch. */
+  #batchDone: Deferred | undefined;
   #flushScheduled = false;
   #writeError: Error | undefined;
   #ended = false;
@@ -72,18 +85,16 @@ export class FramedStream {
     this.#readable.resume();
   }
 
-  /** Stops reading and rejects queued writes; the streams themselves stay as they are. */
-  stop(reason: Error): void {
+  /** Stops reading and writes what is batched; the streams themselves stay open. */
+  stop(): void {
     if (this.#stopped) return;
-    this.flush();
     this.#stopped = true;
     this.#readable.off('data', this.#onData);
     this.#readable.off('end', this.#onReadEnd);
     this.#readable.pause();
     this.#writable.off('drain', this.#drained);
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const item of queue) item.reject(reason);
+    // Messages already accepted are still written (the stream buffers them past its mark).
+    this.#writeBatch();
   }
 
   /** Serialises and writes one message, respecting backpressure. */
@@ -112,30 +123,49 @@ export class FramedStream {
       );
     }
     text += '\n';
-    if (this.#waitingForDrain) {
-      return new Promise((resolve, reject) => this.#queue.push({ text, resolve, reject }));
-    }
+    if (this.#batch.length === 0) this.#batchDone = deferred();
     this.#batch += text;
-    if (this.#batch.length >= BATCH_FLUSH_CHARS) {
-      this.flush();
-    } else if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      process.nextTick(this.#scheduledFlush);
+    const done = this.#batchDone!.promise;
+    if (!this.#waitingForDrain) {
+      if (this.#batch.length >= BATCH_FLUSH_CHARS) {
+        this.flush();
+      } else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        process.nextTick(this.#scheduledFlush);
+      }
     }
-    return RESOLVED;
+    return done;
   }
 
-  /** Writes the messages batched so far now (before ending the stream, for instance). */
+  /**
+   * Writes the messages batched so far now, unless the stream asked to wait for `'drain'`
+   * (then the drain writes them).
+   */
   flush(): void {
+    if (!this.#waitingForDrain) this.#writeBatch();
+  }
+
+  /** Hands the batch to the stream in one `write()` and settles its senders. */
+  #writeBatch(): void {
     const text = this.#batch;
-    if (text.length === 0) return;
+    const done = this.#batchDone;
+    if (text.length === 0 || done === undefined) return;
     this.#batch = '';
+    this.#batchDone = undefined;
     const writable = this.#writable;
-    if (this.#writeError !== undefined || writable.writableEnded || writable.destroyed) return;
-    if (!this.#writable.write(text)) {
-      this.#waitingForDrain = true;
-      this.#writable.once('drain', this.#drained);
+    if (this.#writeError !== undefined) {
+      done.reject(this.#writeError);
+      return;
     }
+    if (writable.writableEnded || writable.destroyed) {
+      done.reject(new Error('Transport is closed: the output stream has ended'));
+      return;
+    }
+    if (!writable.write(text) && !this.#stopped) {
+      this.#waitingForDrain = true;
+      writable.once('drain', this.#drained);
+    }
+    done.resolve();
   }
 
   readonly #scheduledFlush = (): void => {
@@ -143,17 +173,9 @@ export class FramedStream {
     this.flush();
   };
 
-  /** After a drain, everything queued meanwhile goes out in one write. */
   readonly #drained = (): void => {
     this.#waitingForDrain = false;
-    const queue = this.#queue;
-    if (queue.length === 0 || this.#writeError !== undefined) return;
-    this.#queue = [];
-    let text = this.#batch;
-    for (const item of queue) text += item.text;
-    this.#batch = text;
-    this.flush();
-    for (const item of queue) item.resolve();
+    this.#writeBatch();
   };
 
   readonly #onData = (chunk: Buffer | string): void => {
@@ -172,9 +194,10 @@ export class FramedStream {
   readonly #onWriteError = (error: Error): void => {
     if (this.#writeError !== undefined) return;
     this.#writeError = error;
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const item of queue) item.reject(error);
+    const done = this.#batchDone;
+    this.#batch = '';
+    this.#batchDone = undefined;
+    done?.reject(error);
   };
 
   #end(error: Error | undefined): void {
