@@ -6,6 +6,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   writeOut: (text) => process.stdout.write(text),
   writeErr: (text) => process.stderr.write(text),
+  stdinIsTty: process.stdin.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
   cwd: process.cwd(),
   env: process.env,

@@ -94,6 +94,14 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
     for (const diagnostic of diagnostics)
       io.writeErr(`${formatDiagnostic(diagnostic, options.flow)}\n`);
   }
+  const fromStdin = [options.input, options.inputJson, options.inputYaml].every(
+    (v) => v === undefined,
+  );
+  if (fromStdin && io.stdinIsTty) {
+    io.writeErr(
+      `reading the input from stdin as ${options.stdinFormat ?? 'json'} (end with Ctrl-D)\n`,
+    );
+  }
   const input = await readInput(options, io.stdin);
 
   const runtime = createCliRuntime(config, logger);

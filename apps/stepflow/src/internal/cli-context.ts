@@ -8,6 +8,8 @@ export interface CliIo {
   readonly writeOut: (text: string) => void;
   /** Everything else: errors, diagnostics, logs, progress. */
   readonly writeErr: (text: string) => void;
+  /** Whether stdin is a terminal (then `run` says it is waiting for input). */
+  readonly stdinIsTty: boolean;
   /** Whether stderr is a terminal (live progress is shown only then). */
   readonly stderrIsTty: boolean;
   /** The current directory. */

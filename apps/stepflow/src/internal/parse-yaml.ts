@@ -26,7 +26,10 @@ export function parseYaml(text: string): { value: unknown } | { problem: YamlPro
     const position = error.linePos?.[0];
     return {
       problem: {
-        message: (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, ''),
+        message: (error.message.split('\n')[0] ?? error.message).replace(
+          / at line \d+, column \d+:?$/,
+          '',
+        ),
         ...(position ? { line: position.line, column: position.col } : {}),
       },
     };
