@@ -1,4 +1,9 @@
-import { createJsonRpcPeer, JsonRpcError, type JsonRpcPeer, type Transport } from '@stepflow/jsonrpc';
+import {
+  createJsonRpcPeer,
+  JsonRpcError,
+  type JsonRpcPeer,
+  type Transport,
+} from '@stepflow/jsonrpc';
 import { createLinkedTransportPair } from '@stepflow/jsonrpc/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -31,7 +36,10 @@ afterEach(async () => {
 /** A plugin whose every (re)start creates an in-memory server set up by `setup`. */
 function pluginWith(
   setup: (server: ServerPeer, index: number) => void,
-  options: { maxConsecutiveFailures?: number; failStart?: (index: number) => Error | undefined } = {},
+  options: {
+    maxConsecutiveFailures?: number;
+    failStart?: (index: number) => Error | undefined;
+  } = {},
 ): { plugin: Plugin; servers: FakeServer[] } {
   const servers: FakeServer[] = [];
   const transports: StepflowTransportFactories = {
@@ -65,7 +73,11 @@ function pluginWith(
   const factory = createStepflowPluginFactory({
     transports,
     env: { PATH: '/bin' },
-    restart: { initialDelayMs: 1, maxDelayMs: 2, maxConsecutiveFailures: options.maxConsecutiveFailures ?? 3 },
+    restart: {
+      initialDelayMs: 1,
+      maxDelayMs: 2,
+      maxConsecutiveFailures: options.maxConsecutiveFailures ?? 3,
+    },
   });
   const plugin = factory({
     name: 'fake',
@@ -115,11 +127,18 @@ describe('createStepflowPluginFactory', () => {
       });
     });
     const first = await plugin.execute({ component: '/echo', input: { a: 1 }, context: context() });
-    const second = await plugin.execute({ component: '/echo', input: undefined, context: context({ attempt: 2 }) });
+    const second = await plugin.execute({
+      component: '/echo',
+      input: undefined,
+      context: context({ attempt: 2 }),
+    });
     expect(first).toEqual({ outcome: 'success', result: { echoed: { a: 1 } } });
     expect(second).toEqual({ outcome: 'success', result: { echoed: null } });
     expect(servers).toHaveLength(1);
-    expect(servers[0]!.received).toEqual(['initialize {"runtime_protocol_version":1}', 'initialized']);
+    expect(servers[0]!.received).toEqual([
+      'initialize {"runtime_protocol_version":1}',
+      'initialized',
+    ]);
     expect(seen[0]).toEqual({
       component: '/echo',
       input: { a: 1 },
@@ -130,7 +149,9 @@ describe('createStepflowPluginFactory', () => {
 
   it('lists components through components/list', async () => {
     const { plugin } = pluginWith((server) => {
-      server.handleRequest('components/list', () => ({ components: [{ component: '/a', description: 'A' }] }));
+      server.handleRequest('components/list', () => ({
+        components: [{ component: '/a', description: 'A' }],
+      }));
     });
     expect(await plugin.listComponents()).toEqual([{ component: '/a', description: 'A' }]);
   });
@@ -141,16 +162,24 @@ describe('createStepflowPluginFactory', () => {
         throw new JsonRpcError(-32003, 'Component execution failed: nope', { detail: 1 });
       });
     });
-    const error = await plugin.execute({ component: '/x', input: {}, context: context() }).catch((e: unknown) => e);
+    const error = await plugin
+      .execute({ component: '/x', input: {}, context: context() })
+      .catch((e: unknown) => e);
     expect(ComponentError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ code: -32003, message: 'Component execution failed: nope', data: { detail: 1 } });
+    expect(error).toMatchObject({
+      code: -32003,
+      message: 'Component execution failed: nope',
+      data: { detail: 1 },
+    });
   });
 
   it('rejects an execute result without output', async () => {
     const { plugin } = pluginWith((server) => {
       server.handleRequest('components/execute', () => ({ nothing: true }));
     });
-    await expect(plugin.execute({ component: '/x', input: {}, context: context() })).rejects.toThrow(
+    await expect(
+      plugin.execute({ component: '/x', input: {}, context: context() }),
+    ).rejects.toThrow(
       "component server 'fake' answered components/execute for /x without an 'output'",
     );
   });
@@ -165,12 +194,23 @@ describe('createStepflowPluginFactory', () => {
         return { output: `from server ${index}` };
       });
     });
-    const error = await plugin.execute({ component: '/x', input: {}, context: context() }).catch((e: unknown) => e);
+    const error = await plugin
+      .execute({ component: '/x', input: {}, context: context() })
+      .catch((e: unknown) => e);
     expect(ComponentUnavailableError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain("component server 'fake' (fake-server) stopped while executing /x for step 'step-1' (attempt 1)");
-    const retried = await plugin.execute({ component: '/x', input: {}, context: context({ attempt: 2 }) });
+    expect((error as Error).message).toContain(
+      "component server 'fake' (fake-server) stopped while executing /x for step 'step-1' (attempt 1)",
+    );
+    const retried = await plugin.execute({
+      component: '/x',
+      input: {},
+      context: context({ attempt: 2 }),
+    });
     expect(retried).toEqual({ outcome: 'success', result: 'from server 1' });
-    expect(servers[1]!.received).toEqual(['initialize {"runtime_protocol_version":1}', 'initialized']);
+    expect(servers[1]!.received).toEqual([
+      'initialize {"runtime_protocol_version":1}',
+      'initialized',
+    ]);
   });
 
   it('marks a server that keeps crashing dead, naming the plugin', async () => {
@@ -184,13 +224,17 @@ describe('createStepflowPluginFactory', () => {
       { maxConsecutiveFailures: 2 },
     );
     for (let i = 0; i < 2; i++) {
-      await expect(plugin.execute({ component: '/x', input: {}, context: context() })).rejects.toSatisfy(
-        ComponentUnavailableError.isInstance,
-      );
+      await expect(
+        plugin.execute({ component: '/x', input: {}, context: context() }),
+      ).rejects.toSatisfy((e: unknown) => ComponentUnavailableError.isInstance(e));
     }
-    const error = await plugin.execute({ component: '/x', input: {}, context: context() }).catch((e: unknown) => e);
+    const error = await plugin
+      .execute({ component: '/x', input: {}, context: context() })
+      .catch((e: unknown) => e);
     expect(ComponentServerDeadError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain("component server plugin 'fake' (fake-server) crashed 2 times in a row and is marked dead");
+    expect((error as Error).message).toContain(
+      "component server plugin 'fake' (fake-server) crashed 2 times in a row and is marked dead",
+    );
     expect(servers).toHaveLength(2);
   });
 
@@ -201,15 +245,21 @@ describe('createStepflowPluginFactory', () => {
     });
     const error = await plugin.listComponents().catch((e: unknown) => e);
     expect(ComponentServerDeadError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toContain("'fake' (fake-server) failed 3 times in a row and is marked dead");
+    expect((error as Error).message).toContain(
+      "'fake' (fake-server) failed 3 times in a row and is marked dead",
+    );
     expect((error as Error).message).toContain('spawn went wrong');
     expect(servers).toHaveLength(3);
   });
 
   it('gives up at once when the command does not exist', async () => {
     const missing = Object.assign(new Error('spawn fake-server ENOENT'), { code: 'ENOENT' });
-    const { plugin, servers } = pluginWith(() => undefined, { failStart: () => new Error('could not start', { cause: missing }) });
-    await expect(plugin.listComponents()).rejects.toThrow("component server plugin 'fake' (fake-server) could not be started");
+    const { plugin, servers } = pluginWith(() => undefined, {
+      failStart: () => new Error('could not start', { cause: missing }),
+    });
+    await expect(plugin.listComponents()).rejects.toThrow(
+      "component server plugin 'fake' (fake-server) could not be started",
+    );
     expect(servers).toHaveLength(1);
   });
 
@@ -229,8 +279,14 @@ describe('createStepflowPluginFactory', () => {
         answers.get = await call('blobs/get', { blob_id: 'a'.repeat(64) });
         answers.badParams = await call('blobs/put', { blob_type: 'nonsense' });
         answers.evaluate = await call('flows/evaluate', { flow_id: 'f'.repeat(64), input: {} });
-        answers.metadata = await call('flows/get_metadata', { flow_id: 'f'.repeat(64), step_id: 'nope' });
-        answers.missingFlow = await call('flows/submit_batch', { flow_id: '0'.repeat(64), inputs: [] });
+        answers.metadata = await call('flows/get_metadata', {
+          flow_id: 'f'.repeat(64),
+          step_id: 'nope',
+        });
+        answers.missingFlow = await call('flows/submit_batch', {
+          flow_id: '0'.repeat(64),
+          inputs: [],
+        });
         answers.batch = await call('flows/get_batch', { batch_id: 'not-a-uuid' });
         answers.crash = await call('flows/evaluate', { flow_id: 'e'.repeat(64), input: {} });
         return { output: 'done' };
@@ -245,25 +301,47 @@ describe('createStepflowPluginFactory', () => {
         return { result: { outcome: 'success', result: 42 }, runId: 'nested' };
       },
       getFlowMetadata: async (_flowId, stepId) => {
-        if (stepId !== undefined) throw new RuntimeServiceError(-32011, `Not found: step with ID '${stepId}'`);
+        if (stepId !== undefined)
+          throw new RuntimeServiceError(-32011, `Not found: step with ID '${stepId}'`);
         return { flow_metadata: { k: 'v' } };
       },
       submitBatch: async (flowId) => {
         throw new RuntimeServiceError(-32011, `Not found: flow with ID '${flowId}'`);
       },
       getBatch: async () => {
-        throw new RuntimeServiceError(-32012, "Invalid value for field 'batch_id': expected valid UUID");
+        throw new RuntimeServiceError(
+          -32012,
+          "Invalid value for field 'batch_id': expected valid UUID",
+        );
       },
     });
-    await plugin.execute({ component: '/x', input: {}, context: context({ services: flowServices }) });
+    await plugin.execute({
+      component: '/x',
+      input: {},
+      context: context({ services: flowServices }),
+    });
     expect(answers.put).toEqual({ blob_id: 'b'.repeat(64) });
-    expect(answers.get).toEqual({ code: -32000, message: 'Failed to get blob', data: { reason: 'no blob' } });
+    expect(answers.get).toEqual({
+      code: -32000,
+      message: 'Failed to get blob',
+      data: { reason: 'no blob' },
+    });
     expect(answers.badParams).toMatchObject({ code: -32602 });
     expect(answers.evaluate).toEqual({ result: { outcome: 'success', result: 42 } });
     expect(answers.metadata).toEqual({ flow_metadata: { k: 'v' }, step_metadata: null });
-    expect(answers.missingFlow).toEqual({ code: -32011, message: `Not found: flow with ID '${'0'.repeat(64)}'` });
-    expect(answers.batch).toEqual({ code: -32012, message: "Invalid value for field 'batch_id': expected valid UUID" });
-    expect(answers.crash).toEqual({ code: -32000, message: 'Failed to evaluate flow', data: { reason: 'exploded' } });
+    expect(answers.missingFlow).toEqual({
+      code: -32011,
+      message: `Not found: flow with ID '${'0'.repeat(64)}'`,
+    });
+    expect(answers.batch).toEqual({
+      code: -32012,
+      message: "Invalid value for field 'batch_id': expected valid UUID",
+    });
+    expect(answers.crash).toEqual({
+      code: -32000,
+      message: 'Failed to evaluate flow',
+      data: { reason: 'exploded' },
+    });
   });
 
   it('matches callbacks to executions by run and step, and refuses ambiguous flow callbacks', async () => {
@@ -281,9 +359,16 @@ describe('createStepflowPluginFactory', () => {
     const bothCalled = barrier(2);
     const { plugin } = pluginWith((server) => {
       server.handleRequest('components/execute', async (params, rpc) => {
-        const { observability, input } = params as { observability: Record<string, unknown>; input: string };
+        const { observability, input } = params as {
+          observability: Record<string, unknown>;
+          input: string;
+        };
         await bothStarted();
-        results[`${input}-own`] = await rpc.request('flows/evaluate', { flow_id: 'f'.repeat(64), input: {}, observability });
+        results[`${input}-own`] = await rpc.request('flows/evaluate', {
+          flow_id: 'f'.repeat(64),
+          input: {},
+          observability,
+        });
         results[`${input}-none`] = await rpc
           .request('flows/evaluate', { flow_id: 'f'.repeat(64), input: {} })
           .catch((error: unknown) => (JsonRpcError.isInstance(error) ? error.toJson() : error));
@@ -293,14 +378,27 @@ describe('createStepflowPluginFactory', () => {
       });
     });
     const servicesFor = (tag: string): RuntimeServices =>
-      services({ evaluateFlow: async () => ({ result: { outcome: 'success', result: tag }, runId: 'n' }) });
+      services({
+        evaluateFlow: async () => ({ result: { outcome: 'success', result: tag }, runId: 'n' }),
+      });
     await Promise.all([
-      plugin.execute({ component: '/x', input: 'a', context: context({ stepId: 'a', services: servicesFor('A') }) }),
-      plugin.execute({ component: '/x', input: 'b', context: context({ stepId: 'b', services: servicesFor('B') }) }),
+      plugin.execute({
+        component: '/x',
+        input: 'a',
+        context: context({ stepId: 'a', services: servicesFor('A') }),
+      }),
+      plugin.execute({
+        component: '/x',
+        input: 'b',
+        context: context({ stepId: 'b', services: servicesFor('B') }),
+      }),
     ]);
     expect(results['a-own']).toEqual({ result: { outcome: 'success', result: 'A' } });
     expect(results['b-own']).toEqual({ result: { outcome: 'success', result: 'B' } });
-    expect(results['a-none']).toMatchObject({ code: -32000, message: expect.stringContaining('no execution in flight matches') });
+    expect(results['a-none']).toMatchObject({
+      code: -32000,
+      message: expect.stringContaining('no execution in flight matches'),
+    });
     expect(results['a-blob']).toEqual({ blob_id: 'b'.repeat(64) });
   });
 
@@ -309,7 +407,11 @@ describe('createStepflowPluginFactory', () => {
       server.handleRequest('components/execute', () => new Promise(() => undefined));
     });
     const controller = new AbortController();
-    const pending = plugin.execute({ component: '/x', input: {}, context: context({ signal: controller.signal }) });
+    const pending = plugin.execute({
+      component: '/x',
+      input: {},
+      context: context({ signal: controller.signal }),
+    });
     controller.abort(new Error('step timed out'));
     await expect(pending).rejects.toThrow('step timed out');
   });
@@ -317,17 +419,23 @@ describe('createStepflowPluginFactory', () => {
   it('refuses work after close', async () => {
     const { plugin } = pluginWith(() => undefined);
     await plugin.close();
-    await expect(plugin.listComponents()).rejects.toThrow("component server plugin 'fake' is closed");
+    await expect(plugin.listComponents()).rejects.toThrow(
+      "component server plugin 'fake' is closed",
+    );
   });
 
   it('names the field of a bad config', () => {
     const factory = createStepflowPluginFactory({ transports: {} });
     const args = { name: 'p', workingDirectory: '/tmp', logger: silentLogger };
-    expect(() => factory({ ...args, config: { type: 'stepflow', transport: 'stdio', command: 'x' } })).toThrow(
-      "plugins.p.transport: transport 'stdio' is not available in this build",
+    expect(() =>
+      factory({ ...args, config: { type: 'stepflow', transport: 'stdio', command: 'x' } }),
+    ).toThrow("plugins.p.transport: transport 'stdio' is not available in this build");
+    expect(() =>
+      factory({ ...args, config: { type: 'stepflow', transport: 'carrier-pigeon' } }),
+    ).toThrow(ConfigError);
+    expect(() => factory({ ...args, config: { type: 'stepflow', transport: 'http' } })).toThrow(
+      'not available',
     );
-    expect(() => factory({ ...args, config: { type: 'stepflow', transport: 'carrier-pigeon' } })).toThrow(ConfigError);
-    expect(() => factory({ ...args, config: { type: 'stepflow', transport: 'http' } })).toThrow('not available');
   });
 });
 
@@ -335,7 +443,12 @@ describe('resolveStdioLaunch', () => {
   const parent = { PATH: '/usr/bin', HOME: '/home/u', LC_ALL: 'C', SECRET: 's', OTHER: 'o' };
 
   it('passes only the default variables plus env, resolving relative commands against cwd', () => {
-    const launch = resolveStdioLaunch('p', { command: './bin/server', args: ['--x'], env: { MODE: 'test' }, cwd: 'sub' }, '/work', parent);
+    const launch = resolveStdioLaunch(
+      'p',
+      { command: './bin/server', args: ['--x'], env: { MODE: 'test' }, cwd: 'sub' },
+      '/work',
+      parent,
+    );
     expect(launch).toEqual({
       command: '/work/sub/bin/server',
       args: ['--x'],
@@ -345,8 +458,12 @@ describe('resolveStdioLaunch', () => {
   });
 
   it('inherits everything with inheritEnv: true, or the listed names', () => {
-    expect(resolveStdioLaunch('p', { command: 'node', inheritEnv: true }, '/w', parent).env).toEqual(parent);
-    expect(resolveStdioLaunch('p', { command: 'node', inheritEnv: ['OTHER'] }, '/w', parent).env).toEqual({
+    expect(
+      resolveStdioLaunch('p', { command: 'node', inheritEnv: true }, '/w', parent).env,
+    ).toEqual(parent);
+    expect(
+      resolveStdioLaunch('p', { command: 'node', inheritEnv: ['OTHER'] }, '/w', parent).env,
+    ).toEqual({
       PATH: '/usr/bin',
       HOME: '/home/u',
       LC_ALL: 'C',
@@ -355,9 +472,17 @@ describe('resolveStdioLaunch', () => {
   });
 
   it('names the field at fault', () => {
-    expect(() => resolveStdioLaunch('p', { command: '' }, '/w', parent)).toThrow('plugins.p.command');
-    expect(() => resolveStdioLaunch('p', { command: 'x', args: [1] }, '/w', parent)).toThrow('plugins.p.args');
-    expect(() => resolveStdioLaunch('p', { command: 'x', env: [] }, '/w', parent)).toThrow('plugins.p.env');
-    expect(() => resolveStdioLaunch('p', { command: 'x', inheritEnv: 'yes' }, '/w', parent)).toThrow('plugins.p.inheritEnv');
+    expect(() => resolveStdioLaunch('p', { command: '' }, '/w', parent)).toThrow(
+      'plugins.p.command',
+    );
+    expect(() => resolveStdioLaunch('p', { command: 'x', args: [1] }, '/w', parent)).toThrow(
+      'plugins.p.args',
+    );
+    expect(() => resolveStdioLaunch('p', { command: 'x', env: [] }, '/w', parent)).toThrow(
+      'plugins.p.env',
+    );
+    expect(() =>
+      resolveStdioLaunch('p', { command: 'x', inheritEnv: 'yes' }, '/w', parent),
+    ).toThrow('plugins.p.inheritEnv');
   });
 });
