@@ -53,7 +53,10 @@ export interface HttpServerHandle {
  * console.error(`listening on ${handle.url}`);
  * ```
  */
-export async function serveHttp(server: ComponentServer, options: ServeHttpOptions = {}): Promise<HttpServerHandle> {
+export async function serveHttp(
+  server: ComponentServer,
+  options: ServeHttpOptions = {},
+): Promise<HttpServerHandle> {
   const host = options.host ?? '127.0.0.1';
   const handler = createStreamableHttpHandler({
     service: server.name,
@@ -65,10 +68,12 @@ export async function serveHttp(server: ComponentServer, options: ServeHttpOptio
   });
   const graceMs = options.graceMs ?? 5000;
   const connection = await server.connect(handler.transport, { closeGraceMs: graceMs });
-  const listener = await listenHttp(handler, { host, port: options.port ?? 8080 }).catch(async (error: unknown) => {
-    await connection.shutdown({ graceMs: 0 });
-    throw error;
-  });
+  const listener = await listenHttp(handler, { host, port: options.port ?? 8080 }).catch(
+    async (error: unknown) => {
+      await connection.shutdown({ graceMs: 0 });
+      throw error;
+    },
+  );
   return {
     url: listener.url,
     port: listener.port,

@@ -10,7 +10,11 @@ afterEach(async () => {
 });
 
 function sampleServer() {
-  const server = createComponentServer({ name: 'network-test', version: '1.0.0', writeLog: () => {} });
+  const server = createComponentServer({
+    name: 'network-test',
+    version: '1.0.0',
+    writeLog: () => {},
+  });
   server.component('echo', {}, (input) => input);
   server.component('double-via-blob', {}, async (input, context) => {
     const id = await context.putBlob({ n: input });
@@ -63,16 +67,18 @@ describe.each([
   ],
 ])('serving over %s', (_name, open) => {
   it('handshakes, executes, and serves callbacks during execution, concurrently', async () => {
-    const t0 = Date.now();
     const peer = await runtimePeer(await open());
-    console.error('open', Date.now() - t0);
-    expect(await peer.request('initialize', { runtime_protocol_version: 1 })).toEqual({ server_protocol_version: 1 });
+    expect(await peer.request('initialize', { runtime_protocol_version: 1 })).toEqual({
+      server_protocol_version: 1,
+    });
     await peer.notify('initialized', {});
-    console.error('init', Date.now() - t0);
-    expect(await peer.request('components/execute', execute('/echo', { a: 1 }))).toEqual({ output: { a: 1 } });
-    console.error('echo', Date.now() - t0);
+    expect(await peer.request('components/execute', execute('/echo', { a: 1 }))).toEqual({
+      output: { a: 1 },
+    });
     const results = await Promise.all(
-      Array.from({ length: 32 }, (_, n) => peer.request('components/execute', execute('/double-via-blob', n))),
+      Array.from({ length: 32 }, (_, n) =>
+        peer.request('components/execute', execute('/double-via-blob', n)),
+      ),
     );
     expect(results).toEqual(Array.from({ length: 32 }, (_, n) => ({ output: n * 2 })));
   });
@@ -83,7 +89,11 @@ describe('serveHttp', () => {
     const handle = await serveHttp(sampleServer(), { port: 0, graceMs: 0 });
     cleanups.push(() => handle.close());
     const health = (await (await fetch(`${handle.url}health`)).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: 'healthy', instanceId: handle.instanceId, service: 'network-test' });
+    expect(health).toMatchObject({
+      status: 'healthy',
+      instanceId: handle.instanceId,
+      service: 'network-test',
+    });
     expect(handle.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 });
