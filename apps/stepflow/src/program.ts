@@ -87,7 +87,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.writeErr(`stepflow: error: ${error.message}\n`);
       return error.exitCode;
     }
-    io.writeErr(`stepflow: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    // Not a usage problem: something failed while working (a plugin that would not start, …).
+    // The message is enough for users; the stack is for `--log-level debug`.
+    const debug = program.opts<GlobalOptions>().logLevel === 'debug';
+    const detail =
+      error instanceof Error
+        ? debug
+          ? (error.stack ?? error.message)
+          : error.message
+        : String(error);
+    io.writeErr(`stepflow: error: ${detail}\n`);
     return ExitCode.failed;
   }
 }

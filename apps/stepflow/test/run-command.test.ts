@@ -256,6 +256,18 @@ describe('stepflow run: bad flow, config or input (exit 2, nothing run)', () => 
         '--input-json',
         '{"name":"Ada"}',
         '--output',
+        'no/such/dir/out.json',
+      ]),
+      /no\/such\/dir\/out\.json: directory .* does not exist/,
+    );
+    expectUsageError(
+      await runStepflow([
+        'run',
+        '--flow',
+        GREET,
+        '--input-json',
+        '{"name":"Ada"}',
+        '--output',
         'out.txt',
       ]),
       /out\.txt: unrecognised extension/,

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { FlowValidationError, InputValidationError } from '@stepflow/runtime';
 import type { FlowResult } from '@stepflow/protocol';
 import { Command, Option } from 'commander';
@@ -77,6 +78,7 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
       `--output ${options.output}: unrecognised extension (use .json, .yaml or .yml)`,
     );
   }
+  if (options.output !== undefined) await assertWritableDirectory(options.output);
   const loaded = await loadFlowOrExit(options.flow);
   const config = await loadConfigOrExit({
     configPath: options.config,
@@ -151,4 +153,14 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
     }
   }
   return exitCodeOf(result);
+}
+
+/** Fails before anything runs when `--output` points into a directory that does not exist. */
+async function assertWritableDirectory(file: string): Promise<void> {
+  const directory = dirname(resolve(file));
+  try {
+    if (!(await stat(directory)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new CliError(`--output ${file}: directory ${directory} does not exist`);
+  }
 }
