@@ -283,7 +283,6 @@ class HttpClientTransportImpl implements HttpClientTransport {
   /** Reads an SSE stream; returns whether the final response arrived. */
   async #readStream(response: Dispatcher.ResponseData, id: JsonRpcId): Promise<boolean> {
     const instanceId = headerValue(response.headers, INSTANCE_ID_HEADER);
-    const parser = new SseParser(this.#maxResponseBytes);
     let final = false;
     const onEvent = (data: string): void => {
       let parsed: unknown;
@@ -328,9 +327,10 @@ class HttpClientTransportImpl implements HttpClientTransport {
           return;
       }
     };
+    const parser = new SseParser(this.#maxResponseBytes, onEvent);
     try {
       for await (const chunk of response.body) {
-        for (const data of parser.push(chunk as Uint8Array)) onEvent(data);
+        parser.push(chunk as Uint8Array);
       }
     } catch (error) {
       if (error instanceof RangeError) {
@@ -343,7 +343,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
       if (final) return true;
       throw error;
     }
-    for (const data of parser.end()) onEvent(data);
+    parser.end();
     return final;
   }
 
@@ -426,8 +426,9 @@ class HttpClientTransportImpl implements HttpClientTransport {
         `response from ${this.url}: ${error.message}`,
       );
     }
+    // Connection failures were retried and reported as unreachable; this broke off mid-exchange.
     return new HttpTransportError(
-      'unreachable',
+      'connection-lost',
       `HTTP exchange with ${this.url} failed: ${describe(error)}`,
       { cause: error },
     );

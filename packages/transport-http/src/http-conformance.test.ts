@@ -343,6 +343,51 @@ describe('client wire format', () => {
     });
   });
 
+  it('reads SSE events split anywhere across chunks, with LF, CRLF or CR line ends', async () => {
+    const { url, requests } = await recordingServer();
+    const client = createHttpClientTransport({ url });
+    const inbox = new Inbox();
+    client.onmessage = inbox.push;
+    cleanups.push(() => client.close());
+    await client.send({ jsonrpc: '2.0', id: 1, method: 'm' });
+    const recorded = await requests.next();
+    recorded.res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const text =
+      'data: {"jsonrpc":"2.0","method":"a"}\r\n\r\n' +
+      'id: 7\rdata:{"jsonrpc":"2.0","method":"b"}\r\rdata: {"jsonrpc":"2.0","method":"c"}\n' +
+      'data: ignored second line\n\n' +
+      'data: {"jsonrpc":"2.0","id":1,"result":"é"}\n\n';
+    // One byte per write: line ends, CRLF pairs and a multi-byte character all get split.
+    for (const byte of Buffer.from(text)) recorded.res.write(Buffer.from([byte]));
+    recorded.res.end();
+    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', method: 'a' });
+    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', method: 'b' });
+    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', method: 'c' });
+    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', id: 1, result: 'é' });
+  });
+
+  it('limits the size of one SSE event', async () => {
+    const { url, requests } = await recordingServer();
+    const client = createHttpClientTransport({ url, maxResponseBytes: 64 });
+    const inbox = new Inbox();
+    client.onmessage = inbox.push;
+    cleanups.push(() => client.close());
+    await client.send({ jsonrpc: '2.0', id: 1, method: 'm' });
+    const recorded = await requests.next();
+    recorded.res.writeHead(200, { 'content-type': 'text/event-stream' });
+    recorded.res.write('data: {"jsonrpc":"2.0","method":"small"}\n\n');
+    recorded.res.write(`data: ${'x'.repeat(100)}`);
+    expect(await inbox.next()).toEqual({ jsonrpc: '2.0', method: 'small' });
+    expect(await inbox.next()).toMatchObject({
+      id: 1,
+      error: {
+        message: expect.stringMatching(/exceeds the maximum of 64 bytes/),
+        data: { kind: 'response-too-large' },
+      },
+    });
+    recorded.res.destroy();
+  });
+
   it('turns a stream that ends without the response into an error response', async () => {
     const { url, requests } = await recordingServer();
     const client = createHttpClientTransport({ url });

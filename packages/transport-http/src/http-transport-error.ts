@@ -2,6 +2,7 @@
 export type HttpTransportErrorCode =
   | 'closed'
   | 'unreachable'
+  | 'connection-lost'
   | 'timeout'
   | 'unexpected-status'
   | 'invalid-response'

@@ -319,7 +319,7 @@ describe('streamable HTTP faults', () => {
     expect(answers.map((a) => a.id)).toEqual([1, 2]);
     for (const answer of answers) {
       expect(answer.error.code).toBe(HTTP_TRANSPORT_ERROR_CODE);
-      expect(['stream-ended', 'unreachable']).toContain(answer.error.data.kind);
+      expect(['stream-ended', 'connection-lost']).toContain(answer.error.data.kind);
     }
   });
 

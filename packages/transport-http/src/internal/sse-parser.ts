@@ -5,63 +5,70 @@
 export class SseParser {
   readonly #decoder = new TextDecoder();
   readonly #maxEventBytes: number;
+  readonly #onEvent: (data: string) => void;
   #buffer = '';
   #data: string | undefined;
   #eventChars = 0;
 
-  constructor(maxEventBytes: number) {
+  constructor(maxEventBytes: number, onEvent: (data: string) => void) {
     this.#maxEventBytes = maxEventBytes;
+    this.#onEvent = onEvent;
   }
 
-  /** Feeds one chunk; returns the data of every event it completed. Throws when an event is too big. */
-  push(chunk: Uint8Array): string[] {
+  /**
+   * Feeds one chunk, passing the data of every event it completes to `onEvent`. Throws a
+   * `RangeError` (after the events before it) when an event grows beyond the limit.
+   */
+  push(chunk: Uint8Array): void {
     this.#buffer += this.#decoder.decode(chunk, { stream: true });
-    return this.#drain(false);
+    this.#drain(false);
   }
 
-  /** Ends the stream; returns the data of a last event that was not terminated by a blank line. */
-  end(): string[] {
+  /** Ends the stream, passing on a last event that was not terminated by a blank line. */
+  end(): void {
     this.#buffer += this.#decoder.decode();
-    const events = this.#drain(true);
-    if (this.#data !== undefined) events.push(this.#data);
+    this.#drain(true);
+    if (this.#data !== undefined) this.#onEvent(this.#data);
     this.#data = undefined;
-    return events;
   }
 
-  #drain(final: boolean): string[] {
-    const events: string[] = [];
+  #drain(final: boolean): void {
     let start = 0;
-    for (;;) {
-      const lf = this.#buffer.indexOf('\n', start);
-      const cr = this.#buffer.indexOf('\r', start);
-      let end: number;
-      let next: number;
-      if (cr !== -1 && (lf === -1 || cr < lf)) {
-        // A lone CR at the end of a chunk may be the first half of CRLF: wait for more.
-        if (cr === this.#buffer.length - 1 && !final) break;
-        end = cr;
-        next = this.#buffer[cr + 1] === '\n' ? cr + 2 : cr + 1;
-      } else if (lf !== -1) {
-        end = lf;
-        next = lf + 1;
-      } else {
-        break;
+    try {
+      for (;;) {
+        const lf = this.#buffer.indexOf('\n', start);
+        const cr = this.#buffer.indexOf('\r', start);
+        let end: number;
+        let next: number;
+        if (cr !== -1 && (lf === -1 || cr < lf)) {
+          // A lone CR at the end of a chunk may be the first half of CRLF: wait for more.
+          if (cr === this.#buffer.length - 1 && !final) break;
+          end = cr;
+          next = this.#buffer[cr + 1] === '\n' ? cr + 2 : cr + 1;
+        } else if (lf !== -1) {
+          end = lf;
+          next = lf + 1;
+        } else {
+          break;
+        }
+        const line = this.#buffer.slice(start, end);
+        start = next;
+        this.#line(line);
       }
-      this.#line(this.#buffer.slice(start, end), events);
-      start = next;
+    } finally {
+      this.#buffer = this.#buffer.slice(start);
     }
-    this.#buffer = this.#buffer.slice(start);
     if (this.#eventChars + this.#buffer.length > this.#maxEventBytes) {
       throw new RangeError(`an SSE event exceeds the maximum of ${this.#maxEventBytes} bytes`);
     }
-    return events;
   }
 
-  #line(line: string, events: string[]): void {
+  #line(line: string): void {
     if (line === '') {
-      if (this.#data !== undefined) events.push(this.#data);
+      const data = this.#data;
       this.#data = undefined;
       this.#eventChars = 0;
+      if (data !== undefined) this.#onEvent(data);
       return;
     }
     this.#eventChars += line.length;
