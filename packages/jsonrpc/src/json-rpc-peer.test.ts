@@ -146,8 +146,8 @@ describe('round trips', () => {
     const { client, server } = pair();
     let puts = 0;
     client.handleRequest('blobs/put', () => ({ id: `b${puts++}` }));
-    server.handleRequest('work', async (_params, ctx) => {
-      const { id } = await ctx.request('blobs/put', { data: ctx.requestId });
+    server.handleRequest('work', async (_params, { request, requestId }) => {
+      const { id } = await request('blobs/put', { data: requestId });
       return [id];
     });
     await Promise.all([client.start(), server.start()]);

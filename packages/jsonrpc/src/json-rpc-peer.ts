@@ -2,14 +2,14 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { ConnectionClosedError } from './connection-closed-error.ts';
 import { JsonRpcErrorCode } from './json-rpc-error-code.ts';
 import { MalformedMessageError } from './malformed-message-error.ts';
-import type { JsonRpcId, JsonRpcRequest, JsonRpcResponse } from './message.ts';
+import type { JsonRpcId, JsonRpcResponse } from './message.ts';
 import type { AnyMethods, MethodMap, MethodName, ParamsOf, ResultOf } from './method-map.ts';
 import { RequestCancelledError } from './request-cancelled-error.ts';
 import type { Transport, TransportCloseInfo, TransportSendOptions } from './transport.ts';
 import { classifyMessage } from './internal/classify-message.ts';
+import { HandlerContext } from './internal/handler-context.ts';
 import { HandlerRegistry } from './internal/handler-registry.ts';
 import { IncomingRequests, messageOf } from './internal/incoming-requests.ts';
-import type { LazyAbort } from './internal/lazy-abort.ts';
 import { PeerLifecycle } from './internal/peer-lifecycle.ts';
 import { PendingRequests } from './internal/pending-requests.ts';
 import { validateParams } from './internal/validate-params.ts';
@@ -74,18 +74,24 @@ export interface RequestContext<
    * `relatedRequestId` to this request's id.
    */
   readonly peer: JsonRpcPeer<Outgoing, Incoming>;
-  /** Shorthand for `peer.request(...)` with `relatedRequestId` set to this request's id. */
-  request<M extends MethodName<Outgoing>>(
+  /**
+   * Shorthand for `peer.request(...)` with `relatedRequestId` set to this request's id.
+   * Bound: safe to destructure.
+   */
+  readonly request: <M extends MethodName<Outgoing>>(
     method: M,
     params: ParamsOf<Outgoing, M>,
     options?: RequestOptions,
-  ): Promise<ResultOf<Outgoing, M>>;
-  /** Shorthand for `peer.notify(...)` with `relatedRequestId` set to this request's id. */
-  notify<M extends MethodName<Outgoing>>(
+  ) => Promise<ResultOf<Outgoing, M>>;
+  /**
+   * Shorthand for `peer.notify(...)` with `relatedRequestId` set to this request's id.
+   * Bound: safe to destructure.
+   */
+  readonly notify: <M extends MethodName<Outgoing>>(
     method: M,
     params: ParamsOf<Outgoing, M>,
     options?: NotifyOptions,
-  ): Promise<void>;
+  ) => Promise<void>;
 }
 
 /** What a notification handler gets besides the params. */
@@ -183,7 +189,7 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
     this.#defaultTimeoutMs = options.defaultTimeoutMs;
     this.#incoming = new IncomingRequests<ErasedRequestContext>({
       registry: this.#registry,
-      createContext: (request, abort) => this.#requestContext(request, abort),
+      createContext: (request, abort) => new HandlerContext(this, request, abort),
       respond: (response, relatedRequestId) => this.#respond(response, relatedRequestId),
       reportError: (error) => this.#report(error),
     });
@@ -370,27 +376,6 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
     run().catch(fail);
   }
 
-  #requestContext(request: JsonRpcRequest, abort: LazyAbort): ErasedRequestContext {
-    const relatedRequestId = request.id;
-    let scoped: JsonRpcPeer | undefined;
-    // Built lazily: most handlers never call back.
-    const scopedOnce = (): JsonRpcPeer => (scoped ??= scopedPeer(this, relatedRequestId));
-    return {
-      requestId: request.id,
-      method: request.method,
-      get signal() {
-        return abort.signal;
-      },
-      get peer() {
-        return scopedOnce();
-      },
-      request: (method, params, options) =>
-        this.request(method, params, { relatedRequestId, ...options }),
-      notify: (method, params, options) =>
-        this.notify(method, params, { relatedRequestId, ...options }),
-    };
-  }
-
   #respond(response: JsonRpcResponse, relatedRequestId: JsonRpcId): void {
     if (this.#lifecycle.state === 'closed') return;
     this.#transport.send(response, { relatedRequestId }).catch((error: unknown) => {
@@ -429,21 +414,6 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
       // A throwing error hook must not take the connection down with it.
     }
   }
-}
-
-function scopedPeer(peer: JsonRpcPeer, relatedRequestId: JsonRpcId): JsonRpcPeer {
-  return {
-    start: () => peer.start(),
-    close: (reason) => peer.close(reason),
-    closed: peer.closed,
-    request: (method, params, options) =>
-      peer.request(method, params, { relatedRequestId, ...options }),
-    notify: (method, params, options) =>
-      peer.notify(method, params, { relatedRequestId, ...options }),
-    handleRequest: (method, handler, options) => peer.handleRequest(method, handler, options),
-    handleNotification: (method, handler, options) =>
-      peer.handleNotification(method, handler, options),
-  };
 }
 
 function sendOptions(relatedRequestId: JsonRpcId | undefined): TransportSendOptions | undefined {
