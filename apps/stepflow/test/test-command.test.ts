@@ -154,11 +154,24 @@ describe('stepflow test: collection and config resolution', () => {
     expect(summaryOf(result.stdout)).toContain('Execution errors: 1');
   });
 
-  it('skips files with test.servers, saying why', async () => {
-    const result = await runStepflow(['test', join(FIXTURES, 'flows', 'servers.yaml')]);
+  it('starts test.servers on a free port and substitutes {name.url} into args, env and test.config', async () => {
+    const directory = await tempDir();
+    const copy = await copyFixture('servers', directory);
+    const result = await runStepflow(['test', join(copy, 'flow.yaml')]);
+    expect(result.stdout).toContain('flow.yaml: 1/1 passed');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('servers.yaml: Skipped (test.servers is not supported yet');
-    expect(summaryOf(result.stdout)).toContain('Files skipped: 1');
+    const info = JSON.parse(await readFile(join(copy, 'server-info.json'), 'utf8'));
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:18\d{3}$/);
+  });
+
+  it('reports a test server that exits before it is ready as an execution error naming it', async () => {
+    const result = await runStepflow(['test', join(FIXTURES, 'servers', 'crash.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'test.servers.broken: the server exited before it was ready (code 3)',
+    );
+    expect(result.stdout).toContain('boom');
+    expect(summaryOf(result.stdout)).toContain('Execution errors: 1');
   });
 
   it('uses the inline test.config and compares numbers by value (42 == 42.0)', async () => {

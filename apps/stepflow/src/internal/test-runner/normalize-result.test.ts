@@ -62,3 +62,16 @@ describe('resultsMatch', () => {
     ).toBe(true);
   });
 });
+
+describe('replacePlaceholders', () => {
+  it('replaces known {keys} only', async () => {
+    const { replacePlaceholders } = await import('./test-servers.ts');
+    const values = new Map([
+      ['api.url', 'http://127.0.0.1:18000'],
+      ['port', '18000'],
+    ]);
+    expect(replacePlaceholders('{api.url}/x?p={port}&q={other}', values)).toBe(
+      'http://127.0.0.1:18000/x?p=18000&q={other}',
+    );
+  });
+});

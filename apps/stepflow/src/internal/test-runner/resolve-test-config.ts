@@ -5,6 +5,7 @@ import type { LoadedConfig } from '@stepflow/runtime';
 import type { CliIo } from '../cli-context.ts';
 import { CliError, ExitCode } from '../cli-error.ts';
 import { loadConfigOrExit } from '../load-inputs.ts';
+import { replacePlaceholders } from './test-servers.ts';
 
 /** Config files next to a flow that `stepflow test` prefers over normal discovery (§7.3). */
 export const TEST_CONFIG_FILES = [
@@ -30,6 +31,7 @@ export async function resolveTestConfig(
   testSection: Record<string, unknown>,
   configPath: string | undefined,
   io: CliIo,
+  placeholders: ReadonlyMap<string, string> = new Map(),
 ): Promise<ResolvedTestConfig> {
   const common = { cwd: io.cwd, env: io.env };
   if (configPath !== undefined) {
@@ -37,8 +39,13 @@ export async function resolveTestConfig(
   }
   const inline = testSection.config ?? testSection.stepflow_config;
   if (inline !== undefined && inline !== null) {
+    // REF substitutes `{name.url}` / `{name.port}` of test servers into the JSON text.
+    const substituted =
+      placeholders.size === 0
+        ? inline
+        : (JSON.parse(replacePlaceholders(JSON.stringify(inline), placeholders)) as unknown);
     return {
-      config: loadInlineConfig(flowPath, inline, io),
+      config: loadInlineConfig(flowPath, substituted, io),
       source: `${flowPath} (test.config)`,
     };
   }

@@ -1,5 +1,7 @@
 import { FlowValidationError, InputValidationError } from '@stepflow/runtime';
+import type { Flow } from '@stepflow/protocol';
 import type { Runtime } from '@stepflow/runtime';
+import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import type { CliContext } from '../cli-context.ts';
@@ -12,6 +14,8 @@ import { resolveTestConfig } from './resolve-test-config.ts';
 import type { TestTotals } from './test-report.ts';
 import { updateFlowFile } from './update-flow-file.ts';
 import type { CaseUpdate } from './update-flow-file.ts';
+import { startTestServers } from './test-servers.ts';
+import type { StartedTestServers } from './test-servers.ts';
 
 /** The flags of `stepflow test` that shape how one file runs. */
 export interface TestFileOptions {
@@ -24,7 +28,7 @@ export interface TestFileOptions {
 interface TestCaseDocument {
   readonly index: number;
   readonly name: string;
-  readonly input: unknown;
+  input: unknown;
   readonly output?: unknown;
 }
 
@@ -57,14 +61,6 @@ export async function runTestFile(
     totals.filesSkipped += 1;
     return;
   }
-  const servers = asRecord(test.servers);
-  if (servers && Object.keys(servers).length > 0) {
-    out(
-      `${path}: Skipped (test.servers is not supported yet: start the servers yourself and pass --config)\n`,
-    );
-    totals.filesSkipped += 1;
-    return;
-  }
   const filter = options.cases;
   const cases =
     filter && filter.length > 0 ? allCases.filter((c) => filter.includes(c.name)) : allCases;
@@ -76,11 +72,24 @@ export async function runTestFile(
   totals.filesTested += 1;
   totals.cases += cases.length;
 
+  const serverSpecs = asRecord(test.servers) as Record<string, Record<string, unknown>> | undefined;
+  let servers: StartedTestServers | undefined;
   let runtime: Runtime;
-  let flow;
+  let flow: Flow;
   try {
+    if (serverSpecs && Object.keys(serverSpecs).length > 0) {
+      servers = await startTestServers(serverSpecs, path, dirname(path), context.logger);
+    }
     const loaded = await loadFlowOrExit(path);
-    const { config } = await resolveTestConfig(path, test, options.config, context.io);
+    // The runtime's parse of the file is authoritative for inputs and the inline config.
+    const loadedTest = asRecord((loaded.flow as { test?: unknown }).test) ?? test;
+    const { config } = await resolveTestConfig(
+      path,
+      loadedTest,
+      options.config,
+      context.io,
+      servers?.placeholders,
+    );
     const diagnostics = diagnoseFlow(loaded, config);
     if (hasBlockingDiagnostics(diagnostics)) {
       out(
@@ -91,9 +100,15 @@ export async function runTestFile(
       );
       throw new CliError(`${path}: the flow is invalid`);
     }
+    const loadedCases = asArray(loadedTest.cases);
+    for (const testCase of cases) {
+      const loadedCase = asRecord(loadedCases[testCase.index]);
+      if (loadedCase && 'input' in loadedCase) testCase.input = loadedCase.input;
+    }
     flow = loaded.flow;
     runtime = createCliRuntime(config, context.logger);
   } catch (error) {
+    await servers?.stop();
     if (!(error instanceof CliError)) throw error;
     out(`Execution error: ${error.message}\n`);
     totals.errors += cases.length;
@@ -141,6 +156,7 @@ export async function runTestFile(
     }
   } finally {
     await runtime.close();
+    await servers?.stop();
   }
   if (updates.length > 0) {
     await updateFlowFile(path, updates);
