@@ -27,6 +27,7 @@ describe('sample server', () => {
     const components = await runtime.listComponents();
     expect(components.map((c) => c.component).sort()).toEqual(
       [
+        '/blob_roundtrip',
         '/concurrency_probe',
         '/crash_once',
         '/echo',

@@ -21,7 +21,7 @@ export interface SampleServerOptions {
 /**
  * Creates the sample component server: `/text_stats`, `/json_transform`, `/store_blob`,
  * `/read_blob`, `/run_flow`, `/map_flow`, `/fail`, `/slow`, `/echo`, the diagnostics `/crash_once`,
- * `/step_metadata`, `/concurrency_probe` and the built-in `/udf`.
+ * `/step_metadata`, `/concurrency_probe`, `/blob_roundtrip` and the built-in `/udf`.
  */
 export function createSampleServer(options: SampleServerOptions = {}): ComponentServer {
   const server = createComponentServer({

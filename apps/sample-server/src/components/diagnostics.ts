@@ -6,7 +6,8 @@ import * as z from 'zod';
  * Registers components that exercise the runtime's plumbing rather than compute anything:
  * `/crash_once` (kills this server process on early attempts, so the runtime must restart it and
  * retry), `/step_metadata` (reads flow and step metadata back through the runtime) and
- * `/concurrency_probe` (reports how many executions overlapped, to check concurrency limits).
+ * `/concurrency_probe` (reports how many executions overlapped, to check concurrency limits) and
+ * `/blob_roundtrip` (one `blobs/put` and one `blobs/get` callback, for benchmarks).
  */
 export function addDiagnostics(server: ComponentServer): void {
   server.component(
@@ -64,6 +65,19 @@ export function addDiagnostics(server: ComponentServer): void {
       } finally {
         running -= 1;
       }
+    },
+  );
+  server.component(
+    'blob_roundtrip',
+    {
+      description:
+        "Stores `value` in the runtime's blob store and reads it back: one blobs/put and one blobs/get",
+      input: z.object({ value: z.unknown() }),
+      output: z.object({ blob_id: z.string(), value: z.unknown() }),
+    },
+    async ({ value }, context) => {
+      const blobId = await context.putBlob(value ?? null);
+      return { blob_id: blobId, value: await context.getBlob(blobId) };
     },
   );
 }
