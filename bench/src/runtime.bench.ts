@@ -17,24 +17,45 @@ function chainFlow(): Flow {
     component: '/builtin/create_messages',
     input: {
       user_prompt:
-        i === 0 ? { $from: { workflow: 'input' }, path: 'prompt' } : { $from: { step: `s${i - 1}` }, path: '$.messages[0].content' },
+        i === 0
+          ? { $from: { workflow: 'input' }, path: 'prompt' }
+          : { $from: { step: `s${i - 1}` }, path: '$.messages[0].content' },
     },
   }));
-  return { schema: SCHEMA, name: 'chain', steps, output: { $from: { step: `s${STEPS - 1}` } } } as unknown as Flow;
+  return {
+    schema: SCHEMA,
+    name: 'chain',
+    steps,
+    output: { $from: { step: `s${STEPS - 1}` } },
+  } as unknown as Flow;
 }
 
 function fanOutFlow(): Flow {
   const steps: Record<string, unknown>[] = Array.from({ length: STEPS }, (_, i) => ({
     id: `s${i}`,
     component: '/builtin/create_messages',
-    input: { system_instructions: `worker ${i}`, user_prompt: { $from: { workflow: 'input' }, path: 'prompt' } },
+    input: {
+      system_instructions: `worker ${i}`,
+      user_prompt: { $from: { workflow: 'input' }, path: 'prompt' },
+    },
   }));
   steps.push({
     id: 'join',
     component: '/builtin/put_blob',
-    input: { blob_type: 'data', data: Array.from({ length: STEPS }, (_, i) => ({ $from: { step: `s${i}` }, path: '$.messages[0].content' })) },
+    input: {
+      blob_type: 'data',
+      data: Array.from({ length: STEPS }, (_, i) => ({
+        $from: { step: `s${i}` },
+        path: '$.messages[0].content',
+      })),
+    },
   });
-  return { schema: SCHEMA, name: 'fan-out', steps, output: { $from: { step: 'join' } } } as unknown as Flow;
+  return {
+    schema: SCHEMA,
+    name: 'fan-out',
+    steps,
+    output: { $from: { step: 'join' } },
+  } as unknown as Flow;
 }
 
 function smallFlow(): Flow {
@@ -42,15 +63,34 @@ function smallFlow(): Flow {
     schema: SCHEMA,
     name: 'three steps',
     steps: [
-      { id: 'a', component: '/builtin/create_messages', input: { user_prompt: { $from: { workflow: 'input' }, path: 'prompt' } } },
-      { id: 'b', component: '/builtin/create_messages', input: { user_prompt: { $from: { step: 'a' }, path: '$.messages[0].content' } } },
-      { id: 'c', component: '/builtin/create_messages', input: { system_instructions: 'x', user_prompt: { $from: { step: 'b' }, path: '$.messages[0].content' } } },
+      {
+        id: 'a',
+        component: '/builtin/create_messages',
+        input: { user_prompt: { $from: { workflow: 'input' }, path: 'prompt' } },
+      },
+      {
+        id: 'b',
+        component: '/builtin/create_messages',
+        input: { user_prompt: { $from: { step: 'a' }, path: '$.messages[0].content' } },
+      },
+      {
+        id: 'c',
+        component: '/builtin/create_messages',
+        input: {
+          system_instructions: 'x',
+          user_prompt: { $from: { step: 'b' }, path: '$.messages[0].content' },
+        },
+      },
     ],
     output: { $from: { step: 'c' } },
   } as unknown as Flow;
 }
 
-async function stepsPerSecond(runtime: Runtime, flow: Flow, steps: number): Promise<{ median: number; best: number }> {
+async function stepsPerSecond(
+  runtime: Runtime,
+  flow: Flow,
+  steps: number,
+): Promise<{ median: number; best: number }> {
   for (let i = 0; i < 3; i++) await runtime.run({ flow, input: { prompt: 'warm up' } });
   const rates: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
@@ -69,7 +109,12 @@ function collectGarbage(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-async function heapAfter(runtime: Runtime, flow: Flow, runs: number, gc: () => void): Promise<number> {
+async function heapAfter(
+  runtime: Runtime,
+  flow: Flow,
+  runs: number,
+  gc: () => void,
+): Promise<number> {
   for (let i = 0; i < runs; i++) {
     const { result } = await runtime.run({ flow, input: { prompt: `run ${i}` } });
     if (result.outcome !== 'success') throw new Error('run failed');
@@ -82,12 +127,18 @@ async function heapAfter(runtime: Runtime, flow: Flow, runs: number, gc: () => v
 }
 
 export default async function runtimeBench(): Promise<BenchRow[]> {
-  const runtime = createRuntime({ config: { plugins: { builtin: { type: 'builtin' } } } as never, workingDirectory: process.cwd() });
+  const runtime = createRuntime({
+    config: { plugins: { builtin: { type: 'builtin' } } } as never,
+    workingDirectory: process.cwd(),
+  });
   const chain = await stepsPerSecond(runtime, chainFlow(), STEPS);
   const fanOut = await stepsPerSecond(runtime, fanOutFlow(), STEPS + 1);
 
   const gc = collectGarbage();
-  const memoryRuntime = createRuntime({ config: { plugins: { builtin: { type: 'builtin' } } } as never, workingDirectory: process.cwd() });
+  const memoryRuntime = createRuntime({
+    config: { plugins: { builtin: { type: 'builtin' } } } as never,
+    workingDirectory: process.cwd(),
+  });
   const flow = smallFlow();
   const after1k = await heapAfter(memoryRuntime, flow, 1_000, gc);
   const after10k = await heapAfter(memoryRuntime, flow, 9_000, gc);
@@ -95,9 +146,29 @@ export default async function runtimeBench(): Promise<BenchRow[]> {
   await memoryRuntime.close();
 
   return [
-    { name: 'chain of 1,000 create_messages steps', value: chain.median, unit: 'steps/s', note: `median of ${ROUNDS} runs (best ${Math.round(chain.best).toLocaleString('en-US')}); ${GOAL}` },
-    { name: 'fan-out of 1,000 builtin steps + 1 join', value: fanOut.median, unit: 'steps/s', note: `median of ${ROUNDS} runs (best ${Math.round(fanOut.best).toLocaleString('en-US')}); ${GOAL}` },
-    { name: 'heap after 1,000 runs of a 3-step flow', value: after1k, unit: 'MiB', note: 'after GC' },
-    { name: 'heap after 10,000 runs of a 3-step flow', value: after10k, unit: 'MiB', note: `after GC; growth ${(after10k - after1k).toFixed(2)} MiB (must not grow)` },
+    {
+      name: 'chain of 1,000 create_messages steps',
+      value: chain.median,
+      unit: 'steps/s',
+      note: `median of ${ROUNDS} runs (best ${Math.round(chain.best).toLocaleString('en-US')}); ${GOAL}`,
+    },
+    {
+      name: 'fan-out of 1,000 builtin steps + 1 join',
+      value: fanOut.median,
+      unit: 'steps/s',
+      note: `median of ${ROUNDS} runs (best ${Math.round(fanOut.best).toLocaleString('en-US')}); ${GOAL}`,
+    },
+    {
+      name: 'heap after 1,000 runs of a 3-step flow',
+      value: after1k,
+      unit: 'MiB',
+      note: 'after GC',
+    },
+    {
+      name: 'heap after 10,000 runs of a 3-step flow',
+      value: after10k,
+      unit: 'MiB',
+      note: `after GC; growth ${(after10k - after1k).toFixed(2)} MiB (must not grow)`,
+    },
   ];
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, FlowValidationError, InputValidationError, createRuntime, flowIdOf } from './index.ts';
+import {
+  ConfigError,
+  FlowValidationError,
+  InputValidationError,
+  createRuntime,
+  flowIdOf,
+} from './index.ts';
 import { eventLog, testRuntime, yamlFlow } from '../test/helpers.ts';
 
 describe('reference resolution (§14 row 2)', () => {
@@ -37,7 +43,10 @@ output:
 
   it('a present null field resolves to null', async () => {
     const f = yamlFlow(`output: { $from: { workflow: input }, path: a }`);
-    expect((await testRuntime().run({ flow: f, input: { a: null } })).result).toEqual({ outcome: 'success', result: null });
+    expect((await testRuntime().run({ flow: f, input: { a: null } })).result).toEqual({
+      outcome: 'success',
+      result: null,
+    });
   });
 
   it('a missing field in the output fails the run naming the expression and path', async () => {
@@ -60,10 +69,13 @@ steps:
 output: { $from: { step: s } }
 `);
     const { result } = await testRuntime().run({ flow: f, input: { a: [1] } });
-    expect(result).toMatchObject({ outcome: 'failed', error: { code: 500, message: 'step "s" failed' } });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: { code: 500, message: 'step "s" failed' },
+    });
     const data = (result as { error: { data: { cause: { message: string } } } }).error.data;
     expect(data.cause.message).toContain("failed to resolve input for step 's'");
-    expect(data.cause.message).toContain("index 3 out of range");
+    expect(data.cause.message).toContain('index 3 out of range');
     expect(data.cause.message).toContain("path: '$.a[3]'");
   });
 
@@ -183,7 +195,11 @@ output:
     const { result } = await testRuntime().run({ flow: f, input: {} });
     expect(result).toEqual({
       outcome: 'success',
-      result: { withDefault: { fallback: true }, withNull: null, notATemplate: { $from: { workflow: 'input' } } },
+      result: {
+        withDefault: { fallback: true },
+        withNull: null,
+        notATemplate: { $from: { workflow: 'input' } },
+      },
     });
   });
 
@@ -206,8 +222,15 @@ steps:
     input: ran-b
 output: [{ $from: { step: a } }, { $from: { step: b } }]
 `);
-    const runtime = testRuntime({ mock: { '/fail': { behaviors: { '"x"': { outcome: 'failed', error: { code: 1, message: 'no' } } } } } });
-    expect((await runtime.run({ flow: f, input: {} })).result).toEqual({ outcome: 'success', result: ['ran-a', 'ran-b'] });
+    const runtime = testRuntime({
+      mock: {
+        '/fail': { behaviors: { '"x"': { outcome: 'failed', error: { code: 1, message: 'no' } } } },
+      },
+    });
+    expect((await runtime.run({ flow: f, input: {} })).result).toEqual({
+      outcome: 'success',
+      result: ['ran-a', 'ran-b'],
+    });
   });
 });
 
@@ -236,7 +259,10 @@ steps:
   - { id: t, component: /mock/crash, input: x }
 output: ok
 `);
-    expect((await testRuntime({ mock }).run({ flow: f, input: {} })).result).toEqual({ outcome: 'success', result: 'ok' });
+    expect((await testRuntime({ mock }).run({ flow: f, input: {} })).result).toEqual({
+      outcome: 'success',
+      result: 'ok',
+    });
   });
 
   it('infrastructure failures become {code 500, step "<id>" failed} with the cause in data', async () => {
@@ -262,7 +288,11 @@ output: { $from: { step: consumer } }
     const { result } = await testRuntime({ mock }).run({ flow: f, input: {} });
     expect(result).toMatchObject({
       outcome: 'failed',
-      error: { code: 500, message: 'step "consumer" failed', data: { dependency: 's', cause: { code: 8 } } },
+      error: {
+        code: 500,
+        message: 'step "consumer" failed',
+        data: { dependency: 's', cause: { code: 8 } },
+      },
     });
   });
 
@@ -273,12 +303,18 @@ steps:
 output: { $from: { step: s } }
 `);
     const { result } = await testRuntime().run({ flow: f, input: {} });
-    expect(result).toMatchObject({ outcome: 'failed', error: { code: 500, message: 'step "s" failed' } });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: { code: 500, message: 'step "s" failed' },
+    });
     expect(JSON.stringify(result)).toContain("No route matches component '/nowhere/x'");
   });
 
   it('no output means success with null; output keys keep template order', async () => {
-    expect((await testRuntime().run({ flow: yamlFlow('steps: []'), input: {} })).result).toEqual({ outcome: 'success', result: null });
+    expect((await testRuntime().run({ flow: yamlFlow('steps: []'), input: {} })).result).toEqual({
+      outcome: 'success',
+      result: null,
+    });
     const f = yamlFlow(`output: { z: 1, a: 2, m: 3 }`);
     const { result } = await testRuntime().run({ flow: f, input: {} });
     expect(Object.keys((result as { result: object }).result)).toEqual(['z', 'a', 'm']);
@@ -293,12 +329,20 @@ steps:
 output: { $from: { step: s } }
 `);
     let n = 0;
-    const runtime = testRuntime({ ids: () => `id-${++n}`, clock: { now: () => 42, sleep: async () => undefined } });
+    const runtime = testRuntime({
+      ids: () => `id-${++n}`,
+      clock: { now: () => 42, sleep: async () => undefined },
+    });
     const log = eventLog();
     const outcome = await runtime.run({ flow: f, input: {}, onEvent: log.onEvent });
     expect(outcome.runId).toBe('id-1');
     expect(outcome.flowId).toBe(flowIdOf(f));
-    expect(log.events.map((e) => e.type)).toEqual(['runStarted', 'stepStarted', 'stepCompleted', 'runCompleted']);
+    expect(log.events.map((e) => e.type)).toEqual([
+      'runStarted',
+      'stepStarted',
+      'stepCompleted',
+      'runCompleted',
+    ]);
     expect(log.events.every((e) => e.at === 42 && e.runId === 'id-1')).toBe(true);
     expect((await runtime.run({ flow: f, input: {}, runId: 'mine' })).runId).toBe('mine');
   });
@@ -310,7 +354,9 @@ steps:
   - { id: b, component: /test/x }
 `);
     let called = false;
-    const runtime = testRuntime({ handler: () => ((called = true), { outcome: 'success', result: null }) });
+    const runtime = testRuntime({
+      handler: () => ((called = true), { outcome: 'success', result: null }),
+    });
     const error = await runtime.run({ flow: f, input: {} }).catch((e: unknown) => e);
     expect(FlowValidationError.isInstance(error)).toBe(true);
     expect((error as FlowValidationError).diagnostics[0]?.type).toBe('undefinedStepReference');
@@ -334,22 +380,46 @@ output: 1
     expect((error as Error).message).toContain("input of flow 'typed'");
     expect((error as Error).message).toContain("must have required property 'a'");
     expect((error as Error).message).toContain('/c: must be integer');
-    expect((await runtime.run({ flow: f, input: { c: 'x' }, validateInput: false })).result.outcome).toBe('success');
-    expect((await runtime.run({ flow: f, input: { a: 'x', b: 1 } })).result.outcome).toBe('success');
+    expect(
+      (await runtime.run({ flow: f, input: { c: 'x' }, validateInput: false })).result.outcome,
+    ).toBe('success');
+    expect((await runtime.run({ flow: f, input: { a: 'x', b: 1 } })).result.outcome).toBe(
+      'success',
+    );
   });
 
   it('lists components of every plugin', async () => {
-    const runtime = testRuntime({ mock: { '/m': { input_schema: { type: 'string' }, behaviors: {} } } });
+    const runtime = testRuntime({
+      mock: { '/m': { input_schema: { type: 'string' }, behaviors: {} } },
+    });
     const listed = await runtime.listComponents();
     expect(listed.filter((c) => c.plugin === 'builtin').map((c) => c.info.component)).toEqual([
-      '/put_blob', '/get_blob', '/eval', '/map', '/iterate', '/load_file', '/create_messages', '/openai',
+      '/put_blob',
+      '/get_blob',
+      '/eval',
+      '/map',
+      '/iterate',
+      '/load_file',
+      '/create_messages',
+      '/openai',
     ]);
-    expect(listed.find((c) => c.plugin === 'mock')?.info).toMatchObject({ component: '/m', input_schema: { type: 'string' } });
+    expect(listed.find((c) => c.plugin === 'mock')?.info).toMatchObject({
+      component: '/m',
+      input_schema: { type: 'string' },
+    });
   });
 
   it('throws ConfigError for an unknown plugin type or a route to an unknown plugin', () => {
-    expect(() => createRuntime({ config: { plugins: { p: { type: 'nope' } } } as never, workingDirectory: '.' })).toThrow(/plugins\.p\.type: no plugin factory for type 'nope'/);
-    const bad = { plugins: { builtin: { type: 'builtin' } }, routes: { '/{*component}': [{ plugin: 'ghost' }] } };
+    expect(() =>
+      createRuntime({
+        config: { plugins: { p: { type: 'nope' } } } as never,
+        workingDirectory: '.',
+      }),
+    ).toThrow(/plugins\.p\.type: no plugin factory for type 'nope'/);
+    const bad = {
+      plugins: { builtin: { type: 'builtin' } },
+      routes: { '/{*component}': [{ plugin: 'ghost' }] },
+    };
     const error = (() => {
       try {
         createRuntime({ config: bad as never, workingDirectory: '.' });
@@ -363,7 +433,10 @@ output: 1
   });
 
   it('without routes, builtins are routed at /builtin/… and /… (DECISIONS 15)', async () => {
-    const runtime = createRuntime({ config: { plugins: { builtin: { type: 'builtin' } } } as never, workingDirectory: '.' });
+    const runtime = createRuntime({
+      config: { plugins: { builtin: { type: 'builtin' } } } as never,
+      workingDirectory: '.',
+    });
     const f = yamlFlow(`
 steps:
   - { id: a, component: /builtin/create_messages, input: { user_prompt: hi } }
@@ -372,7 +445,10 @@ output: [{ $from: { step: a } }, { $from: { step: b } }]
 `);
     expect((await runtime.run({ flow: f, input: {} })).result).toEqual({
       outcome: 'success',
-      result: [{ messages: [{ role: 'user', content: 'hi' }] }, { messages: [{ role: 'user', content: 'ho' }] }],
+      result: [
+        { messages: [{ role: 'user', content: 'hi' }] },
+        { messages: [{ role: 'user', content: 'ho' }] },
+      ],
     });
   });
 });

@@ -14,7 +14,13 @@ import { type Logger, silentLogger } from './logger.ts';
 import { builtinPluginFactory } from './plugins/builtin/builtin-plugin.ts';
 import { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 import type { ExecutionContext, ListedComponent, Plugin, PluginFactory } from './plugins/plugin.ts';
-import { RouteConfigError, RoutingError, createRouter, type RouteRuleConfig, type Router } from './routing/router.ts';
+import {
+  RouteConfigError,
+  RoutingError,
+  createRouter,
+  type RouteRuleConfig,
+  type Router,
+} from './routing/router.ts';
 import { defaultRoutes } from './config/default-config.ts';
 import type { RunOutcome, RunRequest, Runtime, RuntimeOptions } from './runtime-types.ts';
 import { executeRun, type StepDispatch } from './scheduler/execute-run.ts';
@@ -68,29 +74,44 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const logger: Logger = options.logger ?? silentLogger;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const store: BlobStore = options.blobStore ?? createMemoryBlobStore();
-  const factories: Record<string, PluginFactory> = { builtin: builtinPluginFactory, mock: mockPluginFactory, ...options.pluginFactories };
-  const config = options.config as unknown as { plugins?: Record<string, Record<string, unknown> & { type: string }>; routes?: Record<string, RouteRuleConfig[]> };
+  const factories: Record<string, PluginFactory> = {
+    builtin: builtinPluginFactory,
+    mock: mockPluginFactory,
+    ...options.pluginFactories,
+  };
+  const config = options.config as unknown as {
+    plugins?: Record<string, Record<string, unknown> & { type: string }>;
+    routes?: Record<string, RouteRuleConfig[]>;
+  };
 
   const plugins = new Map<string, Plugin>();
   const limits = new Map<string, Semaphore>();
   for (const [name, pluginConfig] of Object.entries(config.plugins ?? {})) {
     const factory = factories[pluginConfig.type];
     if (!factory) {
-      throw new ConfigError(`no plugin factory for type '${pluginConfig.type}' (known: ${Object.keys(factories).join(', ')})`, { field: `plugins.${name}.type` });
+      throw new ConfigError(
+        `no plugin factory for type '${pluginConfig.type}' (known: ${Object.keys(factories).join(', ')})`,
+        { field: `plugins.${name}.type` },
+      );
     }
-    plugins.set(name, factory({ name, config: pluginConfig, workingDirectory: options.workingDirectory, logger }));
-    if (typeof pluginConfig.maxConcurrency === 'number') limits.set(name, createSemaphore(pluginConfig.maxConcurrency));
+    plugins.set(
+      name,
+      factory({ name, config: pluginConfig, workingDirectory: options.workingDirectory, logger }),
+    );
+    if (typeof pluginConfig.maxConcurrency === 'number')
+      limits.set(name, createSemaphore(pluginConfig.maxConcurrency));
   }
   let routes = config.routes;
   if (routes === undefined) {
     const builtin = [...plugins].find(([name]) => config.plugins?.[name]?.type === 'builtin')?.[0];
-    routes = builtin === undefined ? {} : (defaultRoutes(builtin));
+    routes = builtin === undefined ? {} : defaultRoutes(builtin);
   }
   let router: Router;
   try {
     router = createRouter(routes, new Set(plugins.keys()));
   } catch (error) {
-    if (error instanceof RouteConfigError) throw new ConfigError(error.message, { field: error.field });
+    if (error instanceof RouteConfigError)
+      throw new ConfigError(error.message, { field: error.field });
     throw error;
   }
 
@@ -123,14 +144,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   /** Looks up a stored flow; `notFound` decides the error code when there is none. */
-  const lookupFlow = async (flowId: string, failure: { code: number; message: string } | 'notFound'): Promise<Flow> => {
+  const lookupFlow = async (
+    flowId: string,
+    failure: { code: number; message: string } | 'notFound',
+  ): Promise<Flow> => {
     const cached = flowsById.get(flowId);
     if (cached) return cached;
     const blob = await store.get(flowId);
     const fail = (reason: string, notFoundCode: boolean): never => {
       if (failure === 'notFound') {
-        if (notFoundCode) throw new RuntimeServiceError(ErrorCodes.notFound, `Not found: flow with ID '${flowId}'`);
-        throw new RuntimeServiceError(ErrorCodes.serverError, 'Invalid flow blob', { flow_id: flowId, reason });
+        if (notFoundCode)
+          throw new RuntimeServiceError(ErrorCodes.notFound, `Not found: flow with ID '${flowId}'`);
+        throw new RuntimeServiceError(ErrorCodes.serverError, 'Invalid flow blob', {
+          flow_id: flowId,
+          reason,
+        });
       }
       throw new RuntimeServiceError(failure.code, failure.message, { flow_id: flowId, reason });
     };
@@ -141,16 +169,35 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return flow;
   };
 
-  const servicesFor = (depth: number, parentRunId: string, parentSignal: AbortSignal): RuntimeServices => {
-    const nestedSignal = (signal?: AbortSignal): AbortSignal => (signal && signal !== parentSignal ? AbortSignal.any([parentSignal, signal]) : parentSignal);
+  const servicesFor = (
+    depth: number,
+    parentRunId: string,
+    parentSignal: AbortSignal,
+  ): RuntimeServices => {
+    const nestedSignal = (signal?: AbortSignal): AbortSignal =>
+      signal && signal !== parentSignal ? AbortSignal.any([parentSignal, signal]) : parentSignal;
     /** A nested run; `detached` runs (batches) outlive the calling run and stop only on close. */
-    const nested = async (flow: Flow, input: unknown, signal?: AbortSignal, detached = false): Promise<{ result: FlowResult; runId: string }> => {
+    const nested = async (
+      flow: Flow,
+      input: unknown,
+      signal?: AbortSignal,
+      detached = false,
+    ): Promise<{ result: FlowResult; runId: string }> => {
       const fatal = fatalDiagnostics(flow);
       if (fatal.length > 0) {
-        throw new RuntimeServiceError(ErrorCodes.serverError, 'Failed to evaluate flow', { reason: fatal.map((d) => d.message).join('; ') });
+        throw new RuntimeServiceError(ErrorCodes.serverError, 'Failed to evaluate flow', {
+          reason: fatal.map((d) => d.message).join('; '),
+        });
       }
       const runSignal = detached ? undefined : nestedSignal(signal);
-      const outcome = await runInternal({ flow, input, ...(runSignal ? { signal: runSignal } : {}), validateInput: true, depth, parentRunId });
+      const outcome = await runInternal({
+        flow,
+        input,
+        ...(runSignal ? { signal: runSignal } : {}),
+        validateInput: true,
+        depth,
+        parentRunId,
+      });
       return { result: outcome.result, runId: outcome.runId };
     };
     return {
@@ -167,11 +214,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       },
       async getBlob(id) {
         const blob = await store.get(id);
-        if (!blob) throw new RuntimeServiceError(ErrorCodes.serverError, 'Failed to get blob', { blob_id: id, reason: `no blob with id '${id}'` });
+        if (!blob)
+          throw new RuntimeServiceError(ErrorCodes.serverError, 'Failed to get blob', {
+            blob_id: id,
+            reason: `no blob with id '${id}'`,
+          });
         return blob;
       },
       async evaluateFlow(flowId, input, evaluateOptions) {
-        const flow = await lookupFlow(flowId, { code: ErrorCodes.serverError, message: 'Failed to evaluate flow' });
+        const flow = await lookupFlow(flowId, {
+          code: ErrorCodes.serverError,
+          message: 'Failed to evaluate flow',
+        });
         return nested(flow, input, evaluateOptions?.signal);
       },
       async runFlow(flow, input, runOptions) {
@@ -180,11 +234,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       },
       async getFlowMetadata(flowId, stepId) {
         const flow = await lookupFlow(flowId, 'notFound');
-        const doc = flow as unknown as { metadata?: Record<string, unknown>; steps?: { id: string; metadata?: Record<string, unknown> }[] };
+        const doc = flow as unknown as {
+          metadata?: Record<string, unknown>;
+          steps?: { id: string; metadata?: Record<string, unknown> }[];
+        };
         const result: Record<string, unknown> = { flow_metadata: doc.metadata ?? {} };
         if (stepId !== undefined) {
           const step = doc.steps?.find((s) => s.id === stepId);
-          if (!step) throw new RuntimeServiceError(ErrorCodes.notFound, `Not found: step with ID '${stepId}'`);
+          if (!step)
+            throw new RuntimeServiceError(
+              ErrorCodes.notFound,
+              `Not found: step with ID '${stepId}'`,
+            );
           result.step_metadata = step.metadata ?? {};
         }
         return result as Awaited<ReturnType<RuntimeServices['getFlowMetadata']>>;
@@ -192,9 +253,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       async submitBatch(flowId, inputs, batchOptions) {
         const flow = await lookupFlow(flowId, 'notFound');
         const batchId = newId();
-        const results: (FlowResult | undefined)[] = new Array<FlowResult | undefined>(inputs.length).fill(undefined);
+        const results: (FlowResult | undefined)[] = new Array<FlowResult | undefined>(
+          inputs.length,
+        ).fill(undefined);
         const limit = batchOptions?.maxConcurrency ?? Math.max(1, inputs.length);
-        if (!(limit >= 1)) throw new RuntimeServiceError(ErrorCodes.invalidValue, "Invalid value for field 'max_concurrency': expected at least 1");
+        if (!(limit >= 1))
+          throw new RuntimeServiceError(
+            ErrorCodes.invalidValue,
+            "Invalid value for field 'max_concurrency': expected at least 1",
+          );
         let next = 0;
         const worker = async (): Promise<void> => {
           while (next < inputs.length) {
@@ -202,20 +269,39 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             try {
               results[index] = (await nested(flow, inputs[index], undefined, true)).result;
             } catch (error) {
-              results[index] = { outcome: 'failed', error: { code: INFRASTRUCTURE_ERROR_CODE, message: (error as Error).message } };
+              results[index] = {
+                outcome: 'failed',
+                error: { code: INFRASTRUCTURE_ERROR_CODE, message: (error as Error).message },
+              };
             }
           }
         };
-        const done = Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker)).then(() => batches.complete(batchId, clock.now()));
+        const done = Promise.all(
+          Array.from({ length: Math.min(limit, inputs.length) }, worker),
+        ).then(() => batches.complete(batchId, clock.now()));
         const name = (flow as { name?: unknown }).name;
-        batches.add({ batchId, flowId, flowName: typeof name === 'string' ? name : undefined, createdAt: clock.now(), results, done });
+        batches.add({
+          batchId,
+          flowId,
+          flowName: typeof name === 'string' ? name : undefined,
+          createdAt: clock.now(),
+          results,
+          done,
+        });
         return { batch_id: batchId, total_runs: inputs.length };
       },
       async getBatch(batchId, batchOptions) {
         const record = batches.get(batchId);
         if (!record) {
-          if (!UUID.test(batchId)) throw new RuntimeServiceError(ErrorCodes.invalidValue, "Invalid value for field 'batch_id': expected valid UUID");
-          throw new RuntimeServiceError(ErrorCodes.notFound, `Not found: batch with ID '${batchId}'`);
+          if (!UUID.test(batchId))
+            throw new RuntimeServiceError(
+              ErrorCodes.invalidValue,
+              "Invalid value for field 'batch_id': expected valid UUID",
+            );
+          throw new RuntimeServiceError(
+            ErrorCodes.notFound,
+            `Not found: batch with ID '${batchId}'`,
+          );
         }
         if (batchOptions?.wait) await record.done;
         return batches.describe(record, batchOptions?.includeResults ?? false);
@@ -231,7 +317,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (request.depth > maxDepth) {
       const result: FlowResult = {
         outcome: 'failed',
-        error: { code: INFRASTRUCTURE_ERROR_CODE, message: `Maximum nesting depth of ${maxDepth} runs exceeded`, data: { depth: request.depth } },
+        error: {
+          code: INFRASTRUCTURE_ERROR_CODE,
+          message: `Maximum nesting depth of ${maxDepth} runs exceeded`,
+          data: { depth: request.depth },
+        },
       };
       return { runId, flowId, result };
     }
@@ -240,7 +330,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         validateFlowInput(flow, request.input);
       } catch (error) {
         if (request.depth === 0 || !InputValidationError.isInstance(error)) throw error;
-        return { runId, flowId, result: { outcome: 'failed', error: { code: 400, message: error.message, data: { violations: error.violations } } } };
+        return {
+          runId,
+          flowId,
+          result: {
+            outcome: 'failed',
+            error: { code: 400, message: error.message, data: { violations: error.violations } },
+          },
+        };
       }
     }
     await start();
@@ -254,16 +351,30 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     else external?.addEventListener('abort', abort, { once: true });
     activeRuns.add(controller);
     const services = servicesFor(request.depth + 1, runId, controller.signal);
-    const dispatch = async ({ step, input, attempt, signal }: StepDispatch): Promise<FlowResult> => {
+    const dispatch = async ({
+      step,
+      input,
+      attempt,
+      signal,
+    }: StepDispatch): Promise<FlowResult> => {
       let target;
       try {
         target = router.resolve(step.component, input);
       } catch (error) {
-        if (error instanceof RoutingError) throw new ComponentError(ErrorCodes.componentNotFound, error.message);
+        if (error instanceof RoutingError)
+          throw new ComponentError(ErrorCodes.componentNotFound, error.message);
         throw error;
       }
       const plugin = plugins.get(target.plugin)!;
-      const context: ExecutionContext = { runId, flowId, stepId: step.id, attempt, signal, services, logger };
+      const context: ExecutionContext = {
+        runId,
+        flowId,
+        stepId: step.id,
+        attempt,
+        signal,
+        services,
+        logger,
+      };
       const execution = { component: target.component, input, context };
       const limit = limits.get(target.plugin);
       return limit ? limit.run(() => plugin.execute(execution)) : plugin.execute(execution);

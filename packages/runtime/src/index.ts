@@ -41,7 +41,12 @@ export { flowIdOf, serializeFlow } from './loading/flow-id.ts';
 export type { ValidateFlowOptions } from './validation/validate-flow.ts';
 export { validateFlow } from './validation/validate-flow.ts';
 export { validateFlowInput } from './validation/validate-input.ts';
-export { CONFIG_FILE_NAMES, discoverConfigFile, loadConfig, readConfigDocument } from './config/load-config.ts';
+export {
+  CONFIG_FILE_NAMES,
+  discoverConfigFile,
+  loadConfig,
+  readConfigDocument,
+} from './config/load-config.ts';
 export type { ResolveConfigOptions } from './config/resolve-config.ts';
 export { resolveConfig } from './config/resolve-config.ts';
 export { defaultConfig } from './config/default-config.ts';
@@ -50,7 +55,10 @@ export type { PathSegment } from './expressions/json-path.ts';
 export { formatPath, parsePath } from './expressions/json-path.ts';
 export { isTruthy } from './expressions/truthiness.ts';
 export type { BuiltinPluginOptions } from './plugins/builtin/builtin-plugin.ts';
-export { builtinPluginFactory, createBuiltinPluginFactory } from './plugins/builtin/builtin-plugin.ts';
+export {
+  builtinPluginFactory,
+  createBuiltinPluginFactory,
+} from './plugins/builtin/builtin-plugin.ts';
 export { DEFAULT_OPENAI_MODEL } from './plugins/builtin/openai.ts';
 export { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 export type { RunJournal } from './scheduler/run-journal.ts';
@@ -62,7 +70,10 @@ export type {
   StepflowTransportContext,
   StepflowTransportFactories,
 } from './plugins/stepflow/stepflow-plugin.ts';
-export { createStepflowPluginFactory, DEFAULT_INITIALIZE_TIMEOUT_MS } from './plugins/stepflow/stepflow-plugin.ts';
+export {
+  createStepflowPluginFactory,
+  DEFAULT_INITIALIZE_TIMEOUT_MS,
+} from './plugins/stepflow/stepflow-plugin.ts';
 export type { StdioLaunch } from './plugins/stepflow/stdio-launch.ts';
 export { DEFAULT_INHERITED_ENV, resolveStdioLaunch } from './plugins/stepflow/stdio-launch.ts';
 export type { RestartPolicy } from './plugins/stepflow/restart-policy.ts';

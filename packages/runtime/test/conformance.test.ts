@@ -16,9 +16,15 @@ function flowFiles(dir: string): string[] {
 
 /** REF test normalisation: `run_id` masked; expected results without `error.data` ignore it. */
 function normalise(actual: unknown, expected: unknown): unknown {
-  if (Array.isArray(actual)) return actual.map((item, i) => normalise(item, Array.isArray(expected) ? expected[i] : undefined));
+  if (Array.isArray(actual))
+    return actual.map((item, i) =>
+      normalise(item, Array.isArray(expected) ? expected[i] : undefined),
+    );
   if (typeof actual !== 'object' || actual === null) return actual;
-  const exp = (typeof expected === 'object' && expected !== null ? expected : {}) as Record<string, unknown>;
+  const exp = (typeof expected === 'object' && expected !== null ? expected : {}) as Record<
+    string,
+    unknown
+  >;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(actual)) {
     if (key === 'run_id') continue;
@@ -34,7 +40,9 @@ describe('conformance flows (copied from the shared suite)', () => {
       it('loads and validates without errors', async () => {
         const loaded = await loadFlowFile(file);
         const { config } = await loadConfig({ flowPath: file, cwd: root });
-        const blocking = validateFlow(loaded.flow, { config, raw: loaded.raw, file }).filter((d) => d.level !== 'warning');
+        const blocking = validateFlow(loaded.flow, { config, raw: loaded.raw, file }).filter(
+          (d) => d.level !== 'warning',
+        );
         expect(blocking).toEqual([]);
       });
 
@@ -42,7 +50,12 @@ describe('conformance flows (copied from the shared suite)', () => {
         const loaded = await loadFlowFile(file);
         const { config, workingDirectory } = await loadConfig({ flowPath: file, cwd: root });
         const runtime = createRuntime({ config, workingDirectory });
-        const cases = ((loaded.flow as { test?: { cases?: { name: string; input: unknown; output?: unknown }[] } }).test?.cases ?? []);
+        const cases =
+          (
+            loaded.flow as {
+              test?: { cases?: { name: string; input: unknown; output?: unknown }[] };
+            }
+          ).test?.cases ?? [];
         for (const testCase of cases) {
           const { result } = await runtime.run({ flow: loaded.flow, input: testCase.input });
           expect(normalise(result, testCase.output), testCase.name).toEqual(testCase.output);

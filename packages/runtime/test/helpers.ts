@@ -25,7 +25,11 @@ export function scriptedPlugin(handler: Handler): PluginFactory {
 /** Config: builtins at `/builtin/…`, the scripted plugin at `/test/…`, mock at `/mock/…`. */
 export function testConfig(mockComponents: Record<string, unknown> = {}): StepflowConfig {
   return {
-    plugins: { builtin: { type: 'builtin' }, test: { type: 'scripted' }, mock: { type: 'mock', components: mockComponents } },
+    plugins: {
+      builtin: { type: 'builtin' },
+      test: { type: 'scripted' },
+      mock: { type: 'mock', components: mockComponents },
+    },
     routes: {
       '/builtin/{*component}': [{ plugin: 'builtin' }],
       '/test/{*component}': [{ plugin: 'test' }],
@@ -35,13 +39,18 @@ export function testConfig(mockComponents: Record<string, unknown> = {}): Stepfl
 }
 
 /** Creates a runtime with the scripted plugin (default handler echoes its input). */
-export function testRuntime(options: Partial<RuntimeOptions> & { handler?: Handler; mock?: Record<string, unknown> } = {}): Runtime {
+export function testRuntime(
+  options: Partial<RuntimeOptions> & { handler?: Handler; mock?: Record<string, unknown> } = {},
+): Runtime {
   const { handler, mock, ...rest } = options;
   return createRuntime({
     config: testConfig(mock),
     workingDirectory: process.cwd(),
     ...rest,
-    pluginFactories: { scripted: scriptedPlugin(handler ?? ((e) => ({ outcome: 'success', result: e.input }))), ...rest.pluginFactories },
+    pluginFactories: {
+      scripted: scriptedPlugin(handler ?? ((e) => ({ outcome: 'success', result: e.input }))),
+      ...rest.pluginFactories,
+    },
   });
 }
 
@@ -62,7 +71,11 @@ export async function flushPromises(times = 10): Promise<void> {
 }
 
 /** A promise with its resolve function. */
-export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
+export function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: Error) => void;
   const promise = new Promise<T>((res, rej) => {

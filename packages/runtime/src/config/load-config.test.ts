@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, discoverConfigFile, loadConfig, resolveConfig, substituteEnv } from '../index.ts';
+import {
+  ConfigError,
+  discoverConfigFile,
+  loadConfig,
+  resolveConfig,
+  substituteEnv,
+} from '../index.ts';
 
 let dir = '';
 beforeEach(async () => {
@@ -12,7 +18,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function expectConfigError(promise: Promise<unknown>, file: string | undefined, field: string | undefined, message: string): Promise<void> {
+async function expectConfigError(
+  promise: Promise<unknown>,
+  file: string | undefined,
+  field: string | undefined,
+  message: string,
+): Promise<void> {
   const error = await promise.catch((e: unknown) => e);
   expect(ConfigError.isInstance(error)).toBe(true);
   expect((error as ConfigError).file).toBe(file);
@@ -25,15 +36,21 @@ describe('discovery (§4.1)', () => {
     const flowDir = join(dir, 'flows');
     await mkdir(flowDir);
     await writeFile(join(dir, 'stepflow-config.yml'), 'plugins: {}\nroutes: {}\n');
-    expect(discoverConfigFile({ flowPath: join(flowDir, 'f.yaml'), cwd: dir })).toBe(join(dir, 'stepflow-config.yml'));
+    expect(discoverConfigFile({ flowPath: join(flowDir, 'f.yaml'), cwd: dir })).toBe(
+      join(dir, 'stepflow-config.yml'),
+    );
     await writeFile(join(flowDir, 'stepflow_config.yaml'), 'plugins: {}\nroutes: {}\n');
-    expect(discoverConfigFile({ flowPath: join(flowDir, 'f.yaml'), cwd: dir })).toBe(join(flowDir, 'stepflow_config.yaml'));
+    expect(discoverConfigFile({ flowPath: join(flowDir, 'f.yaml'), cwd: dir })).toBe(
+      join(flowDir, 'stepflow_config.yaml'),
+    );
   });
 
   it('rejects two config files in one directory', async () => {
     await writeFile(join(dir, 'stepflow-config.yml'), '');
     await writeFile(join(dir, 'stepflow-config.yaml'), '');
-    expect(() => discoverConfigFile({ cwd: dir })).toThrow('Multiple stepflow config files found in directory');
+    expect(() => discoverConfigFile({ cwd: dir })).toThrow(
+      'Multiple stepflow config files found in directory',
+    );
   });
 
   it('without a file uses the builtins at /builtin/{*component} and /{*component} (DECISIONS 15)', async () => {
@@ -41,7 +58,10 @@ describe('discovery (§4.1)', () => {
     expect(loaded.path).toBeUndefined();
     expect(loaded.config).toEqual({
       plugins: { builtin: { type: 'builtin' } },
-      routes: { '/builtin/{*component}': [{ plugin: 'builtin' }], '/{*component}': [{ plugin: 'builtin' }] },
+      routes: {
+        '/builtin/{*component}': [{ plugin: 'builtin' }],
+        '/{*component}': [{ plugin: 'builtin' }],
+      },
     });
     expect(loaded.workingDirectory).toBe(join(dir, 'sub'));
   });
@@ -51,8 +71,16 @@ describe('discovery (§4.1)', () => {
     await writeFile(join(dir, 'other.yml'), 'plugins: { b: { type: builtin } }\n');
     const loaded = await loadConfig({ cwd: dir, configPath: 'other.yml' });
     expect(loaded.path).toBe(join(dir, 'other.yml'));
-    expect(Object.keys(loaded.config.routes ?? {})).toEqual(['/builtin/{*component}', '/{*component}']);
-    await expectConfigError(loadConfig({ cwd: dir, configPath: 'missing.yml' }), join(dir, 'missing.yml'), undefined, 'config file not found');
+    expect(Object.keys(loaded.config.routes ?? {})).toEqual([
+      '/builtin/{*component}',
+      '/{*component}',
+    ]);
+    await expectConfigError(
+      loadConfig({ cwd: dir, configPath: 'missing.yml' }),
+      join(dir, 'missing.yml'),
+      undefined,
+      'config file not found',
+    );
   });
 });
 
@@ -62,7 +90,9 @@ describe('working directory (§4.6)', () => {
     await mkdir(sub);
     await writeFile(join(sub, 'a.yml'), 'workingDirectory: ../work\nplugins: {}\nroutes: {}\n');
     await writeFile(join(sub, 'b.yml'), 'plugins: {}\nroutes: {}\n');
-    expect((await loadConfig({ configPath: join(sub, 'a.yml') })).workingDirectory).toBe(join(dir, 'work'));
+    expect((await loadConfig({ configPath: join(sub, 'a.yml') })).workingDirectory).toBe(
+      join(dir, 'work'),
+    );
     expect((await loadConfig({ configPath: join(sub, 'b.yml') })).workingDirectory).toBe(sub);
     expect((await loadConfig({ cwd: dir })).workingDirectory).toBe(dir);
   });
@@ -78,13 +108,23 @@ describe('errors name the file and field', () => {
   it('a missing required field', async () => {
     const path = join(dir, 'stepflow-config.yml');
     await writeFile(path, 'plugins:\n  py: { type: stepflow, transport: stdio }\nroutes: {}\n');
-    await expectConfigError(loadConfig({ cwd: dir }), path, 'plugins.py.command', 'plugins.py.command');
+    await expectConfigError(
+      loadConfig({ cwd: dir }),
+      path,
+      'plugins.py.command',
+      'plugins.py.command',
+    );
   });
 
   it('a route to an unknown plugin', async () => {
     const path = join(dir, 'stepflow-config.yml');
     await writeFile(path, 'plugins: {}\nroutes:\n  "/{*component}": [{ plugin: nope }]\n');
-    await expectConfigError(loadConfig({ cwd: dir }), path, 'routes./{*component}[0].plugin', "unknown plugin 'nope'");
+    await expectConfigError(
+      loadConfig({ cwd: dir }),
+      path,
+      'routes./{*component}[0].plugin',
+      "unknown plugin 'nope'",
+    );
   });
 
   it('a YAML syntax error with its line', async () => {
@@ -94,19 +134,29 @@ describe('errors name the file and field', () => {
   });
 
   it('a config that is not an object', () => {
-    expect(() => resolveConfig([1], { baseDirectory: dir, file: 'c.yml' })).toThrow('c.yml: a config must be a YAML/JSON object');
+    expect(() => resolveConfig([1], { baseDirectory: dir, file: 'c.yml' })).toThrow(
+      'c.yml: a config must be a YAML/JSON object',
+    );
   });
 });
 
 describe('aliases and unknown keys', () => {
   it('accepts snake_case aliases and warns', () => {
     const loaded = resolveConfig(
-      { state_store: { type: 'inMemory' }, working_directory: 'w', plugins: { b: { type: 'builtin' } }, routes: { '/{*component}': [{ plugin: 'b', component_deny: ['/openai'] }] }, plugns: {} },
+      {
+        state_store: { type: 'inMemory' },
+        working_directory: 'w',
+        plugins: { b: { type: 'builtin' } },
+        routes: { '/{*component}': [{ plugin: 'b', component_deny: ['/openai'] }] },
+        plugns: {},
+      },
       { baseDirectory: dir },
     );
     expect(loaded.config.stateStore).toEqual({ type: 'inMemory' });
     expect(loaded.workingDirectory).toBe(join(dir, 'w'));
-    expect(loaded.config.routes?.['/{*component}']?.[0]).toMatchObject({ componentDeny: ['/openai'] });
+    expect(loaded.config.routes?.['/{*component}']?.[0]).toMatchObject({
+      componentDeny: ['/openai'],
+    });
     expect(loaded.warnings).toEqual([
       "state_store: 'state_store' is an alias: write 'stateStore'",
       "working_directory: 'working_directory' is an alias: write 'workingDirectory'",
@@ -137,28 +187,55 @@ describe('environment substitution (DECISIONS 16)', () => {
     const loaded = resolveConfig(
       {
         plugins: {
-          py: { type: 'stepflow', transport: 'stdio', command: '${HOME}/bin/py', args: ['--token', '$TOKEN'], env: { A: '${TOKEN}' }, cwd: '$HOME' },
-          web: { type: 'stepflow', transport: 'http', url: 'http://${HOST:-127.0.0.1}:8080', headers: { authorization: 'Bearer ${TOKEN}' } },
+          py: {
+            type: 'stepflow',
+            transport: 'stdio',
+            command: '${HOME}/bin/py',
+            args: ['--token', '$TOKEN'],
+            env: { A: '${TOKEN}' },
+            cwd: '$HOME',
+          },
+          web: {
+            type: 'stepflow',
+            transport: 'http',
+            url: 'http://${HOST:-127.0.0.1}:8080',
+            headers: { authorization: 'Bearer ${TOKEN}' },
+          },
         },
         routes: { '/{*component}': [{ plugin: 'py' }] },
       },
       { baseDirectory: dir, env },
     );
-    expect(loaded.config.plugins.py).toMatchObject({ command: '/home/ada/bin/py', args: ['--token', 's3cret'], env: { A: 's3cret' }, cwd: '$HOME' });
-    expect(loaded.config.plugins.web).toMatchObject({ url: 'http://127.0.0.1:8080', headers: { authorization: 'Bearer s3cret' } });
+    expect(loaded.config.plugins.py).toMatchObject({
+      command: '/home/ada/bin/py',
+      args: ['--token', 's3cret'],
+      env: { A: 's3cret' },
+      cwd: '$HOME',
+    });
+    expect(loaded.config.plugins.web).toMatchObject({
+      url: 'http://127.0.0.1:8080',
+      headers: { authorization: 'Bearer s3cret' },
+    });
   });
 
   it('an unset variable without default is a config error naming it and the field', () => {
     try {
       resolveConfig(
-        { plugins: { py: { type: 'stepflow', transport: 'stdio', command: 'py', args: ['ok', '${NOPE}'] } }, routes: {} },
+        {
+          plugins: {
+            py: { type: 'stepflow', transport: 'stdio', command: 'py', args: ['ok', '${NOPE}'] },
+          },
+          routes: {},
+        },
         { baseDirectory: dir, env, file: 'cfg.yml' },
       );
       expect.unreachable();
     } catch (error) {
       expect(ConfigError.isInstance(error)).toBe(true);
       expect((error as ConfigError).field).toBe('plugins.py.args[1]');
-      expect((error as Error).message).toBe("cfg.yml: plugins.py.args[1]: environment variable 'NOPE' is not set and has no default");
+      expect((error as Error).message).toBe(
+        "cfg.yml: plugins.py.args[1]: environment variable 'NOPE' is not set and has no default",
+      );
     }
   });
 });

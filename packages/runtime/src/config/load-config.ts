@@ -8,14 +8,23 @@ import type { LoadConfigOptions, LoadedConfig } from './loaded-config.ts';
 import { resolveConfig } from './resolve-config.ts';
 
 /** The file names config discovery looks for, in each directory (§4.1). */
-export const CONFIG_FILE_NAMES = ['stepflow-config.yml', 'stepflow-config.yaml', 'stepflow_config.yml', 'stepflow_config.yaml'] as const;
+export const CONFIG_FILE_NAMES = [
+  'stepflow-config.yml',
+  'stepflow-config.yaml',
+  'stepflow_config.yml',
+  'stepflow_config.yaml',
+] as const;
 
 /**
  * Finds the config file for a flow (§4.1): exactly one of {@link CONFIG_FILE_NAMES} in the flow
  * file's directory, else in `cwd`. Returns `undefined` when there is none; throws `ConfigError`
  * when a directory has more than one.
  */
-export function discoverConfigFile(options: { flowPath?: string; cwd?: string; names?: readonly string[] }): string | undefined {
+export function discoverConfigFile(options: {
+  flowPath?: string;
+  cwd?: string;
+  names?: readonly string[];
+}): string | undefined {
   const names = options.names ?? CONFIG_FILE_NAMES;
   const directories: string[] = [];
   if (options.flowPath !== undefined) directories.push(dirname(resolve(options.flowPath)));
@@ -23,7 +32,10 @@ export function discoverConfigFile(options: { flowPath?: string; cwd?: string; n
   for (const directory of directories) {
     const found = names.map((name) => join(directory, name)).filter((path) => existsSync(path));
     if (found.length > 1) {
-      throw new ConfigError(`Multiple stepflow config files found in directory: ${found.join(', ')}`, { file: directory });
+      throw new ConfigError(
+        `Multiple stepflow config files found in directory: ${found.join(', ')}`,
+        { file: directory },
+      );
     }
     if (found.length === 1) return found[0];
   }
@@ -37,13 +49,21 @@ export async function readConfigDocument(path: string): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === 'ENOENT' ? 'config file not found' : `cannot read config: ${(error as Error).message}`, { file: path });
+    throw new ConfigError(
+      code === 'ENOENT'
+        ? 'config file not found'
+        : `cannot read config: ${(error as Error).message}`,
+      { file: path },
+    );
   }
   try {
     return parseDocumentText(text, formatOfFile(path) ?? 'yaml');
   } catch (error) {
     if (error instanceof DocumentSyntaxError) {
-      throw new ConfigError(error.line === undefined ? error.message : `line ${error.line}: ${error.message}`, { file: path });
+      throw new ConfigError(
+        error.line === undefined ? error.message : `line ${error.line}: ${error.message}`,
+        { file: path },
+      );
     }
     throw error;
   }
@@ -58,9 +78,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const cwd = resolve(options.cwd ?? process.cwd());
   const file =
     options.configPath === undefined
-      ? discoverConfigFile({ ...(options.flowPath === undefined ? {} : { flowPath: options.flowPath }), cwd })
+      ? discoverConfigFile({
+          ...(options.flowPath === undefined ? {} : { flowPath: options.flowPath }),
+          cwd,
+        })
       : resolve(cwd, options.configPath);
-  const baseDirectory = options.flowPath === undefined ? cwd : dirname(resolve(cwd, options.flowPath));
+  const baseDirectory =
+    options.flowPath === undefined ? cwd : dirname(resolve(cwd, options.flowPath));
   const env = options.env ?? process.env;
   if (file === undefined) return resolveConfig(defaultConfig(), { baseDirectory, env });
   return resolveConfig(await readConfigDocument(file), { file, baseDirectory, env });

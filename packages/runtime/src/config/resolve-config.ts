@@ -1,5 +1,9 @@
 import { dirname, resolve } from 'node:path';
-import { type StepflowConfig, StepflowConfigSchema, normalizeConfigAliases } from '@stepflow/protocol';
+import {
+  type StepflowConfig,
+  StepflowConfigSchema,
+  normalizeConfigAliases,
+} from '@stepflow/protocol';
 import { ConfigError } from '../errors/config-error.ts';
 import { RouteConfigError, createRouter, type RouteRuleConfig } from '../routing/router.ts';
 import { didYouMean } from '../validation/did-you-mean.ts';
@@ -40,7 +44,10 @@ function substitutePlugin(
       return substituteEnv(value, env);
     } catch (error) {
       if (error instanceof UnsetVariableError) {
-        throw new ConfigError(error.message, { ...(file === undefined ? {} : { file }), field: `plugins.${name}.${field}` });
+        throw new ConfigError(error.message, {
+          ...(file === undefined ? {} : { file }),
+          field: `plugins.${name}.${field}`,
+        });
       }
       throw error;
     }
@@ -48,7 +55,10 @@ function substitutePlugin(
   for (const key of ['command', 'url'] as const) {
     if (typeof out[key] === 'string') out[key] = sub(out[key], key);
   }
-  if (Array.isArray(out.args)) out.args = out.args.map((arg: unknown, i) => (typeof arg === 'string' ? sub(arg, `args[${i}]`) : arg));
+  if (Array.isArray(out.args))
+    out.args = out.args.map((arg: unknown, i) =>
+      typeof arg === 'string' ? sub(arg, `args[${i}]`) : arg,
+    );
   for (const key of ['env', 'headers'] as const) {
     const map = out[key];
     if (typeof map === 'object' && map !== null && !Array.isArray(map)) {
@@ -85,17 +95,26 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Load
   for (const key of Object.keys(value as object)) {
     if (TOP_LEVEL_KEYS.includes(key)) continue;
     const suggestion = didYouMean(key, TOP_LEVEL_KEYS);
-    warnings.push(`unknown config key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`);
+    warnings.push(
+      `unknown config key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`,
+    );
   }
   const parsed = StepflowConfigSchema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const first = issues[0]!;
-    const detail = issues.map((issue) => `${formatField(issue.path) || '(config)'}: ${issue.message}`).join('; ');
-    throw new ConfigError(`invalid config: ${detail}`, { ...where, field: formatField(first.path) });
+    const detail = issues
+      .map((issue) => `${formatField(issue.path) || '(config)'}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`invalid config: ${detail}`, {
+      ...where,
+      field: formatField(first.path),
+    });
   }
   const env = options.env ?? process.env;
-  const config = parsed.data as StepflowConfig & { plugins: Record<string, Record<string, unknown>> };
+  const config = parsed.data as StepflowConfig & {
+    plugins: Record<string, Record<string, unknown>>;
+  };
   const plugins: Record<string, Record<string, unknown>> = {};
   for (const [name, plugin] of Object.entries(config.plugins)) {
     plugins[name] = substitutePlugin(name, plugin, env, file);
@@ -112,12 +131,15 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Load
   try {
     createRouter(routes, new Set(Object.keys(plugins)));
   } catch (error) {
-    if (error instanceof RouteConfigError) throw new ConfigError(error.message, { ...where, field: error.field });
+    if (error instanceof RouteConfigError)
+      throw new ConfigError(error.message, { ...where, field: error.field });
     throw error;
   }
   const configDirectory = file === undefined ? options.baseDirectory : dirname(resolve(file));
   const workingDirectory =
-    typeof config.workingDirectory === 'string' ? resolve(configDirectory, config.workingDirectory) : resolve(configDirectory);
+    typeof config.workingDirectory === 'string'
+      ? resolve(configDirectory, config.workingDirectory)
+      : resolve(configDirectory);
   return {
     config: { ...config, plugins, routes } as StepflowConfig,
     path: file,

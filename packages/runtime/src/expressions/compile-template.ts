@@ -1,7 +1,8 @@
 import { type PathSegment, PathSyntaxError, formatPath, parsePath } from './json-path.ts';
 
 /** A reference source: the workflow input or a step. */
-export type RefSource = { readonly kind: 'input' } | { readonly kind: 'step'; readonly stepId: string };
+export type RefSource =
+  { readonly kind: 'input' } | { readonly kind: 'step'; readonly stepId: string };
 
 /** A compiled reference expression. */
 export interface RefNode {
@@ -18,7 +19,11 @@ export interface RefNode {
 export type TemplateNode =
   | { readonly kind: 'literal'; readonly value: unknown }
   | RefNode
-  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly values: readonly TemplateNode[] }
+  | {
+      readonly kind: 'object';
+      readonly keys: readonly string[];
+      readonly values: readonly TemplateNode[];
+    }
   | { readonly kind: 'array'; readonly items: readonly TemplateNode[] };
 
 /** A problem found while compiling a template, with its location relative to the template. */
@@ -45,37 +50,63 @@ export function compileReference(
   const from = value.$from;
   let source: RefSource | undefined;
   if (!isObject(from)) {
-    issues.push({ path: [...at, '$from'], type: 'invalidExpression', message: `Invalid expression: $from must be an object ({workflow: input} or {step: <id>}), got ${JSON.stringify(from)}` });
+    issues.push({
+      path: [...at, '$from'],
+      type: 'invalidExpression',
+      message: `Invalid expression: $from must be an object ({workflow: input} or {step: <id>}), got ${JSON.stringify(from)}`,
+    });
   } else if (typeof from.step === 'string') {
     source = { kind: 'step', stepId: from.step };
   } else if (from.workflow === 'input') {
     source = { kind: 'input' };
   } else {
-    issues.push({ path: [...at, '$from'], type: 'invalidExpression', message: `Invalid expression: $from must be {workflow: input} or {step: <id>}, got ${JSON.stringify(from)}` });
+    issues.push({
+      path: [...at, '$from'],
+      type: 'invalidExpression',
+      message: `Invalid expression: $from must be {workflow: input} or {step: <id>}, got ${JSON.stringify(from)}`,
+    });
   }
   let path: PathSegment[] = [];
   const rawPath = value.path;
   if (rawPath !== undefined && rawPath !== null && typeof rawPath !== 'string') {
-    issues.push({ path: [...at, 'path'], type: 'invalidPath', message: `Invalid path: expected a string, got ${JSON.stringify(rawPath)}` });
+    issues.push({
+      path: [...at, 'path'],
+      type: 'invalidPath',
+      message: `Invalid path: expected a string, got ${JSON.stringify(rawPath)}`,
+    });
   } else {
     try {
       path = parsePath(rawPath);
     } catch (error) {
       if (!(error instanceof PathSyntaxError)) throw error;
-      issues.push({ path: [...at, 'path'], type: 'invalidPath', message: `Invalid path '${String(rawPath)}': ${error.message}` });
+      issues.push({
+        path: [...at, 'path'],
+        type: 'invalidPath',
+        message: `Invalid path '${String(rawPath)}': ${error.message}`,
+      });
     }
   }
   let onSkipDefault: RefNode['onSkipDefault'];
   const onSkip = value.onSkip;
   if (onSkip !== undefined && onSkip !== null) {
     if (!isObject(onSkip) || (onSkip.action !== 'skip' && onSkip.action !== 'useDefault')) {
-      issues.push({ path: [...at, 'onSkip'], type: 'invalidExpression', message: `Invalid onSkip: expected {action: skip} or {action: useDefault, defaultValue?}, got ${JSON.stringify(onSkip)}` });
+      issues.push({
+        path: [...at, 'onSkip'],
+        type: 'invalidExpression',
+        message: `Invalid onSkip: expected {action: skip} or {action: useDefault, defaultValue?}, got ${JSON.stringify(onSkip)}`,
+      });
     } else if (onSkip.action === 'useDefault') {
       onSkipDefault = { value: onSkip.defaultValue ?? null };
     }
   }
   if (!source) return { kind: 'literal', value: null };
-  return { kind: 'ref', source, path, pathText: typeof rawPath === 'string' ? rawPath : '', onSkipDefault };
+  return {
+    kind: 'ref',
+    source,
+    path,
+    pathText: typeof rawPath === 'string' ? rawPath : '',
+    onSkipDefault,
+  };
 }
 
 /**
@@ -100,7 +131,11 @@ export function compileTemplate(
   if (Object.hasOwn(template, '$literal')) return { kind: 'literal', value: template.$literal };
   const keys = Object.keys(template);
   const values = keys.map((key) => compileTemplate(template[key], issues, [...at, key]));
-  if (values.every((value, index) => value.kind === 'literal' && value.value === template[keys[index]!])) {
+  if (
+    values.every(
+      (value, index) => value.kind === 'literal' && value.value === template[keys[index]!],
+    )
+  ) {
     return { kind: 'literal', value: template };
   }
   return { kind: 'object', keys, values };
@@ -112,7 +147,8 @@ export function compileTemplate(
  */
 export function compileExpr(expr: unknown, issues: TemplateIssue[] = []): TemplateNode {
   if (isObject(expr) && Object.hasOwn(expr, '$from')) return compileReference(expr, issues);
-  if (isObject(expr) && Object.hasOwn(expr, '$literal')) return { kind: 'literal', value: expr.$literal };
+  if (isObject(expr) && Object.hasOwn(expr, '$literal'))
+    return { kind: 'literal', value: expr.$literal };
   return { kind: 'literal', value: expr };
 }
 

@@ -12,11 +12,24 @@ describe('parsePath (REF grammar, §2.3)', () => {
     ['items[0]', [{ kind: 'field', name: 'items[0]' }]],
     [' spaced ', [{ kind: 'field', name: ' spaced ' }]],
     ['$.a', [{ kind: 'field', name: 'a' }]],
-    ['$.a.b', [{ kind: 'field', name: 'a' }, { kind: 'field', name: 'b' }]],
+    [
+      '$.a.b',
+      [
+        { kind: 'field', name: 'a' },
+        { kind: 'field', name: 'b' },
+      ],
+    ],
     ['$..a', [{ kind: 'field', name: 'a' }]],
     ['$.', []],
     ['$[0]', [{ kind: 'index', index: 0 }]],
-    ['$.items[12].id', [{ kind: 'field', name: 'items' }, { kind: 'index', index: 12 }, { kind: 'field', name: 'id' }]],
+    [
+      '$.items[12].id',
+      [
+        { kind: 'field', name: 'items' },
+        { kind: 'index', index: 12 },
+        { kind: 'field', name: 'id' },
+      ],
+    ],
     ['$["a.b"]', [{ kind: 'field', name: 'a.b' }]],
     ["$['x y']", [{ kind: 'field', name: 'x y' }]],
     ['$["a\\"]', [{ kind: 'field', name: 'a\\' }]],

@@ -1,5 +1,7 @@
 /** One navigation step of a parsed path: a field name or an array index. */
-export type PathSegment = { readonly kind: 'field'; readonly name: string } | { readonly kind: 'index'; readonly index: number };
+export type PathSegment =
+  | { readonly kind: 'field'; readonly name: string }
+  | { readonly kind: 'index'; readonly index: number };
 
 /** Thrown by `parsePath` for a path outside the REF grammar (§2.3). */
 export class PathSyntaxError extends Error {
@@ -31,7 +33,8 @@ export function parsePath(path: string | undefined | null): PathSegment[] {
       const quote = trimmed[i + 1];
       if (quote === '"' || quote === "'") {
         const close = trimmed.indexOf(quote, i + 2);
-        if (close === -1 || trimmed[close + 1] !== ']') throw new PathSyntaxError("Unclosed bracket '[' in path");
+        if (close === -1 || trimmed[close + 1] !== ']')
+          throw new PathSyntaxError("Unclosed bracket '[' in path");
         segments.push({ kind: 'field', name: trimmed.slice(i + 2, close) });
         i = close + 2;
       } else {
@@ -72,7 +75,9 @@ export function formatPath(segments: readonly PathSegment[]): string {
 }
 
 /** Result of applying a path: the value found, or why nothing was found. */
-export type PathLookup = { readonly found: true; readonly value: unknown } | { readonly found: false; readonly reason: string };
+export type PathLookup =
+  | { readonly found: true; readonly value: unknown }
+  | { readonly found: false; readonly reason: string };
 
 /**
  * Applies parsed segments to a value. A missing key or index, a field on a non-object or an index
@@ -84,18 +89,30 @@ export function applyPath(value: unknown, segments: readonly PathSegment[]): Pat
     const segment = segments[i]!;
     if (segment.kind === 'field') {
       if (typeof current !== 'object' || current === null || Array.isArray(current)) {
-        return { found: false, reason: `cannot read field '${segment.name}' of ${describe(current)} at '${formatPath(segments.slice(0, i)) || '$'}'` };
+        return {
+          found: false,
+          reason: `cannot read field '${segment.name}' of ${describe(current)} at '${formatPath(segments.slice(0, i)) || '$'}'`,
+        };
       }
       if (!Object.hasOwn(current, segment.name)) {
-        return { found: false, reason: `field '${segment.name}' not found at '${formatPath(segments.slice(0, i)) || '$'}'` };
+        return {
+          found: false,
+          reason: `field '${segment.name}' not found at '${formatPath(segments.slice(0, i)) || '$'}'`,
+        };
       }
       current = (current as Record<string, unknown>)[segment.name];
     } else {
       if (!Array.isArray(current)) {
-        return { found: false, reason: `cannot read index ${segment.index} of ${describe(current)} at '${formatPath(segments.slice(0, i)) || '$'}'` };
+        return {
+          found: false,
+          reason: `cannot read index ${segment.index} of ${describe(current)} at '${formatPath(segments.slice(0, i)) || '$'}'`,
+        };
       }
       if (segment.index >= current.length) {
-        return { found: false, reason: `index ${segment.index} out of range (length ${current.length}) at '${formatPath(segments.slice(0, i)) || '$'}'` };
+        return {
+          found: false,
+          reason: `index ${segment.index} out of range (length ${current.length}) at '${formatPath(segments.slice(0, i)) || '$'}'`,
+        };
       }
       current = current[segment.index] as unknown;
     }

@@ -25,7 +25,10 @@ function resolveRef(ref: RefNode, scope: ResolutionScope): Resolution {
   } else {
     const result = scope.stepResult(ref.source.stepId);
     if (result === undefined) {
-      return { status: 'error', message: `${describeReference(ref)}: step '${ref.source.stepId}' has no result` };
+      return {
+        status: 'error',
+        message: `${describeReference(ref)}: step '${ref.source.stepId}' has no result`,
+      };
     }
     if (result.outcome === 'failed') {
       return { status: 'failed', error: result.error, stepId: ref.source.stepId };
@@ -77,7 +80,12 @@ export function resolveTemplate(node: TemplateNode, scope: ResolutionScope): Res
 /** Sets a key as an own data property (so a `__proto__` key stays data, as `JSON.parse` does). */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     target[key] = value;
   }

@@ -1,8 +1,18 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { Ajv } from 'ajv';
 
-const draft2020 = new Ajv2020({ strict: false, allErrors: true, validateSchema: true, addUsedSchema: false });
-const draft07 = new Ajv({ strict: false, allErrors: true, validateSchema: true, addUsedSchema: false });
+const draft2020 = new Ajv2020({
+  strict: false,
+  allErrors: true,
+  validateSchema: true,
+  addUsedSchema: false,
+});
+const draft07 = new Ajv({
+  strict: false,
+  allErrors: true,
+  validateSchema: true,
+  addUsedSchema: false,
+});
 
 const cache = new WeakMap<object, { validate?: ValidateFunction; problem?: string }>();
 
@@ -10,7 +20,10 @@ const cache = new WeakMap<object, { validate?: ValidateFunction; problem?: strin
  * Compiles a JSON Schema with ajv (draft 2020-12, or draft-07 when `$schema` says so). Returns the
  * validator, or the reason the schema is unusable. Cached per schema object.
  */
-export function compileJsonSchema(schema: unknown): { validate?: ValidateFunction; problem?: string } {
+export function compileJsonSchema(schema: unknown): {
+  validate?: ValidateFunction;
+  problem?: string;
+} {
   if (typeof schema === 'boolean') return { validate: draft2020.compile(schema) };
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     return { problem: 'a schema must be an object or a boolean' };

@@ -30,7 +30,11 @@ describe('serializeFlow (§1.7)', () => {
           input: [
             { $from: { step: 'a' }, path: '$["b"]' },
             { $from: { step: 'a' }, path: '' },
-            { $from: { step: 'a' }, path: 'x.y', onSkip: { action: 'useDefault', defaultValue: 1 } },
+            {
+              $from: { step: 'a' },
+              path: 'x.y',
+              onSkip: { action: 'useDefault', defaultValue: 1 },
+            },
             { $literal: { $from: 1 }, ignored: true },
           ],
         },
@@ -47,18 +51,35 @@ describe('serializeFlow (§1.7)', () => {
       input: [
         { $from: { step: 'a' }, path: '$.b' },
         { $from: { step: 'a' } },
-        { $from: { step: 'a' }, path: '$["x.y"]', onSkip: { action: 'useDefault', defaultValue: 1 } },
+        {
+          $from: { step: 'a' },
+          path: '$["x.y"]',
+          onSkip: { action: 'useDefault', defaultValue: 1 },
+        },
         { $literal: { $from: 1 } },
       ],
     });
-    expect(Object.keys(out.steps[0]!)).toEqual(['id', 'component', 'inputSchema', 'outputSchema', 'skipIf', 'onError', 'input']);
+    expect(Object.keys(out.steps[0]!)).toEqual([
+      'id',
+      'component',
+      'inputSchema',
+      'outputSchema',
+      'skipIf',
+      'onError',
+      'input',
+    ]);
   });
 });
 
 describe('flowIdOf', () => {
   it('is the blob id of the serialisation, the same for YAML and JSON spellings', () => {
-    const yaml = parseFlowText(`schema: ${SCHEMA}\nname: n\nsteps:\n  - id: s\n    component: /x\n    input_schema: null\n`).flow;
-    const json = parseFlowText(JSON.stringify({ name: 'n', schema: SCHEMA, steps: [{ component: '/x', id: 's' }] }), { fileName: 'f.json' }).flow;
+    const yaml = parseFlowText(
+      `schema: ${SCHEMA}\nname: n\nsteps:\n  - id: s\n    component: /x\n    input_schema: null\n`,
+    ).flow;
+    const json = parseFlowText(
+      JSON.stringify({ name: 'n', schema: SCHEMA, steps: [{ component: '/x', id: 's' }] }),
+      { fileName: 'f.json' },
+    ).flow;
     expect(flowIdOf(yaml)).toBe(flowIdOf(json));
     expect(flowIdOf(yaml)).toBe(blobIdOf(serializeFlow(yaml)));
     expect(flowIdOf(yaml)).toMatch(/^[0-9a-f]{64}$/);

@@ -45,7 +45,8 @@ function serializeTemplate(value: Json): Json {
 function serializeAction(action: Json): Json {
   if (!isObject(action)) return action;
   const out: JsonObject = { action: action.action };
-  if (action.action === 'useDefault' && action.defaultValue !== undefined) out.defaultValue = action.defaultValue;
+  if (action.action === 'useDefault' && action.defaultValue !== undefined)
+    out.defaultValue = action.defaultValue;
   if (action.action === 'retry') {
     if (present(action.maxAttempts)) out.maxAttempts = action.maxAttempts;
     if (present(action.backoff)) out.backoff = action.backoff;
@@ -76,7 +77,8 @@ function serializeStep(step: Json): Json {
   if (present(step.skipIf)) out.skipIf = serializeSkipIf(step.skipIf);
   if (present(step.onError)) out.onError = serializeErrorAction(step.onError);
   if (present(step.input)) out.input = serializeTemplate(step.input);
-  if (isObject(step.metadata) && Object.keys(step.metadata).length > 0) out.metadata = step.metadata;
+  if (isObject(step.metadata) && Object.keys(step.metadata).length > 0)
+    out.metadata = step.metadata;
   if (present(step.timeoutMs)) out.timeoutMs = step.timeoutMs;
   return out;
 }
@@ -88,7 +90,11 @@ function serializeTest(test: Json): Json {
     const servers: JsonObject = {};
     for (const [name, server] of Object.entries(test.servers)) {
       servers[name] = isObject(server)
-        ? { ...server, startupTimeoutMs: server.startupTimeoutMs ?? 10_000, shutdownTimeoutMs: server.shutdownTimeoutMs ?? 5_000 }
+        ? {
+            ...server,
+            startupTimeoutMs: server.startupTimeoutMs ?? 10_000,
+            shutdownTimeoutMs: server.shutdownTimeoutMs ?? 5_000,
+          }
         : server;
     }
     out.servers = servers;

@@ -10,7 +10,12 @@ export async function loadFlowFile(path: string): Promise<LoadedFlow> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    const reason =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : (error as Error).message;
     throw new FlowLoadError(`cannot read flow: ${reason}`, { file: path, cause: error });
   }
   return parseFlowText(text, { fileName: path });

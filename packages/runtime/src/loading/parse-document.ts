@@ -48,8 +48,18 @@ function toJson(value: unknown): unknown {
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of value) {
-      const name = typeof key === 'string' ? key : typeof key === 'object' && key !== null ? canonicalJson(toJson(key)) : String(key);
-      Object.defineProperty(out, name, { value: toJson(item), enumerable: true, writable: true, configurable: true });
+      const name =
+        typeof key === 'string'
+          ? key
+          : typeof key === 'object' && key !== null
+            ? canonicalJson(toJson(key))
+            : String(key);
+      Object.defineProperty(out, name, {
+        value: toJson(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -76,10 +86,19 @@ export function parseDocumentText(text: string, format: DocumentFormat): unknown
   // yaml 2.9 reports a spurious internal error ("Map comment with trailing content") for a
   // flow-map complex key that follows a nested block map (mock behaviours); the parsed tree is
   // right, so that one is ignored.
-  const first = doc.errors.find((error) => !(error.code === 'IMPOSSIBLE' && error.message.startsWith('Map comment with trailing content')));
+  const first = doc.errors.find(
+    (error) =>
+      !(
+        error.code === 'IMPOSSIBLE' && error.message.startsWith('Map comment with trailing content')
+      ),
+  );
   if (first) {
     const where = lineAndColumn(text, first.pos[0]);
-    throw new DocumentSyntaxError(`invalid YAML: ${first.message.split('\n')[0] ?? first.message}`, where.line, where.column);
+    throw new DocumentSyntaxError(
+      `invalid YAML: ${first.message.split('\n')[0] ?? first.message}`,
+      where.line,
+      where.column,
+    );
   }
   try {
     return toJson(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_YAML_ALIAS_COUNT }));
@@ -92,4 +111,3 @@ export function parseDocumentText(text: string, format: DocumentFormat): unknown
     throw new DocumentSyntaxError(`invalid YAML: ${(error as Error).message}`);
   }
 }
-

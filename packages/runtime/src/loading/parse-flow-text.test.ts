@@ -18,15 +18,21 @@ function billionLaughs(): string {
 
 describe('parseFlowText', () => {
   it('parses YAML and normalises snake_case aliases with a warning each', () => {
-    const loaded = parseFlowText(`${SCHEMA}
+    const loaded = parseFlowText(
+      `${SCHEMA}
 input_schema: { type: object }
 steps:
   - id: s
     component: /x
     on_error: { action: useDefault, default_value: 1 }
     input: { keep_me: { $from: { workflow: input }, on_skip: { action: skip } } }
-`, { fileName: 'flow.yaml' });
-    const flow = loaded.flow as unknown as { inputSchema: unknown; steps: { onError: unknown; input: { keep_me: { onSkip: unknown } } }[] };
+`,
+      { fileName: 'flow.yaml' },
+    );
+    const flow = loaded.flow as unknown as {
+      inputSchema: unknown;
+      steps: { onError: unknown; input: { keep_me: { onSkip: unknown } } }[];
+    };
     expect(flow.inputSchema).toEqual({ type: 'object' });
     expect(flow.steps[0]?.onError).toEqual({ action: 'useDefault', defaultValue: 1 });
     expect(flow.steps[0]?.input.keep_me.onSkip).toEqual({ action: 'skip' });
@@ -36,12 +42,17 @@ steps:
       ['aliasUsed', 'warning', 'flow.yaml'],
       ['aliasUsed', 'warning', 'flow.yaml'],
     ]);
-    expect(loaded.diagnostics[1]?.message).toBe("'on_error' in step 's' is an alias: write 'onError'");
+    expect(loaded.diagnostics[1]?.message).toBe(
+      "'on_error' in step 's' is an alias: write 'onError'",
+    );
     expect(loaded.diagnostics[1]?.stepId).toBe('s');
   });
 
   it('parses JSON by extension and reports the line of a syntax error', () => {
-    expect(parseFlowText('{"schema": "x", "steps": []}', { fileName: 'f.json' }).flow).toEqual({ schema: 'x', steps: [] });
+    expect(parseFlowText('{"schema": "x", "steps": []}', { fileName: 'f.json' }).flow).toEqual({
+      schema: 'x',
+      steps: [],
+    });
     try {
       parseFlowText('{\n  "schema": "x",\n  oops\n}', { fileName: 'f.json' });
       expect.unreachable();
@@ -55,7 +66,9 @@ steps:
 
   it('reports the line of a YAML syntax error', () => {
     try {
-      parseFlowText(`${SCHEMA}\nsteps:\n  - id: a\n    input: [1, 2\n  - id: b\n`, { fileName: 'bad.yaml' });
+      parseFlowText(`${SCHEMA}\nsteps:\n  - id: a\n    input: [1, 2\n  - id: b\n`, {
+        fileName: 'bad.yaml',
+      });
       expect.unreachable();
     } catch (error) {
       expect(FlowLoadError.isInstance(error)).toBe(true);
@@ -74,14 +87,21 @@ steps:
   });
 
   it('accepts a few aliases', () => {
-    const flow = parseFlowText(`${SCHEMA}\nmetadata:\n  a: &x { k: 1 }\n  b: *x\n`).flow as unknown as { metadata: unknown };
+    const flow = parseFlowText(`${SCHEMA}\nmetadata:\n  a: &x { k: 1 }\n  b: *x\n`)
+      .flow as unknown as { metadata: unknown };
     expect(flow.metadata).toEqual({ a: { k: 1 }, b: { k: 1 } });
   });
 
   it('rejects unknown extensions, duplicate keys and non-object documents', () => {
-    expect(() => parseFlowText('a: 1', { fileName: 'flow.txt' })).toThrow('flow.txt: Unrecognized file extension');
-    expect(() => parseFlowText('a: 1\na: 2', { fileName: 'dup.yaml' })).toThrow(/dup\.yaml:2:\d+: invalid YAML: Map keys must be unique/);
-    expect(() => parseFlowText('- 1', { fileName: 'list.yaml' })).toThrow('list.yaml: a flow must be a YAML/JSON object, got an array');
+    expect(() => parseFlowText('a: 1', { fileName: 'flow.txt' })).toThrow(
+      'flow.txt: Unrecognized file extension',
+    );
+    expect(() => parseFlowText('a: 1\na: 2', { fileName: 'dup.yaml' })).toThrow(
+      /dup\.yaml:2:\d+: invalid YAML: Map keys must be unique/,
+    );
+    expect(() => parseFlowText('- 1', { fileName: 'list.yaml' })).toThrow(
+      'list.yaml: a flow must be a YAML/JSON object, got an array',
+    );
     expect(() => parseFlowText('', { fileName: 'empty.yaml' })).toThrow('got null');
   });
 });
@@ -106,6 +126,8 @@ describe('loadFlowFile', () => {
   it('names a missing file', async () => {
     const error = await loadFlowFile(join(dir, 'nope.yaml')).catch((e: unknown) => e);
     expect(FlowLoadError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toBe(`${join(dir, 'nope.yaml')}: cannot read flow: file not found`);
+    expect((error as Error).message).toBe(
+      `${join(dir, 'nope.yaml')}: cannot read flow: file not found`,
+    );
   });
 });

@@ -3,7 +3,12 @@ import { FlowLoadError } from '../errors/flow-load-error.ts';
 import type { Diagnostic } from '../validation/diagnostic.ts';
 import { aliasDiagnostics } from '../validation/alias-diagnostics.ts';
 import type { LoadedFlow } from './loaded-flow.ts';
-import { type DocumentFormat, DocumentSyntaxError, formatOfFile, parseDocumentText } from './parse-document.ts';
+import {
+  type DocumentFormat,
+  DocumentSyntaxError,
+  formatOfFile,
+  parseDocumentText,
+} from './parse-document.ts';
 
 /** Options of `parseFlowText`. */
 export interface ParseFlowTextOptions {
@@ -19,7 +24,10 @@ export interface ParseFlowTextOptions {
  */
 export function flowFromDocument(raw: unknown, file?: string): LoadedFlow {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new FlowLoadError(`a flow must be a YAML/JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`, file === undefined ? {} : { file });
+    throw new FlowLoadError(
+      `a flow must be a YAML/JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+      file === undefined ? {} : { file },
+    );
   }
   const { value, aliases } = normalizeFlowAliases(raw);
   const diagnostics: Diagnostic[] = aliasDiagnostics(aliases, value, file);
@@ -36,7 +44,9 @@ export function parseFlowText(text: string, options: ParseFlowTextOptions = {}):
   if (format === undefined && file !== undefined) {
     format = formatOfFile(file);
     if (format === undefined) {
-      throw new FlowLoadError('Unrecognized file extension (expected .yaml, .yml or .json)', { file });
+      throw new FlowLoadError('Unrecognized file extension (expected .yaml, .yml or .json)', {
+        file,
+      });
     }
   }
   let raw: unknown;

@@ -16,10 +16,22 @@ describe('plugin lifecycle and limits', () => {
         close: async () => void calls.push(`close ${name}`),
       };
     };
-    const config = { plugins: { p: { type: 'custom', flavour: 'x' } }, routes: { '/p/{*component}': [{ plugin: 'p' }] } } as unknown as StepflowConfig;
-    const runtime = createRuntime({ config, workingDirectory: '/work', pluginFactories: { custom: factory } });
-    const flow = yamlFlow('steps: [{ id: s, component: /p/thing }]\noutput: { $from: { step: s } }');
-    expect((await runtime.run({ flow, input: {} })).result).toEqual({ outcome: 'success', result: '/thing' });
+    const config = {
+      plugins: { p: { type: 'custom', flavour: 'x' } },
+      routes: { '/p/{*component}': [{ plugin: 'p' }] },
+    } as unknown as StepflowConfig;
+    const runtime = createRuntime({
+      config,
+      workingDirectory: '/work',
+      pluginFactories: { custom: factory },
+    });
+    const flow = yamlFlow(
+      'steps: [{ id: s, component: /p/thing }]\noutput: { $from: { step: s } }',
+    );
+    expect((await runtime.run({ flow, input: {} })).result).toEqual({
+      outcome: 'success',
+      result: '/thing',
+    });
     await runtime.run({ flow, input: {} });
     await runtime.close();
     expect(calls).toEqual(['create p x /work', 'start p', 'close p']);
@@ -41,9 +53,20 @@ describe('plugin lifecycle and limits', () => {
       },
       close: async () => undefined,
     });
-    const config = { plugins: { p: { type: 'custom', maxConcurrency: 2 } }, routes: { '/{*component}': [{ plugin: 'p' }] } } as unknown as StepflowConfig;
-    const runtime = createRuntime({ config, workingDirectory: '.', pluginFactories: { custom: factory } });
-    const flow = yamlFlow('steps:\n' + [1, 2, 3, 4, 5].map((i) => `  - { id: s${i}, component: /x }`).join('\n') + '\noutput: 1');
+    const config = {
+      plugins: { p: { type: 'custom', maxConcurrency: 2 } },
+      routes: { '/{*component}': [{ plugin: 'p' }] },
+    } as unknown as StepflowConfig;
+    const runtime = createRuntime({
+      config,
+      workingDirectory: '.',
+      pluginFactories: { custom: factory },
+    });
+    const flow = yamlFlow(
+      'steps:\n' +
+        [1, 2, 3, 4, 5].map((i) => `  - { id: s${i}, component: /x }`).join('\n') +
+        '\noutput: 1',
+    );
     const run = runtime.run({ flow, input: {} });
     for (let i = 0; i < 5; i++) {
       await flushPromises();
@@ -63,9 +86,18 @@ describe('plugin lifecycle and limits', () => {
       execute: async () => ({ outcome: 'success', result: null }),
       close: async () => undefined,
     });
-    const config = { plugins: { p: { type: 'custom' } }, routes: { '/{*component}': [{ plugin: 'p' }] } } as unknown as StepflowConfig;
-    const runtime = createRuntime({ config, workingDirectory: '.', pluginFactories: { custom: factory } });
-    await expect(runtime.run({ flow: yamlFlow('output: 1'), input: {} })).rejects.toThrow('cannot spawn');
+    const config = {
+      plugins: { p: { type: 'custom' } },
+      routes: { '/{*component}': [{ plugin: 'p' }] },
+    } as unknown as StepflowConfig;
+    const runtime = createRuntime({
+      config,
+      workingDirectory: '.',
+      pluginFactories: { custom: factory },
+    });
+    await expect(runtime.run({ flow: yamlFlow('output: 1'), input: {} })).rejects.toThrow(
+      'cannot spawn',
+    );
     await expect(runtime.listComponents()).rejects.toThrow('cannot spawn');
   });
 });

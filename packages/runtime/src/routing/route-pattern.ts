@@ -21,13 +21,18 @@ export function parseRoutePattern(text: string): RoutePattern {
     const param = /^\{(\*?)([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(part);
     if (param) {
       if (param[1] === '*') {
-        if (index !== parts.length - 1) throw new Error(`catch-all '${part}' must be the last segment of route pattern '${text}'`);
+        if (index !== parts.length - 1)
+          throw new Error(
+            `catch-all '${part}' must be the last segment of route pattern '${text}'`,
+          );
         return { kind: 'catchAll', name: param[2]! };
       }
       return { kind: 'param', name: param[2]! };
     }
     if (part.includes('{') || part.includes('}')) {
-      throw new Error(`segment '${part}' of route pattern '${text}' must be plain text, '{name}' or '{*name}'`);
+      throw new Error(
+        `segment '${part}' of route pattern '${text}' must be plain text, '{name}' or '{*name}'`,
+      );
     }
     return { kind: 'static', text: part };
   });
@@ -35,7 +40,10 @@ export function parseRoutePattern(text: string): RoutePattern {
 }
 
 /** Matches a component path against a pattern; returns the captured parameters or `undefined`. */
-export function matchRoutePattern(pattern: RoutePattern, path: string): Record<string, string> | undefined {
+export function matchRoutePattern(
+  pattern: RoutePattern,
+  path: string,
+): Record<string, string> | undefined {
   if (!path.startsWith('/')) return undefined;
   const parts = path.slice(1).split('/');
   const params: Record<string, string> = {};
@@ -74,7 +82,8 @@ export function compareSpecificity(a: RoutePattern, b: RoutePattern): number {
     if (sa === undefined || sb === undefined) return sa === undefined ? 1 : -1;
     const diff = RANK[sa.kind] - RANK[sb.kind];
     if (diff !== 0) return diff;
-    if (sa.kind === 'static' && sb.kind === 'static' && sa.text !== sb.text) return sa.text < sb.text ? -1 : 1;
+    if (sa.kind === 'static' && sb.kind === 'static' && sa.text !== sb.text)
+      return sa.text < sb.text ? -1 : 1;
   }
   return 0;
 }

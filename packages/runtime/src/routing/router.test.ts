@@ -12,7 +12,9 @@ describe('routing (§4.4, §14 row 13)', () => {
     });
     expect(r.resolve('/builtin/eval', null)).toEqual({ plugin: 'builtin', component: '/eval' });
     expect(r.resolve('/python/a/b', null)).toEqual({ plugin: 'python', component: '/a/b' });
-    expect(() => r.resolve('/builtin/a/b', null)).toThrow("No route matches component '/builtin/a/b'");
+    expect(() => r.resolve('/builtin/a/b', null)).toThrow(
+      "No route matches component '/builtin/a/b'",
+    );
     expect(() => r.resolve('/python', null)).toThrow('No route matches');
     expect(() => r.resolve('/python/', null)).toThrow('No route matches');
     expect(r.matches('/python/x')).toBe(true);
@@ -25,7 +27,10 @@ describe('routing (§4.4, §14 row 13)', () => {
       '/python/{component}': [{ plugin: 'python' }],
       '/python/special': [{ plugin: 'remote', component: '/the-special' }],
     });
-    expect(r.resolve('/python/special', null)).toEqual({ plugin: 'remote', component: '/the-special' });
+    expect(r.resolve('/python/special', null)).toEqual({
+      plugin: 'remote',
+      component: '/the-special',
+    });
     expect(r.resolve('/python/udf', null)).toEqual({ plugin: 'python', component: '/udf' });
     expect(r.resolve('/python/a/b', null)).toEqual({ plugin: 'builtin', component: '/python/a/b' });
     expect(r.resolve('/eval', null)).toEqual({ plugin: 'builtin', component: '/eval' });
@@ -34,7 +39,13 @@ describe('routing (§4.4, §14 row 13)', () => {
   it('tries rules in order with conditions on the resolved input (JSON equality)', () => {
     const r = router({
       '/remote/{component}': [
-        { plugin: 'gpu', conditions: [{ path: '$.tier', value: 'gpu' }, { path: '$.opts', value: { b: 2, a: 1 } }] },
+        {
+          plugin: 'gpu',
+          conditions: [
+            { path: '$.tier', value: 'gpu' },
+            { path: '$.opts', value: { b: 2, a: 1 } },
+          ],
+        },
         { plugin: 'remote', conditions: [{ path: 'tier', value: 'cpu' }] },
         { plugin: 'python' },
       ],
@@ -60,19 +71,51 @@ describe('routing (§4.4, §14 row 13)', () => {
   });
 
   it('fills component templates with captured parameters', () => {
-    const r = router({ '/ai/{provider}/{*component}': [{ plugin: 'python', component: '/{provider}_{component}' }] });
-    expect(r.resolve('/ai/openai/chat/fast', null)).toEqual({ plugin: 'python', component: '/openai_chat/fast' });
+    const r = router({
+      '/ai/{provider}/{*component}': [{ plugin: 'python', component: '/{provider}_{component}' }],
+    });
+    expect(r.resolve('/ai/openai/chat/fast', null)).toEqual({
+      plugin: 'python',
+      component: '/openai_chat/fast',
+    });
   });
 
   it.each([
-    [{ 'no-slash': [{ plugin: 'python' }] }, "route pattern 'no-slash' must start with '/'", 'routes.no-slash'],
-    [{ '/{*a}/b': [{ plugin: 'python', component: '/x' }] }, "catch-all '{*a}' must be the last segment", 'routes./{*a}/b'],
+    [
+      { 'no-slash': [{ plugin: 'python' }] },
+      "route pattern 'no-slash' must start with '/'",
+      'routes.no-slash',
+    ],
+    [
+      { '/{*a}/b': [{ plugin: 'python', component: '/x' }] },
+      "catch-all '{*a}' must be the last segment",
+      'routes./{*a}/b',
+    ],
     [{ '/a{b}': [{ plugin: 'python', component: '/x' }] }, "segment 'a{b}'", 'routes./a{b}'],
-    [{ '/{a}': [{ plugin: 'python', component: '/x' }], '/{b}': [{ plugin: 'python', component: '/y' }] }, "route pattern '/{b}' conflicts with '/{a}'", 'routes./{b}'],
+    [
+      {
+        '/{a}': [{ plugin: 'python', component: '/x' }],
+        '/{b}': [{ plugin: 'python', component: '/y' }],
+      },
+      "route pattern '/{b}' conflicts with '/{a}'",
+      'routes./{b}',
+    ],
     [{ '/x': [] }, "route '/x' needs at least one rule", 'routes./x'],
-    [{ '/x/{*component}': [{ plugin: 'ghost' }] }, "Routing rule 0 for path '/x/{*component}' references unknown plugin 'ghost'", 'routes./x/{*component}[0].plugin'],
-    [{ '/ai/chat': [{ plugin: 'python' }] }, "Parameter 'component' not available in pattern '/ai/chat'", 'routes./ai/chat[0].component'],
-    [{ '/{*component}': [{ plugin: 'python', conditions: [{ path: '$[', value: 1 }] }] }, 'invalid condition path', 'routes./{*component}[0].conditions[0].path'],
+    [
+      { '/x/{*component}': [{ plugin: 'ghost' }] },
+      "Routing rule 0 for path '/x/{*component}' references unknown plugin 'ghost'",
+      'routes./x/{*component}[0].plugin',
+    ],
+    [
+      { '/ai/chat': [{ plugin: 'python' }] },
+      "Parameter 'component' not available in pattern '/ai/chat'",
+      'routes./ai/chat[0].component',
+    ],
+    [
+      { '/{*component}': [{ plugin: 'python', conditions: [{ path: '$[', value: 1 }] }] },
+      'invalid condition path',
+      'routes./{*component}[0].conditions[0].path',
+    ],
   ])('rejects bad routes: %j', (routes, message, field) => {
     try {
       router(routes);

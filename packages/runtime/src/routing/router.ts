@@ -1,6 +1,11 @@
 import { applyPath, parsePath, type PathSegment } from '../expressions/json-path.ts';
 import { jsonEquals } from '../internal/json-equals.ts';
-import { type RoutePattern, compareSpecificity, matchRoutePattern, parseRoutePattern } from './route-pattern.ts';
+import {
+  type RoutePattern,
+  compareSpecificity,
+  matchRoutePattern,
+  parseRoutePattern,
+} from './route-pattern.ts';
 
 /** A routing rule as written in the config (`routes.<pattern>[n]`). */
 export interface RouteRuleConfig {
@@ -24,7 +29,10 @@ export class RoutingError extends Error {
 
 interface CompiledRule {
   readonly plugin: string;
-  readonly conditions: readonly { readonly path: readonly PathSegment[]; readonly value: unknown }[];
+  readonly conditions: readonly {
+    readonly path: readonly PathSegment[];
+    readonly value: unknown;
+  }[];
   readonly allow: ReadonlySet<string> | undefined;
   readonly deny: ReadonlySet<string> | undefined;
   readonly template: string | undefined;
@@ -76,14 +84,19 @@ export function createRouter(
     }
     for (const other of compiled) {
       if (compareSpecificity(pattern, other.pattern) === 0) {
-        throw new RouteConfigError(`route pattern '${text}' conflicts with '${other.pattern.text}'`, `routes.${text}`);
+        throw new RouteConfigError(
+          `route pattern '${text}' conflicts with '${other.pattern.text}'`,
+          `routes.${text}`,
+        );
       }
     }
     const ruleList: readonly RouteRuleConfig[] = rules;
     if (!Array.isArray(ruleList) || ruleList.length === 0) {
       throw new RouteConfigError(`route '${text}' needs at least one rule`, `routes.${text}`);
     }
-    const hasComponentParam = pattern.segments.some((s) => s.kind !== 'static' && s.name === 'component');
+    const hasComponentParam = pattern.segments.some(
+      (s) => s.kind !== 'static' && s.name === 'component',
+    );
     compiled.push({
       pattern,
       rules: ruleList.map((rule: RouteRuleConfig, index: number): CompiledRule => {
@@ -102,13 +115,18 @@ export function createRouter(
         }
         return {
           plugin: rule.plugin,
-          conditions: (rule.conditions ?? []).map((condition: { readonly path: string; readonly value: unknown }, c: number) => {
-            try {
-              return { path: parsePath(condition.path), value: condition.value };
-            } catch (error) {
-              throw new RouteConfigError(`invalid condition path: ${(error as Error).message}`, `${field}.conditions[${c}].path`);
-            }
-          }),
+          conditions: (rule.conditions ?? []).map(
+            (condition: { readonly path: string; readonly value: unknown }, c: number) => {
+              try {
+                return { path: parsePath(condition.path), value: condition.value };
+              } catch (error) {
+                throw new RouteConfigError(
+                  `invalid condition path: ${(error as Error).message}`,
+                  `${field}.conditions[${c}].path`,
+                );
+              }
+            },
+          ),
           allow: rule.componentAllow ? new Set(rule.componentAllow.map(normaliseName)) : undefined,
           deny: rule.componentDeny ? new Set(rule.componentDeny.map(normaliseName)) : undefined,
           template: rule.component ?? undefined,
@@ -118,8 +136,13 @@ export function createRouter(
   }
   compiled.sort((a, b) => compareSpecificity(a.pattern, b.pattern));
 
-  const matchCache = new Map<string, { route: CompiledRoute; params: Record<string, string> } | null>();
-  const match = (component: string): { route: CompiledRoute; params: Record<string, string> } | null => {
+  const matchCache = new Map<
+    string,
+    { route: CompiledRoute; params: Record<string, string> } | null
+  >();
+  const match = (
+    component: string,
+  ): { route: CompiledRoute; params: Record<string, string> } | null => {
     let found = matchCache.get(component);
     if (found !== undefined) return found;
     found = null;
@@ -143,7 +166,10 @@ export function createRouter(
         const name =
           rule.template === undefined
             ? `/${found.params.component ?? ''}`
-            : rule.template.replace(/\{\*?([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, param: string) => found.params[param] ?? whole);
+            : rule.template.replace(
+                /\{\*?([A-Za-z_][A-Za-z0-9_]*)\}/g,
+                (whole, param: string) => found.params[param] ?? whole,
+              );
         const conditionsHold = rule.conditions.every((condition) => {
           const lookup = applyPath(input, condition.path);
           return lookup.found && jsonEquals(lookup.value, condition.value);

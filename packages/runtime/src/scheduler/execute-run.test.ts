@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowResult } from '@stepflow/protocol';
-import { ComponentError, ComponentUnavailableError, createRunJournal, type RunEvent } from '../index.ts';
+import {
+  ComponentError,
+  ComponentUnavailableError,
+  createRunJournal,
+  type RunEvent,
+} from '../index.ts';
 import { createManualClock } from '../testing.ts';
 import { deferred, eventLog, flushPromises, testRuntime, yamlFlow } from '../../test/helpers.ts';
 
-const failing = (code = 8): FlowResult => ({ outcome: 'failed', error: { code, message: 'error' } });
+const failing = (code = 8): FlowResult => ({
+  outcome: 'failed',
+  error: { code, message: 'error' },
+});
 
 function stepFlow(onError: string, extra = ''): ReturnType<typeof yamlFlow> {
   return yamlFlow(`
@@ -21,33 +29,80 @@ output: { $from: { step: s } }
 describe('onError applies to every failure kind (DECISIONS 11)', () => {
   const kinds: [string, () => FlowResult][] = [
     ['a failed result', () => failing()],
-    ['a ComponentError', () => { throw new ComponentError(-32003, 'server said no', { detail: 1 }); }],
-    ['an unexpected exception', () => { throw new Error('bug'); }],
-    ['an exhausted transport budget', () => { throw new ComponentUnavailableError('crashed'); }],
+    [
+      'a ComponentError',
+      () => {
+        throw new ComponentError(-32003, 'server said no', { detail: 1 });
+      },
+    ],
+    [
+      'an unexpected exception',
+      () => {
+        throw new Error('bug');
+      },
+    ],
+    [
+      'an exhausted transport budget',
+      () => {
+        throw new ComponentUnavailableError('crashed');
+      },
+    ],
   ];
 
   it.each(kinds)('skip turns %s into skipped', async (_kind, handler) => {
-    const { result } = await testRuntime({ handler }).run({ flow: stepFlow('{ action: skip }'), input: {} });
+    const { result } = await testRuntime({ handler }).run({
+      flow: stepFlow('{ action: skip }'),
+      input: {},
+    });
     expect(result).toStrictEqual({ outcome: 'skipped' });
   });
 
-  it.each(kinds)('useDefault without a value turns %s into success(null)', async (_kind, handler) => {
-    const { result } = await testRuntime({ handler }).run({ flow: stepFlow('{ action: useDefault }'), input: {} });
-    expect(result).toStrictEqual({ outcome: 'success', result: null });
-  });
+  it.each(kinds)(
+    'useDefault without a value turns %s into success(null)',
+    async (_kind, handler) => {
+      const { result } = await testRuntime({ handler }).run({
+        flow: stepFlow('{ action: useDefault }'),
+        input: {},
+      });
+      expect(result).toStrictEqual({ outcome: 'success', result: null });
+    },
+  );
 
-  it.each(kinds)('useDefault resolves a template with references for %s', async (_kind, handler) => {
-    const f = stepFlow('{ action: useDefault, defaultValue: { fallback: { $from: { workflow: input }, path: x } } }');
-    const { result } = await testRuntime({ handler }).run({ flow: f, input: { x: 'fb' } });
-    expect(result).toStrictEqual({ outcome: 'success', result: { fallback: 'fb' } });
-  });
+  it.each(kinds)(
+    'useDefault resolves a template with references for %s',
+    async (_kind, handler) => {
+      const f = stepFlow(
+        '{ action: useDefault, defaultValue: { fallback: { $from: { workflow: input }, path: x } } }',
+      );
+      const { result } = await testRuntime({ handler }).run({ flow: f, input: { x: 'fb' } });
+      expect(result).toStrictEqual({ outcome: 'success', result: { fallback: 'fb' } });
+    },
+  );
 
   it('fail keeps a reported failure verbatim and wraps others as step "<id>" failed', async () => {
-    expect((await testRuntime({ handler: () => failing(8) }).run({ flow: stepFlow('{ action: fail }'), input: {} })).result).toStrictEqual(failing(8));
-    const { result } = await testRuntime({ handler: () => { throw new ComponentError(-32003, 'server said no', { detail: 1 }); } }).run({ flow: stepFlow('{ action: fail }'), input: {} });
+    expect(
+      (
+        await testRuntime({ handler: () => failing(8) }).run({
+          flow: stepFlow('{ action: fail }'),
+          input: {},
+        })
+      ).result,
+    ).toStrictEqual(failing(8));
+    const { result } = await testRuntime({
+      handler: () => {
+        throw new ComponentError(-32003, 'server said no', { detail: 1 });
+      },
+    }).run({ flow: stepFlow('{ action: fail }'), input: {} });
     expect(result).toMatchObject({
       outcome: 'failed',
-      error: { code: 500, message: 'step "s" failed', data: { component: '/test/x', cause: { code: -32003, message: 'server said no', data: { detail: 1 } } } },
+      error: {
+        code: 500,
+        message: 'step "s" failed',
+        data: {
+          component: '/test/x',
+          cause: { code: -32003, message: 'server said no', data: { detail: 1 } },
+        },
+      },
     });
   });
 
@@ -60,11 +115,16 @@ steps:
     onError: { action: useDefault, defaultValue: recovered }
 output: { $from: { step: s } }
 `);
-    expect((await testRuntime().run({ flow: f, input: {} })).result).toStrictEqual({ outcome: 'success', result: 'recovered' });
+    expect((await testRuntime().run({ flow: f, input: {} })).result).toStrictEqual({
+      outcome: 'success',
+      result: 'recovered',
+    });
   });
 
   it('a defaultValue that cannot be resolved fails the step', async () => {
-    const f = stepFlow('{ action: useDefault, defaultValue: { $from: { workflow: input }, path: nope } }');
+    const f = stepFlow(
+      '{ action: useDefault, defaultValue: { $from: { workflow: input }, path: nope } }',
+    );
     const { result } = await testRuntime({ handler: () => failing() }).run({ flow: f, input: {} });
     expect(result).toMatchObject({ outcome: 'failed', error: { message: 'step "s" failed' } });
     expect(JSON.stringify(result)).toContain("failed to resolve default for error in step 's'");
@@ -99,9 +159,19 @@ describe('onError retry (DECISIONS 12)', () => {
   it('retries up to maxAttempts with increasing attempt numbers, then fails', async () => {
     const clock = createManualClock(1000);
     const attempts: number[] = [];
-    const runtime = testRuntime({ clock, random: () => 0.5, handler: (e) => (attempts.push(e.context.attempt), failing()) });
+    const runtime = testRuntime({
+      clock,
+      random: () => 0.5,
+      handler: (e) => (attempts.push(e.context.attempt), failing()),
+    });
     const log = eventLog();
-    const run = runtime.run({ flow: stepFlow('{ action: retry, maxAttempts: 3, backoff: { initialMs: 100, multiplier: 2, maxMs: 150, jitter: false } }'), input: {}, onEvent: log.onEvent });
+    const run = runtime.run({
+      flow: stepFlow(
+        '{ action: retry, maxAttempts: 3, backoff: { initialMs: 100, multiplier: 2, maxMs: 150, jitter: false } }',
+      ),
+      input: {},
+      onEvent: log.onEvent,
+    });
     await clock.whenSleeping();
     clock.advance(100);
     await clock.whenSleeping();
@@ -110,8 +180,13 @@ describe('onError retry (DECISIONS 12)', () => {
     expect(result).toStrictEqual(failing());
     expect(attempts).toEqual([1, 2, 3]);
     expect(clock.requestedDelays).toEqual([100, 150]);
-    const retrying = log.events.filter((e): e is Extract<RunEvent, { type: 'stepRetrying' }> => e.type === 'stepRetrying');
-    expect(retrying.map((e) => [e.attempt, e.delayMs, e.reason])).toEqual([[1, 100, 'onError'], [2, 150, 'onError']]);
+    const retrying = log.events.filter(
+      (e): e is Extract<RunEvent, { type: 'stepRetrying' }> => e.type === 'stepRetrying',
+    );
+    expect(retrying.map((e) => [e.attempt, e.delayMs, e.reason])).toEqual([
+      [1, 100, 'onError'],
+      [2, 150, 'onError'],
+    ]);
     expect(log.events.at(-2)).toMatchObject({ type: 'stepCompleted', attempt: 3 });
     expect(log.events.at(-1)).toMatchObject({ type: 'runCompleted', at: 1250 });
   });
@@ -119,7 +194,10 @@ describe('onError retry (DECISIONS 12)', () => {
   it('stops retrying at the first success', async () => {
     const clock = createManualClock();
     let calls = 0;
-    const runtime = testRuntime({ clock, handler: () => (++calls < 2 ? failing() : { outcome: 'success', result: calls }) });
+    const runtime = testRuntime({
+      clock,
+      handler: () => (++calls < 2 ? failing() : { outcome: 'success', result: calls }),
+    });
     const run = runtime.run({ flow: stepFlow('{ action: retry }'), input: {} });
     await clock.whenSleeping();
     clock.advance(10_000);
@@ -129,7 +207,11 @@ describe('onError retry (DECISIONS 12)', () => {
   it('defaults: 3 attempts, 100 ms doubling, jitter from the injected randomness', async () => {
     const clock = createManualClock();
     const randoms = [0, 1];
-    const runtime = testRuntime({ clock, random: () => randoms.shift() ?? 0, handler: () => failing() });
+    const runtime = testRuntime({
+      clock,
+      random: () => randoms.shift() ?? 0,
+      handler: () => failing(),
+    });
     const run = runtime.run({ flow: stepFlow('{ action: retry }'), input: {} });
     await clock.whenSleeping();
     clock.advance(1_000);
@@ -144,7 +226,11 @@ describe('onError retry (DECISIONS 12)', () => {
     const clock = createManualClock();
     const controller = new AbortController();
     const runtime = testRuntime({ clock, handler: () => failing() });
-    const run = runtime.run({ flow: stepFlow('{ action: retry }'), input: {}, signal: controller.signal });
+    const run = runtime.run({
+      flow: stepFlow('{ action: retry }'),
+      input: {},
+      signal: controller.signal,
+    });
     await clock.whenSleeping();
     controller.abort();
     expect((await run).result).toMatchObject({ outcome: 'failed', error: { code: 410 } });
@@ -163,18 +249,34 @@ describe('transport budget', () => {
       },
     });
     const log = eventLog();
-    const { result } = await runtime.run({ flow: stepFlow('{ action: fail }'), input: {}, onEvent: log.onEvent });
+    const { result } = await runtime.run({
+      flow: stepFlow('{ action: fail }'),
+      input: {},
+      onEvent: log.onEvent,
+    });
     expect(result).toStrictEqual({ outcome: 'success', result: 'ok' });
     expect(attempts).toEqual([1, 2, 3]);
-    expect(log.events.filter((e) => e.type === 'stepRetrying').map((e) => (e as { reason: string }).reason)).toEqual(['transport', 'transport']);
+    expect(
+      log.events
+        .filter((e) => e.type === 'stepRetrying')
+        .map((e) => (e as { reason: string }).reason),
+    ).toEqual(['transport', 'transport']);
   });
 
   it('fails the step after the budget', async () => {
     const attempts: number[] = [];
-    const runtime = testRuntime({ handler: (e) => { attempts.push(e.context.attempt); throw new ComponentUnavailableError('down'); } });
+    const runtime = testRuntime({
+      handler: (e) => {
+        attempts.push(e.context.attempt);
+        throw new ComponentUnavailableError('down');
+      },
+    });
     const { result } = await runtime.run({ flow: stepFlow('{ action: fail }'), input: {} });
     expect(attempts).toEqual([1, 2, 3, 4]);
-    expect(result).toMatchObject({ outcome: 'failed', error: { code: 500, message: 'step "s" failed', data: { cause: { message: 'down' } } } });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: { code: 500, message: 'step "s" failed', data: { cause: { message: 'down' } } },
+    });
   });
 });
 
@@ -182,8 +284,14 @@ describe('timeoutMs', () => {
   it('aborts a slow attempt on the injected clock and fails the step', async () => {
     const clock = createManualClock();
     let seen: AbortSignal | undefined;
-    const runtime = testRuntime({ clock, handler: (e) => ((seen = e.context.signal), new Promise<FlowResult>(() => undefined)) });
-    const run = runtime.run({ flow: stepFlow('{ action: fail }', '    timeoutMs: 500'), input: {} });
+    const runtime = testRuntime({
+      clock,
+      handler: (e) => ((seen = e.context.signal), new Promise<FlowResult>(() => undefined)),
+    });
+    const run = runtime.run({
+      flow: stepFlow('{ action: fail }', '    timeoutMs: 500'),
+      input: {},
+    });
     await clock.whenSleeping();
     expect(clock.requestedDelays).toEqual([500]);
     clock.advance(500);
@@ -196,8 +304,17 @@ describe('timeoutMs', () => {
   it('timeouts can be retried', async () => {
     const clock = createManualClock();
     let calls = 0;
-    const runtime = testRuntime({ clock, handler: () => (++calls === 1 ? new Promise<FlowResult>(() => undefined) : { outcome: 'success', result: calls }) });
-    const run = runtime.run({ flow: stepFlow('{ action: retry, backoff: { jitter: false } }', '    timeoutMs: 500'), input: {} });
+    const runtime = testRuntime({
+      clock,
+      handler: () =>
+        ++calls === 1
+          ? new Promise<FlowResult>(() => undefined)
+          : { outcome: 'success', result: calls },
+    });
+    const run = runtime.run({
+      flow: stepFlow('{ action: retry, backoff: { jitter: false } }', '    timeoutMs: 500'),
+      input: {},
+    });
     await clock.whenSleeping();
     clock.advance(500);
     await clock.whenSleeping();
@@ -215,7 +332,10 @@ describe('timeoutMs', () => {
 
 describe('scheduling (§14 row 8)', () => {
   it('starts independent steps together and a dependent only after all its dependencies', async () => {
-    const gates = new Map([['a', deferred<FlowResult>()], ['b', deferred<FlowResult>()]]);
+    const gates = new Map([
+      ['a', deferred<FlowResult>()],
+      ['b', deferred<FlowResult>()],
+    ]);
     const started: string[] = [];
     const runtime = testRuntime({
       handler: (e) => {
@@ -243,15 +363,26 @@ output: { $from: { step: c } }
 
   it('a step nothing references still runs (REF)', async () => {
     const ran: string[] = [];
-    const runtime = testRuntime({ handler: (e) => (ran.push(e.context.stepId), { outcome: 'success', result: null }) });
-    await runtime.run({ flow: yamlFlow('steps: [{ id: lonely, component: /test/x }]\noutput: 1'), input: {} });
+    const runtime = testRuntime({
+      handler: (e) => (ran.push(e.context.stepId), { outcome: 'success', result: null }),
+    });
+    await runtime.run({
+      flow: yamlFlow('steps: [{ id: lonely, component: /test/x }]\noutput: 1'),
+      input: {},
+    });
     expect(ran).toEqual(['lonely']);
   });
 
   it('passes run id, flow id, step id, attempt and services in the execution context', async () => {
     let context: Record<string, unknown> = {};
-    const runtime = testRuntime({ handler: (e) => ((context = { ...e.context }), { outcome: 'success', result: e.component }) });
-    const outcome = await runtime.run({ flow: stepFlow('{ action: fail }'), input: {}, runId: 'r1' });
+    const runtime = testRuntime({
+      handler: (e) => ((context = { ...e.context }), { outcome: 'success', result: e.component }),
+    });
+    const outcome = await runtime.run({
+      flow: stepFlow('{ action: fail }'),
+      input: {},
+      runId: 'r1',
+    });
     expect(context).toMatchObject({ runId: 'r1', flowId: outcome.flowId, stepId: 's', attempt: 1 });
     expect(typeof (context.services as { putBlob: unknown }).putBlob).toBe('function');
     expect(outcome.result).toStrictEqual({ outcome: 'success', result: '/x' });
@@ -277,11 +408,19 @@ steps:
 output: { $from: { step: b } }
 `);
     const log = eventLog();
-    const run = runtime.run({ flow: f, input: {}, signal: controller.signal, onEvent: log.onEvent });
+    const run = runtime.run({
+      flow: f,
+      input: {},
+      signal: controller.signal,
+      onEvent: log.onEvent,
+    });
     await flushPromises();
     controller.abort(new Error('user pressed ^C'));
     const { result } = await run;
-    expect(result).toStrictEqual({ outcome: 'failed', error: { code: 410, message: 'Run cancelled', data: { reason: 'user pressed ^C' } } });
+    expect(result).toStrictEqual({
+      outcome: 'failed',
+      error: { code: 410, message: 'Run cancelled', data: { reason: 'user pressed ^C' } },
+    });
     expect(started).toEqual(['a']);
     expect(signals[0]?.aborted).toBe(true);
     expect(log.events.at(-1)?.type).toBe('runCompleted');
@@ -289,8 +428,14 @@ output: { $from: { step: b } }
 
   it('an already-aborted signal runs nothing', async () => {
     let called = false;
-    const runtime = testRuntime({ handler: () => ((called = true), { outcome: 'success', result: 1 }) });
-    const { result } = await runtime.run({ flow: stepFlow('{ action: fail }'), input: {}, signal: AbortSignal.abort() });
+    const runtime = testRuntime({
+      handler: () => ((called = true), { outcome: 'success', result: 1 }),
+    });
+    const { result } = await runtime.run({
+      flow: stepFlow('{ action: fail }'),
+      input: {},
+      signal: AbortSignal.abort(),
+    });
     expect(result.outcome).toBe('failed');
     expect(called).toBe(false);
   });
@@ -314,18 +459,37 @@ steps:
 output: { $from: { step: c } }
 `);
     const journal = createRunJournal();
-    const first = testRuntime({ handler: (e) => (e.context.stepId === 'b' ? new Promise<FlowResult>(() => undefined) : { outcome: 'success', result: e.input }) });
+    const first = testRuntime({
+      handler: (e) =>
+        e.context.stepId === 'b'
+          ? new Promise<FlowResult>(() => undefined)
+          : { outcome: 'success', result: e.input },
+    });
     const controller = new AbortController();
-    const crashed = first.run({ flow: f, input: {}, runId: 'r', signal: controller.signal, onEvent: journal.record });
+    const crashed = first.run({
+      flow: f,
+      input: {},
+      runId: 'r',
+      signal: controller.signal,
+      onEvent: journal.record,
+    });
     await flushPromises();
     controller.abort();
     await crashed;
     expect([...journal.stepResults().keys()]).toEqual(['a']);
 
     const ran: string[] = [];
-    const second = testRuntime({ handler: (e) => (ran.push(e.context.stepId), { outcome: 'success', result: [e.input] }) });
+    const second = testRuntime({
+      handler: (e) => (ran.push(e.context.stepId), { outcome: 'success', result: [e.input] }),
+    });
     const resumed = createRunJournal();
-    const { result } = await second.run({ flow: f, input: {}, runId: 'r', resumeFrom: journal.events, onEvent: resumed.record });
+    const { result } = await second.run({
+      flow: f,
+      input: {},
+      runId: 'r',
+      resumeFrom: journal.events,
+      onEvent: resumed.record,
+    });
     expect(ran).toEqual(['b', 'c']);
     expect(result).toStrictEqual({ outcome: 'success', result: [[1]] });
     expect(resumed.result()).toStrictEqual(result);

@@ -1,7 +1,11 @@
 import type { FlowError, FlowResult } from '@stepflow/protocol';
 import type { Clock, RandomSource } from '../clock.ts';
 import { ComponentUnavailableError } from '../errors/component-unavailable-error.ts';
-import { type Resolution, type ResolutionScope, resolveTemplate } from '../expressions/resolve-template.ts';
+import {
+  type Resolution,
+  type ResolutionScope,
+  resolveTemplate,
+} from '../expressions/resolve-template.ts';
 import { isTruthy } from '../expressions/truthiness.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
@@ -90,7 +94,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     for (const hook of cancelHooks) hook(error);
     cancelHooks.clear();
     const message = error.message;
-    finish({ outcome: 'failed', error: { code: CANCELLED_ERROR_CODE, message: 'Run cancelled', data: { reason: message } } });
+    finish({
+      outcome: 'failed',
+      error: { code: CANCELLED_ERROR_CODE, message: 'Run cancelled', data: { reason: message } },
+    });
   }
 
   const record = (step: StepPlan, result: FlowResult, attempt: number): void => {
@@ -105,10 +112,18 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     }
   };
 
-  const failureFromResolution = (step: StepPlan, field: string, resolution: Resolution): StepFailureInfo => {
+  const failureFromResolution = (
+    step: StepPlan,
+    field: string,
+    resolution: Resolution,
+  ): StepFailureInfo => {
     if (resolution.status === 'failed') {
       return {
-        error: stepFailure(step.id, { field, dependency: resolution.stepId, cause: resolution.error }),
+        error: stepFailure(step.id, {
+          field,
+          dependency: resolution.stepId,
+          cause: resolution.error,
+        }),
         retryable: false,
       };
     }
@@ -117,7 +132,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     return {
       error: stepFailure(step.id, {
         field,
-        cause: { code: INFRASTRUCTURE_ERROR_CODE, message: `failed to resolve ${what} for step '${step.id}': ${message}` },
+        cause: {
+          code: INFRASTRUCTURE_ERROR_CODE,
+          message: `failed to resolve ${what} for step '${step.id}': ${message}`,
+        },
       }),
       retryable: false,
     };
@@ -132,12 +150,16 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       const resolved = resolveTemplate(policy.defaultValue, scope);
       if (resolved.status === 'success') return { outcome: 'success', result: resolved.value };
       if (resolved.status === 'skipped') return { outcome: 'success', result: null };
-      const message = resolved.status === 'error' ? resolved.message : `step '${resolved.stepId}' failed`;
+      const message =
+        resolved.status === 'error' ? resolved.message : `step '${resolved.stepId}' failed`;
       return {
         outcome: 'failed',
         error: stepFailure(step.id, {
           field: 'onError.defaultValue',
-          cause: { code: INFRASTRUCTURE_ERROR_CODE, message: `failed to resolve default for error in step '${step.id}': ${message}` },
+          cause: {
+            code: INFRASTRUCTURE_ERROR_CODE,
+            message: `failed to resolve default for error in step '${step.id}': ${message}`,
+          },
           error,
         }),
       };
@@ -191,7 +213,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       );
     });
 
-  const runAttempts = async (step: StepPlan, input: unknown): Promise<{ result: FlowResult; attempt: number }> => {
+  const runAttempts = async (
+    step: StepPlan,
+    input: unknown,
+  ): Promise<{ result: FlowResult; attempt: number }> => {
     let attempt = 0;
     let transportRetries = 0;
     let failures = 0;
@@ -214,23 +239,47 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         failure = result.error;
       } catch (error) {
         if (finished || options.signal.aborted) return { result: SKIPPED, attempt };
-        if (ComponentUnavailableError.isInstance(error) && transportRetries < TRANSPORT_RETRY_BUDGET) {
+        if (
+          ComponentUnavailableError.isInstance(error) &&
+          transportRetries < TRANSPORT_RETRY_BUDGET
+        ) {
           transportRetries++;
-          emit({ type: 'stepRetrying', runId, at: clock.now(), stepId: step.id, attempt, error: describeThrown(error), delayMs: 0, reason: 'transport' });
+          emit({
+            type: 'stepRetrying',
+            runId,
+            at: clock.now(),
+            stepId: step.id,
+            attempt,
+            error: describeThrown(error),
+            delayMs: 0,
+            reason: 'transport',
+          });
           continue;
         }
         const cause = describeThrown(error);
         failure = stepFailure(step.id, {
           component: step.component,
           attempt,
-          cause: error instanceof StepTimeoutError ? { code: INFRASTRUCTURE_ERROR_CODE, message: `step '${step.id}' ${error.message}` } : cause,
+          cause:
+            error instanceof StepTimeoutError
+              ? { code: INFRASTRUCTURE_ERROR_CODE, message: `step '${step.id}' ${error.message}` }
+              : cause,
         });
       }
       failures++;
       const policy = step.onError;
       if (policy.action === 'retry' && failures < policy.maxAttempts) {
         const delayMs = backoffDelay(policy.backoff, failures, options.random);
-        emit({ type: 'stepRetrying', runId, at: clock.now(), stepId: step.id, attempt, error: failure, delayMs, reason: 'onError' });
+        emit({
+          type: 'stepRetrying',
+          runId,
+          at: clock.now(),
+          stepId: step.id,
+          attempt,
+          error: failure,
+          delayMs,
+          reason: 'onError',
+        });
         try {
           await clock.sleep(delayMs, options.signal);
         } catch {
@@ -273,7 +322,11 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       },
       (error: unknown) => {
         running--;
-        record(step, { outcome: 'failed', error: stepFailure(step.id, { cause: describeThrown(error) }) }, 0);
+        record(
+          step,
+          { outcome: 'failed', error: stepFailure(step.id, { cause: describeThrown(error) }) },
+          0,
+        );
         pump();
       },
     );
@@ -292,7 +345,14 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     }
   };
 
-  emit({ type: 'runStarted', runId, at: clock.now(), flowId: options.flowId, input: options.input, ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }) });
+  emit({
+    type: 'runStarted',
+    runId,
+    at: clock.now(),
+    flowId: options.flowId,
+    input: options.input,
+    ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
+  });
   if (options.signal.aborted) {
     onAbort();
     return promise;
@@ -331,7 +391,10 @@ function outputResult(output: Resolution): FlowResult {
     case 'error':
       return {
         outcome: 'failed',
-        error: { code: INFRASTRUCTURE_ERROR_CODE, message: `failed to resolve workflow output: ${output.message}` },
+        error: {
+          code: INFRASTRUCTURE_ERROR_CODE,
+          message: `failed to resolve workflow output: ${output.message}`,
+        },
       };
   }
 }

@@ -20,7 +20,11 @@ export type ErrorPolicy =
   | { readonly action: 'fail' }
   | { readonly action: 'skip' }
   | { readonly action: 'useDefault'; readonly defaultValue: TemplateNode | undefined }
-  | { readonly action: 'retry'; readonly maxAttempts: number; readonly backoff: RetryBackoffPolicy };
+  | {
+      readonly action: 'retry';
+      readonly maxAttempts: number;
+      readonly backoff: RetryBackoffPolicy;
+    };
 
 /** A step compiled for execution. */
 export interface StepPlan {
@@ -45,10 +49,17 @@ export interface FlowPlan {
   readonly output: TemplateNode;
 }
 
-const DEFAULT_BACKOFF: RetryBackoffPolicy = { initialMs: 100, multiplier: 2, maxMs: 10_000, jitter: true };
+const DEFAULT_BACKOFF: RetryBackoffPolicy = {
+  initialMs: 100,
+  multiplier: 2,
+  maxMs: 10_000,
+  jitter: true,
+};
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function numberOr(value: unknown, fallback: number): number {
@@ -103,7 +114,10 @@ export function planFlow(flow: Flow): FlowPlan {
   rawSteps.forEach((rawStep, index) => {
     const step = asRecord(rawStep);
     const input = compileTemplate(step.input ?? null, issues);
-    const skipIf = step.skipIf === undefined || step.skipIf === null ? undefined : compileExpr(step.skipIf, issues);
+    const skipIf =
+      step.skipIf === undefined || step.skipIf === null
+        ? undefined
+        : compileExpr(step.skipIf, issues);
     const onError = compileErrorPolicy(step.onError, issues);
     const dependencies = new Set<number>();
     const addDependency = (node: TemplateNode | undefined): void => {
@@ -124,7 +138,8 @@ export function planFlow(flow: Flow): FlowPlan {
       input,
       skipIf,
       onError,
-      timeoutMs: typeof step.timeoutMs === 'number' && step.timeoutMs > 0 ? step.timeoutMs : undefined,
+      timeoutMs:
+        typeof step.timeoutMs === 'number' && step.timeoutMs > 0 ? step.timeoutMs : undefined,
       dependencies: [...dependencies],
       dependents: [],
       metadata: asRecord(step.metadata),

@@ -69,8 +69,4 @@ export interface RunCompletedEvent {
 
 /** What happens in a run, as a sequence a journal can record and replay. */
 export type RunEvent =
-  | RunStartedEvent
-  | StepStartedEvent
-  | StepRetryingEvent
-  | StepCompletedEvent
-  | RunCompletedEvent;
+  RunStartedEvent | StepStartedEvent | StepRetryingEvent | StepCompletedEvent | RunCompletedEvent;

@@ -23,7 +23,8 @@ export function createRunJournal(): RunJournal {
     events,
     stepResults() {
       const results = new Map<string, FlowResult>();
-      for (const event of events) if (event.type === 'stepCompleted') results.set(event.stepId, event.result);
+      for (const event of events)
+        if (event.type === 'stepCompleted') results.set(event.stepId, event.result);
       return results;
     },
     result() {

@@ -32,5 +32,9 @@ export function describeThrown(error: unknown): FlowError {
  * (DECISIONS item 11): `{code: 500, message: 'step "<id>" failed', data: {…cause…}}`.
  */
 export function stepFailure(stepId: string, data: Record<string, unknown>): FlowError {
-  return { code: INFRASTRUCTURE_ERROR_CODE, message: `step ${JSON.stringify(stepId)} failed`, data };
+  return {
+    code: INFRASTRUCTURE_ERROR_CODE,
+    message: `step ${JSON.stringify(stepId)} failed`,
+    data,
+  };
 }

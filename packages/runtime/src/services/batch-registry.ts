@@ -56,13 +56,20 @@ export function createBatchRegistry(): BatchRegistry {
         failed_runs: failed,
         cancelled_runs: 0,
         paused_runs: 0,
-        ...(record.completedAt === undefined ? {} : { completed_at: new Date(record.completedAt).toISOString() }),
+        ...(record.completedAt === undefined
+          ? {}
+          : { completed_at: new Date(record.completedAt).toISOString() }),
       };
       const out: Record<string, unknown> = { details };
       if (includeResults) {
         out.outputs = record.results.map((result, index) => ({
           batch_input_index: index,
-          status: result === undefined ? 'running' : result.outcome === 'success' ? 'completed' : 'failed',
+          status:
+            result === undefined
+              ? 'running'
+              : result.outcome === 'success'
+                ? 'completed'
+                : 'failed',
           ...(result === undefined ? {} : { result }),
         }));
       }

@@ -35,7 +35,11 @@ export interface RuntimeServices {
    * Runs a flow given inline (not stored first) as a nested run. Optional: the builtins use it
    * when present (saving a store round trip per item) and fall back to `putBlob` + `evaluateFlow`.
    */
-  runFlow?(flow: Flow, input: unknown, options?: { signal?: AbortSignal }): Promise<EvaluateFlowOutcome>;
+  runFlow?(
+    flow: Flow,
+    input: unknown,
+    options?: { signal?: AbortSignal },
+  ): Promise<EvaluateFlowOutcome>;
   /** Returns a stored flow's metadata and, when `stepId` is given, the step's (`flows/get_metadata`). */
   getFlowMetadata(flowId: string, stepId?: string): Promise<GetFlowMetadataResult>;
   /** Starts one nested run per input in the background (`flows/submit_batch`). */

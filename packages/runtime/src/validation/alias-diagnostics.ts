@@ -10,7 +10,11 @@ function stepIdAt(flow: unknown, path: readonly (string | number)[]): string | u
 }
 
 /** One warning per snake_case alias used (DECISIONS item 8), naming the canonical key. */
-export function aliasDiagnostics(aliases: readonly AliasUse[], flow: unknown, file?: string): Diagnostic[] {
+export function aliasDiagnostics(
+  aliases: readonly AliasUse[],
+  flow: unknown,
+  file?: string,
+): Diagnostic[] {
   return aliases.map((use) => {
     const stepId = stepIdAt(flow, use.path);
     const where = stepId === undefined ? '' : ` in step '${stepId}'`;

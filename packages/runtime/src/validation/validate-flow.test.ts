@@ -4,10 +4,17 @@ import { type Diagnostic, parseFlowText, validateFlow } from '../index.ts';
 
 const SCHEMA = 'schema: https://stepflow.org/schemas/v1/flow.json';
 
-function check(body: string, options: { config?: StepflowConfig; header?: string } = {}): Diagnostic[] {
+function check(
+  body: string,
+  options: { config?: StepflowConfig; header?: string } = {},
+): Diagnostic[] {
   const header = options.header ?? `${SCHEMA}\nname: n\ndescription: d\n`;
   const loaded = parseFlowText(`${header}${body}`, { fileName: 'flow.yaml' });
-  return validateFlow(loaded.flow, { file: 'flow.yaml', raw: loaded.raw, ...(options.config ? { config: options.config } : {}) });
+  return validateFlow(loaded.flow, {
+    file: 'flow.yaml',
+    raw: loaded.raw,
+    ...(options.config ? { config: options.config } : {}),
+  });
 }
 
 function only(diagnostics: Diagnostic[], type: string): Diagnostic[] {
@@ -16,15 +23,29 @@ function only(diagnostics: Diagnostic[], type: string): Diagnostic[] {
 
 describe('validateFlow', () => {
   it('a clean flow has no diagnostics', () => {
-    expect(check(`steps:\n  - { id: a, component: /x }\noutput: { $from: { step: a } }\n`)).toEqual([]);
+    expect(check(`steps:\n  - { id: a, component: /x }\noutput: { $from: { step: a } }\n`)).toEqual(
+      [],
+    );
   });
 
   it('duplicateStepId and emptyStepId are fatal and name file, step and field', () => {
-    const d = check(`steps:\n  - { id: a, component: /x }\n  - { id: a, component: /x }\n  - { id: " ", component: /x }\noutput: { $from: { step: a } }\n`);
+    const d = check(
+      `steps:\n  - { id: a, component: /x }\n  - { id: a, component: /x }\n  - { id: " ", component: /x }\noutput: { $from: { step: a } }\n`,
+    );
     expect(only(d, 'duplicateStepId')).toEqual([
-      { level: 'fatal', type: 'duplicateStepId', message: "Duplicate step ID: 'a'", path: ['steps', 1, 'id'], file: 'flow.yaml', stepId: 'a', field: 'id' },
+      {
+        level: 'fatal',
+        type: 'duplicateStepId',
+        message: "Duplicate step ID: 'a'",
+        path: ['steps', 1, 'id'],
+        file: 'flow.yaml',
+        stepId: 'a',
+        field: 'id',
+      },
     ]);
-    expect(only(d, 'emptyStepId')).toMatchObject([{ level: 'fatal', path: ['steps', 2, 'id'], field: 'id' }]);
+    expect(only(d, 'emptyStepId')).toMatchObject([
+      { level: 'fatal', path: ['steps', 2, 'id'], field: 'id' },
+    ]);
   });
 
   it('self, undefined and forward references are fatal (input, skipIf, onError.defaultValue)', () => {
@@ -56,7 +77,9 @@ output: [{ $from: { step: b } }, { $from: { step: nowhere } }]
   });
 
   it('bad paths are fatal with the REF message, naming step and field', () => {
-    const d = check(`steps:\n  - id: a\n    component: /x\n    input: { v: { $from: { workflow: input }, path: "$[x]" } }\noutput: { $from: { step: a }, path: "$a" }\n`);
+    const d = check(
+      `steps:\n  - id: a\n    component: /x\n    input: { v: { $from: { workflow: input }, path: "$[x]" } }\noutput: { $from: { step: a }, path: "$a" }\n`,
+    );
     const paths = only(d, 'invalidPath');
     expect(paths.map((x) => [x.level, x.stepId, x.field, x.path])).toEqual([
       ['fatal', 'a', 'input', ['steps', 0, 'input', 'v', 'path']],
@@ -66,22 +89,45 @@ output: [{ $from: { step: b } }, { $from: { step: nowhere } }]
   });
 
   it('malformed $from is fatal', () => {
-    const d = check(`steps:\n  - { id: a, component: /x, input: { $from: input } }\noutput: { $from: { step: a } }\n`);
-    expect(only(d, 'invalidExpression')).toMatchObject([{ level: 'fatal', stepId: 'a', field: 'input' }]);
+    const d = check(
+      `steps:\n  - { id: a, component: /x, input: { $from: input } }\noutput: { $from: { step: a } }\n`,
+    );
+    expect(only(d, 'invalidExpression')).toMatchObject([
+      { level: 'fatal', stepId: 'a', field: 'input' },
+    ]);
   });
 
   it('components must start with / (error), exist (fatal) and match a route when a config is given (error)', () => {
-    const config = { plugins: { builtin: { type: 'builtin' } }, routes: { '/builtin/{*component}': [{ plugin: 'builtin' }] } } as unknown as StepflowConfig;
-    const d = check(`steps:\n  - { id: a, component: eval }\n  - { id: b, component: /python/x }\n  - { id: c, component: /builtin/eval }\n  - { id: e }\noutput: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }, { $from: { step: e } }]\n`, { config });
-    expect(only(d, 'invalidComponent')).toMatchObject([{ level: 'error', stepId: 'a', message: "Invalid component 'eval' in step 'a': Component path must start with '/'" }]);
-    expect(only(d, 'unknownComponent')).toMatchObject([{ level: 'error', stepId: 'b', field: 'component' }]);
+    const config = {
+      plugins: { builtin: { type: 'builtin' } },
+      routes: { '/builtin/{*component}': [{ plugin: 'builtin' }] },
+    } as unknown as StepflowConfig;
+    const d = check(
+      `steps:\n  - { id: a, component: eval }\n  - { id: b, component: /python/x }\n  - { id: c, component: /builtin/eval }\n  - { id: e }\noutput: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }, { $from: { step: e } }]\n`,
+      { config },
+    );
+    expect(only(d, 'invalidComponent')).toMatchObject([
+      {
+        level: 'error',
+        stepId: 'a',
+        message: "Invalid component 'eval' in step 'a': Component path must start with '/'",
+      },
+    ]);
+    expect(only(d, 'unknownComponent')).toMatchObject([
+      { level: 'error', stepId: 'b', field: 'component' },
+    ]);
     expect(only(d, 'missingComponent')).toMatchObject([{ level: 'fatal', stepId: 'e' }]);
   });
 
   it('reports bad routes in the given config', () => {
-    const config = { plugins: {}, routes: { '/{*component}': [{ plugin: 'ghost' }] } } as unknown as StepflowConfig;
+    const config = {
+      plugins: {},
+      routes: { '/{*component}': [{ plugin: 'ghost' }] },
+    } as unknown as StepflowConfig;
     const d = check(`steps: []\n`, { config });
-    expect(only(d, 'invalidRouteReference')[0]?.message).toBe("Routing rule 0 for path '/{*component}' references unknown plugin 'ghost'");
+    expect(only(d, 'invalidRouteReference')[0]?.message).toBe(
+      "Routing rule 0 for path '/{*component}' references unknown plugin 'ghost'",
+    );
   });
 
   it('unknown keys are warnings with a did-you-mean', () => {
@@ -109,7 +155,9 @@ output: { $from: { step: a }, pathh: x }
   });
 
   it('reports snake_case aliases as warnings (DECISIONS 8)', () => {
-    const d = check(`steps:\n  - { id: a, component: /x, skip_if: false, input_schema: null }\noutput: { $from: { step: a } }\n`);
+    const d = check(
+      `steps:\n  - { id: a, component: /x, skip_if: false, input_schema: null }\noutput: { $from: { step: a } }\n`,
+    );
     expect(only(d, 'aliasUsed').map((x) => x.message)).toEqual([
       "'skip_if' in step 'a' is an alias: write 'skipIf'",
       "'input_schema' in step 'a' is an alias: write 'inputSchema'",
@@ -117,24 +165,36 @@ output: { $from: { step: a }, pathh: x }
   });
 
   it('warns about a missing name/description and unreachable steps', () => {
-    const d = check(`steps:\n  - { id: a, component: /x }\n  - { id: b, component: /x }\noutput: { $from: { step: b } }\n`, { header: `${SCHEMA}\n` });
+    const d = check(
+      `steps:\n  - { id: a, component: /x }\n  - { id: b, component: /x }\noutput: { $from: { step: b } }\n`,
+      { header: `${SCHEMA}\n` },
+    );
     expect(d.map((x) => [x.type, x.level])).toEqual([
       ['missingWorkflowName', 'warning'],
       ['missingWorkflowDescription', 'warning'],
       ['unreachableStep', 'warning'],
     ]);
-    expect(d[2]?.message).toBe("Step 'a' is not referenced by any other step or workflow output (it still runs)");
-  });
-
-  it('requires the schema URL', () => {
-    expect(only(check('steps: []\n', { header: 'name: n\ndescription: d\n' }), 'invalidFlowSchema')[0]).toMatchObject({ level: 'fatal', field: 'schema' });
-    expect(only(check('steps: []\n', { header: 'schema: v2\nname: n\ndescription: d\n' }), 'invalidFlowSchema')[0]?.message).toBe(
-      "Unsupported flow schema \"v2\" (expected 'https://stepflow.org/schemas/v1/flow.json')",
+    expect(d[2]?.message).toBe(
+      "Step 'a' is not referenced by any other step or workflow output (it still runs)",
     );
   });
 
+  it('requires the schema URL', () => {
+    expect(
+      only(check('steps: []\n', { header: 'name: n\ndescription: d\n' }), 'invalidFlowSchema')[0],
+    ).toMatchObject({ level: 'fatal', field: 'schema' });
+    expect(
+      only(
+        check('steps: []\n', { header: 'schema: v2\nname: n\ndescription: d\n' }),
+        'invalidFlowSchema',
+      )[0]?.message,
+    ).toBe('Unsupported flow schema "v2" (expected \'https://stepflow.org/schemas/v1/flow.json\')');
+  });
+
   it('checks structure: steps, onError, retry settings and timeoutMs', () => {
-    expect(only(check('steps: {}\n'), 'invalidField')[0]?.message).toBe("'steps' must be a list of steps");
+    expect(only(check('steps: {}\n'), 'invalidField')[0]?.message).toBe(
+      "'steps' must be a list of steps",
+    );
     const d = check(`steps:
   - 42
   - id: a
@@ -146,12 +206,21 @@ output: { $from: { step: a }, pathh: x }
     timeoutMs: -5
 output: [{ $from: { step: a } }, { $from: { step: b } }]
 `);
-    expect(only(d, 'invalidErrorAction')).toMatchObject([{ level: 'fatal', stepId: 'a', field: 'onError' }]);
-    expect(only(d, 'invalidField').map((x) => x.field ?? x.message)).toEqual(['Step 0 must be an object', 'onError.maxAttempts', 'onError.backoff.initialMs', 'timeoutMs']);
+    expect(only(d, 'invalidErrorAction')).toMatchObject([
+      { level: 'fatal', stepId: 'a', field: 'onError' },
+    ]);
+    expect(only(d, 'invalidField').map((x) => x.field ?? x.message)).toEqual([
+      'Step 0 must be an object',
+      'onError.maxAttempts',
+      'onError.backoff.initialMs',
+      'timeoutMs',
+    ]);
   });
 
   it('warns about step and flow schemas that are not valid JSON Schema', () => {
-    const d = check(`inputSchema: { type: 12 }\nsteps:\n  - { id: a, component: /x, outputSchema: { type: [nope] } }\noutput: { $from: { step: a } }\n`);
+    const d = check(
+      `inputSchema: { type: 12 }\nsteps:\n  - { id: a, component: /x, outputSchema: { type: [nope] } }\noutput: { $from: { step: a } }\n`,
+    );
     expect(only(d, 'invalidSchema').map((x) => [x.level, x.field, x.stepId])).toEqual([
       ['warning', 'inputSchema', undefined],
       ['warning', 'outputSchema', 'a'],

@@ -1,4 +1,9 @@
-import { FLOW_SCHEMA_URL, type Flow, type StepflowConfig, normalizeFlowAliases } from '@stepflow/protocol';
+import {
+  FLOW_SCHEMA_URL,
+  type Flow,
+  type StepflowConfig,
+  normalizeFlowAliases,
+} from '@stepflow/protocol';
 import {
   type RefNode,
   type TemplateIssue,
@@ -23,8 +28,30 @@ export interface ValidateFlowOptions {
   readonly file?: string;
 }
 
-const FLOW_KEYS = ['schema', 'name', 'description', 'version', 'inputSchema', 'outputSchema', 'steps', 'output', 'test', 'examples', 'metadata'];
-const STEP_KEYS = ['id', 'component', 'inputSchema', 'outputSchema', 'skipIf', 'onError', 'input', 'metadata', 'timeoutMs'];
+const FLOW_KEYS = [
+  'schema',
+  'name',
+  'description',
+  'version',
+  'inputSchema',
+  'outputSchema',
+  'steps',
+  'output',
+  'test',
+  'examples',
+  'metadata',
+];
+const STEP_KEYS = [
+  'id',
+  'component',
+  'inputSchema',
+  'outputSchema',
+  'skipIf',
+  'onError',
+  'input',
+  'metadata',
+  'timeoutMs',
+];
 const REFERENCE_KEYS = ['$from', 'path', 'onSkip'];
 const ERROR_ACTION_KEYS: Record<string, readonly string[]> = {
   fail: ['action'],
@@ -76,34 +103,74 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
     return diagnostics;
   }
 
-  const unknownKeys = (value: Record<string, unknown>, known: readonly string[], path: readonly (string | number)[], what: string, stepId?: string): void => {
+  const unknownKeys = (
+    value: Record<string, unknown>,
+    known: readonly string[],
+    path: readonly (string | number)[],
+    what: string,
+    stepId?: string,
+  ): void => {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const suggestion = didYouMean(key, known);
-      add('warning', 'unknownKey', `Unknown key '${key}' in ${what}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`, [...path, key], {
-        ...(stepId === undefined ? {} : { stepId }),
-        field: key,
-      });
+      add(
+        'warning',
+        'unknownKey',
+        `Unknown key '${key}' in ${what}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`,
+        [...path, key],
+        {
+          ...(stepId === undefined ? {} : { stepId }),
+          field: key,
+        },
+      );
     }
   };
 
   if (doc.schema !== FLOW_SCHEMA_URL) {
-    add('fatal', 'invalidFlowSchema', doc.schema === undefined ? `Missing 'schema: ${FLOW_SCHEMA_URL}'` : `Unsupported flow schema ${JSON.stringify(doc.schema)} (expected '${FLOW_SCHEMA_URL}')`, ['schema'], { field: 'schema' });
+    add(
+      'fatal',
+      'invalidFlowSchema',
+      doc.schema === undefined
+        ? `Missing 'schema: ${FLOW_SCHEMA_URL}'`
+        : `Unsupported flow schema ${JSON.stringify(doc.schema)} (expected '${FLOW_SCHEMA_URL}')`,
+      ['schema'],
+      { field: 'schema' },
+    );
   }
   unknownKeys(doc, FLOW_KEYS, [], 'the flow');
-  if (typeof doc.name !== 'string' || doc.name.trim() === '') add('warning', 'missingWorkflowName', 'Workflow has no name defined', ['name'], { field: 'name' });
-  if (typeof doc.description !== 'string' || doc.description.trim() === '') add('warning', 'missingWorkflowDescription', 'Workflow has no description defined', ['description'], { field: 'description' });
+  if (typeof doc.name !== 'string' || doc.name.trim() === '')
+    add('warning', 'missingWorkflowName', 'Workflow has no name defined', ['name'], {
+      field: 'name',
+    });
+  if (typeof doc.description !== 'string' || doc.description.trim() === '')
+    add(
+      'warning',
+      'missingWorkflowDescription',
+      'Workflow has no description defined',
+      ['description'],
+      { field: 'description' },
+    );
   for (const key of ['inputSchema', 'outputSchema'] as const) {
     const schema = doc[key];
     if (schema === undefined || schema === null) continue;
     const problem = compileJsonSchema(schema).problem;
-    if (problem) add('warning', 'invalidSchema', `The flow's ${key} is not a valid JSON Schema: ${problem}`, [key], { field: key });
+    if (problem)
+      add(
+        'warning',
+        'invalidSchema',
+        `The flow's ${key} is not a valid JSON Schema: ${problem}`,
+        [key],
+        { field: key },
+      );
   }
 
   let router: Router | undefined;
   if (options.config) {
     try {
-      const config = options.config as unknown as { plugins?: Record<string, unknown>; routes?: Record<string, RouteRuleConfig[]> };
+      const config = options.config as unknown as {
+        plugins?: Record<string, unknown>;
+        routes?: Record<string, RouteRuleConfig[]>;
+      };
       router = createRouter(config.routes ?? {}, new Set(Object.keys(config.plugins ?? {})));
     } catch (error) {
       add('error', 'invalidRouteReference', (error as Error).message, []);
@@ -118,31 +185,61 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   const indexById = new Map<string, number>();
   const referenced = new Set<string>();
 
-  const checkReferences = (node: TemplateNode, stepIndex: number, stepId: string, field: string, path: readonly (string | number)[]): void => {
+  const checkReferences = (
+    node: TemplateNode,
+    stepIndex: number,
+    stepId: string,
+    field: string,
+    path: readonly (string | number)[],
+  ): void => {
     forEachReference(node, (ref: RefNode) => {
       if (ref.source.kind !== 'step') return;
       const target = ref.source.stepId;
       referenced.add(target);
       if (target === stepId) {
-        add('fatal', 'selfReference', `Step '${stepId}' cannot reference itself (in ${field})`, path, { stepId, field });
+        add(
+          'fatal',
+          'selfReference',
+          `Step '${stepId}' cannot reference itself (in ${field})`,
+          path,
+          { stepId, field },
+        );
         return;
       }
       const targetIndex = indexById.get(target);
       if (targetIndex === undefined || targetIndex > stepIndex) {
         const later = steps.some((s, i) => i > stepIndex && isObject(s) && s.id === target);
-        add('fatal', 'undefinedStepReference', `Step '${stepId}' references undefined step '${target}' (in ${field})${later ? `: '${target}' is declared later, and a step may only reference earlier steps` : ''}`, path, { stepId, field });
+        add(
+          'fatal',
+          'undefinedStepReference',
+          `Step '${stepId}' references undefined step '${target}' (in ${field})${later ? `: '${target}' is declared later, and a step may only reference earlier steps` : ''}`,
+          path,
+          { stepId, field },
+        );
       }
     });
   };
 
-  const templateIssues = (issues: TemplateIssue[], path: readonly (string | number)[], stepId: string | undefined, field: string): void => {
+  const templateIssues = (
+    issues: TemplateIssue[],
+    path: readonly (string | number)[],
+    stepId: string | undefined,
+    field: string,
+  ): void => {
     for (const issue of issues) {
       const where = stepId === undefined ? field : `step '${stepId}' ${field}`;
-      add('fatal', issue.type, `${issue.message} (in ${where})`, [...path, ...issue.path], { ...(stepId === undefined ? {} : { stepId }), field });
+      add('fatal', issue.type, `${issue.message} (in ${where})`, [...path, ...issue.path], {
+        ...(stepId === undefined ? {} : { stepId }),
+        field,
+      });
     }
   };
 
-  const checkTemplateKeys = (value: unknown, path: readonly (string | number)[], stepId: string | undefined): void => {
+  const checkTemplateKeys = (
+    value: unknown,
+    path: readonly (string | number)[],
+    stepId: string | undefined,
+  ): void => {
     if (Array.isArray(value)) {
       value.forEach((item, index) => checkTemplateKeys(item, [...path, index], stepId));
       return;
@@ -150,11 +247,13 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
     if (!isObject(value)) return;
     if (Object.hasOwn(value, '$from')) {
       unknownKeys(value, REFERENCE_KEYS, path, 'a reference', stepId);
-      if (isObject(value.onSkip)) unknownKeys(value.onSkip, SKIP_ACTION_KEYS, [...path, 'onSkip'], 'onSkip', stepId);
+      if (isObject(value.onSkip))
+        unknownKeys(value.onSkip, SKIP_ACTION_KEYS, [...path, 'onSkip'], 'onSkip', stepId);
       return;
     }
     if (Object.hasOwn(value, '$literal')) return;
-    for (const [key, child] of Object.entries(value)) checkTemplateKeys(child, [...path, key], stepId);
+    for (const [key, child] of Object.entries(value))
+      checkTemplateKeys(child, [...path, key], stepId);
   };
 
   steps.forEach((rawStep, index) => {
@@ -166,19 +265,42 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
     const step = rawStep;
     const id = typeof step.id === 'string' ? step.id : '';
     if (id.trim() === '') {
-      add('fatal', 'emptyStepId', `Step ID cannot be empty (step ${index})`, [...path, 'id'], { field: 'id' });
+      add('fatal', 'emptyStepId', `Step ID cannot be empty (step ${index})`, [...path, 'id'], {
+        field: 'id',
+      });
     } else if (indexById.has(id)) {
-      add('fatal', 'duplicateStepId', `Duplicate step ID: '${id}'`, [...path, 'id'], { stepId: id, field: 'id' });
+      add('fatal', 'duplicateStepId', `Duplicate step ID: '${id}'`, [...path, 'id'], {
+        stepId: id,
+        field: 'id',
+      });
     }
     const stepId = id.trim() === '' ? `#${index}` : id;
     unknownKeys(step, STEP_KEYS, path, `step '${stepId}'`, stepId);
 
     if (typeof step.component !== 'string' || step.component === '') {
-      add('fatal', 'missingComponent', `Step '${stepId}' has no component`, [...path, 'component'], { stepId, field: 'component' });
+      add(
+        'fatal',
+        'missingComponent',
+        `Step '${stepId}' has no component`,
+        [...path, 'component'],
+        { stepId, field: 'component' },
+      );
     } else if (!step.component.startsWith('/')) {
-      add('error', 'invalidComponent', `Invalid component '${step.component}' in step '${stepId}': Component path must start with '/'`, [...path, 'component'], { stepId, field: 'component' });
+      add(
+        'error',
+        'invalidComponent',
+        `Invalid component '${step.component}' in step '${stepId}': Component path must start with '/'`,
+        [...path, 'component'],
+        { stepId, field: 'component' },
+      );
     } else if (router && !router.matches(step.component)) {
-      add('error', 'unknownComponent', `Step '${stepId}' uses component '${step.component}', which no route matches`, [...path, 'component'], { stepId, field: 'component' });
+      add(
+        'error',
+        'unknownComponent',
+        `Step '${stepId}' uses component '${step.component}', which no route matches`,
+        [...path, 'component'],
+        { stepId, field: 'component' },
+      );
     }
 
     const inputIssues: TemplateIssue[] = [];
@@ -192,35 +314,91 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
       const skipIf = compileExpr(step.skipIf, skipIssues);
       templateIssues(skipIssues, [...path, 'skipIf'], stepId, 'skipIf');
       checkReferences(skipIf, index, id, 'skipIf', [...path, 'skipIf']);
-      if (isObject(step.skipIf) && Object.hasOwn(step.skipIf, '$from')) unknownKeys(step.skipIf, REFERENCE_KEYS, [...path, 'skipIf'], 'skipIf', stepId);
+      if (isObject(step.skipIf) && Object.hasOwn(step.skipIf, '$from'))
+        unknownKeys(step.skipIf, REFERENCE_KEYS, [...path, 'skipIf'], 'skipIf', stepId);
     }
 
     if (step.onError !== undefined && step.onError !== null) {
       const onError = step.onError;
-      const actionKeys = isObject(onError) && typeof onError.action === 'string' ? ERROR_ACTION_KEYS[onError.action] : undefined;
+      const actionKeys =
+        isObject(onError) && typeof onError.action === 'string'
+          ? ERROR_ACTION_KEYS[onError.action]
+          : undefined;
       if (!isObject(onError) || !actionKeys) {
-        add('fatal', 'invalidErrorAction', `Step '${stepId}' has an invalid onError: expected action fail, skip, useDefault or retry, got ${JSON.stringify(isObject(onError) ? onError.action : onError)}`, [...path, 'onError'], { stepId, field: 'onError' });
+        add(
+          'fatal',
+          'invalidErrorAction',
+          `Step '${stepId}' has an invalid onError: expected action fail, skip, useDefault or retry, got ${JSON.stringify(isObject(onError) ? onError.action : onError)}`,
+          [...path, 'onError'],
+          { stepId, field: 'onError' },
+        );
       } else {
-        unknownKeys(onError, actionKeys, [...path, 'onError'], `onError of step '${stepId}'`, stepId);
-        if (onError.action === 'useDefault' && onError.defaultValue !== undefined && onError.defaultValue !== null) {
+        unknownKeys(
+          onError,
+          actionKeys,
+          [...path, 'onError'],
+          `onError of step '${stepId}'`,
+          stepId,
+        );
+        if (
+          onError.action === 'useDefault' &&
+          onError.defaultValue !== undefined &&
+          onError.defaultValue !== null
+        ) {
           const defaultIssues: TemplateIssue[] = [];
           const defaultValue = compileTemplate(onError.defaultValue, defaultIssues);
-          templateIssues(defaultIssues, [...path, 'onError', 'defaultValue'], stepId, 'onError.defaultValue');
-          checkReferences(defaultValue, index, id, 'onError.defaultValue', [...path, 'onError', 'defaultValue']);
+          templateIssues(
+            defaultIssues,
+            [...path, 'onError', 'defaultValue'],
+            stepId,
+            'onError.defaultValue',
+          );
+          checkReferences(defaultValue, index, id, 'onError.defaultValue', [
+            ...path,
+            'onError',
+            'defaultValue',
+          ]);
         }
         if (onError.action === 'retry') {
-          if (onError.maxAttempts !== undefined && (!Number.isInteger(onError.maxAttempts) || (onError.maxAttempts as number) < 1)) {
-            add('fatal', 'invalidField', `Step '${stepId}': onError.maxAttempts must be an integer of at least 1`, [...path, 'onError', 'maxAttempts'], { stepId, field: 'onError.maxAttempts' });
+          if (
+            onError.maxAttempts !== undefined &&
+            (!Number.isInteger(onError.maxAttempts) || (onError.maxAttempts as number) < 1)
+          ) {
+            add(
+              'fatal',
+              'invalidField',
+              `Step '${stepId}': onError.maxAttempts must be an integer of at least 1`,
+              [...path, 'onError', 'maxAttempts'],
+              { stepId, field: 'onError.maxAttempts' },
+            );
           }
           if (onError.backoff !== undefined) {
             if (!isObject(onError.backoff)) {
-              add('fatal', 'invalidField', `Step '${stepId}': onError.backoff must be an object`, [...path, 'onError', 'backoff'], { stepId, field: 'onError.backoff' });
+              add(
+                'fatal',
+                'invalidField',
+                `Step '${stepId}': onError.backoff must be an object`,
+                [...path, 'onError', 'backoff'],
+                { stepId, field: 'onError.backoff' },
+              );
             } else {
-              unknownKeys(onError.backoff, BACKOFF_KEYS, [...path, 'onError', 'backoff'], `onError.backoff of step '${stepId}'`, stepId);
+              unknownKeys(
+                onError.backoff,
+                BACKOFF_KEYS,
+                [...path, 'onError', 'backoff'],
+                `onError.backoff of step '${stepId}'`,
+                stepId,
+              );
               for (const key of ['initialMs', 'multiplier', 'maxMs'] as const) {
                 const value = onError.backoff[key];
                 if (value !== undefined && (typeof value !== 'number' || value < 0)) {
-                  add('fatal', 'invalidField', `Step '${stepId}': onError.backoff.${key} must be a non-negative number`, [...path, 'onError', 'backoff', key], { stepId, field: `onError.backoff.${key}` });
+                  add(
+                    'fatal',
+                    'invalidField',
+                    `Step '${stepId}': onError.backoff.${key} must be a non-negative number`,
+                    [...path, 'onError', 'backoff', key],
+                    { stepId, field: `onError.backoff.${key}` },
+                  );
                 }
               }
             }
@@ -229,14 +407,31 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
       }
     }
 
-    if (step.timeoutMs !== undefined && step.timeoutMs !== null && (typeof step.timeoutMs !== 'number' || !(step.timeoutMs > 0))) {
-      add('fatal', 'invalidField', `Step '${stepId}': timeoutMs must be a positive number of milliseconds`, [...path, 'timeoutMs'], { stepId, field: 'timeoutMs' });
+    if (
+      step.timeoutMs !== undefined &&
+      step.timeoutMs !== null &&
+      (typeof step.timeoutMs !== 'number' || !(step.timeoutMs > 0))
+    ) {
+      add(
+        'fatal',
+        'invalidField',
+        `Step '${stepId}': timeoutMs must be a positive number of milliseconds`,
+        [...path, 'timeoutMs'],
+        { stepId, field: 'timeoutMs' },
+      );
     }
     for (const key of ['inputSchema', 'outputSchema'] as const) {
       const schema = step[key];
       if (schema === undefined || schema === null) continue;
       const problem = compileJsonSchema(schema).problem;
-      if (problem) add('warning', 'invalidSchema', `Step '${stepId}': ${key} is not a valid JSON Schema: ${problem}`, [...path, key], { stepId, field: key });
+      if (problem)
+        add(
+          'warning',
+          'invalidSchema',
+          `Step '${stepId}': ${key} is not a valid JSON Schema: ${problem}`,
+          [...path, key],
+          { stepId, field: key },
+        );
     }
     if (id.trim() !== '' && !indexById.has(id)) indexById.set(id, index);
   });
@@ -249,13 +444,25 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
     if (ref.source.kind !== 'step') return;
     referenced.add(ref.source.stepId);
     if (!indexById.has(ref.source.stepId)) {
-      add('fatal', 'undefinedStepReference', `Workflow output references undefined step '${ref.source.stepId}'`, ['output'], { field: 'output' });
+      add(
+        'fatal',
+        'undefinedStepReference',
+        `Workflow output references undefined step '${ref.source.stepId}'`,
+        ['output'],
+        { field: 'output' },
+      );
     }
   });
 
   for (const [id, index] of indexById) {
     if (!referenced.has(id)) {
-      add('warning', 'unreachableStep', `Step '${id}' is not referenced by any other step or workflow output (it still runs)`, ['steps', index], { stepId: id });
+      add(
+        'warning',
+        'unreachableStep',
+        `Step '${id}' is not referenced by any other step or workflow output (it still runs)`,
+        ['steps', index],
+        { stepId: id },
+      );
     }
   }
   return diagnostics;

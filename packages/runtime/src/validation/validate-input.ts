@@ -13,12 +13,23 @@ export function validateFlowInput(flow: Flow, input: unknown): void {
   const flowName = typeof doc.name === 'string' ? doc.name : undefined;
   const { validate, problem } = compileJsonSchema(schema);
   if (!validate) {
-    throw new InputValidationError([{ path: '', message: `the flow's inputSchema is not a valid JSON Schema: ${problem ?? 'unknown problem'}` }], flowName === undefined ? {} : { flowName });
+    throw new InputValidationError(
+      [
+        {
+          path: '',
+          message: `the flow's inputSchema is not a valid JSON Schema: ${problem ?? 'unknown problem'}`,
+        },
+      ],
+      flowName === undefined ? {} : { flowName },
+    );
   }
   if (validate(input)) return;
   const violations: InputViolation[] = (validate.errors ?? []).map((error) => ({
     path: error.instancePath,
-    message: error.message === undefined ? error.keyword : `${error.message}${error.keyword === 'additionalProperties' ? ` ('${String((error.params as { additionalProperty?: unknown }).additionalProperty)}')` : ''}`,
+    message:
+      error.message === undefined
+        ? error.keyword
+        : `${error.message}${error.keyword === 'additionalProperties' ? ` ('${String((error.params as { additionalProperty?: unknown }).additionalProperty)}')` : ''}`,
   }));
   throw new InputValidationError(violations, flowName === undefined ? {} : { flowName });
 }

@@ -26,7 +26,11 @@ export interface BuiltinComponent {
    * Runs with a validated input. Returns the output value (wrapped as a success) or a FlowResult
    * when `returnsFlowResult` is set; throws `ComponentError` for a step failure.
    */
-  execute(input: Record<string, unknown>, context: ExecutionContext, environment: BuiltinEnvironment): Promise<unknown>;
+  execute(
+    input: Record<string, unknown>,
+    context: ExecutionContext,
+    environment: BuiltinEnvironment,
+  ): Promise<unknown>;
   /** When set, `execute` returns a complete FlowResult (iterate reports failures as results). */
   readonly returnsFlowResult?: boolean;
 }

@@ -11,7 +11,9 @@ import { deferred, flushPromises, testRuntime, yamlFlow } from '../../../test/he
 const config = { plugins: { builtin: { type: 'builtin' } } } as unknown as StepflowConfig;
 
 async function runStep(runtime: Runtime, component: string, input: unknown): Promise<FlowResult> {
-  const flow = yamlFlow(`steps:\n  - id: s\n    component: ${component}\n    input: { $from: { workflow: input } }\noutput: { $from: { step: s } }\n`);
+  const flow = yamlFlow(
+    `steps:\n  - id: s\n    component: ${component}\n    input: { $from: { workflow: input } }\noutput: { $from: { step: s } }\n`,
+  );
   return (await runtime.run({ flow, input })).result;
 }
 
@@ -23,11 +25,26 @@ const runtime = createRuntime({ config, workingDirectory: process.cwd() });
 
 describe('create_messages', () => {
   it('puts the system message first, only when given', async () => {
-    expect(await runStep(runtime, '/create_messages', { system_instructions: 'be brief', user_prompt: 'hi' })).toEqual({
+    expect(
+      await runStep(runtime, '/create_messages', {
+        system_instructions: 'be brief',
+        user_prompt: 'hi',
+      }),
+    ).toEqual({
       outcome: 'success',
-      result: { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi' }] },
+      result: {
+        messages: [
+          { role: 'system', content: 'be brief' },
+          { role: 'user', content: 'hi' },
+        ],
+      },
     });
-    expect(await runStep(runtime, '/builtin/create_messages', { system_instructions: null, user_prompt: 'hi' })).toEqual({
+    expect(
+      await runStep(runtime, '/builtin/create_messages', {
+        system_instructions: null,
+        user_prompt: 'hi',
+      }),
+    ).toEqual({
       outcome: 'success',
       result: { messages: [{ role: 'user', content: 'hi' }] },
     });
@@ -35,17 +52,33 @@ describe('create_messages', () => {
 
   it('invalid input is a step failure naming the field', async () => {
     const result = await runStep(runtime, '/create_messages', { user_prompt: 3 });
-    expect(result).toMatchObject({ outcome: 'failed', error: { code: 500, message: 'step "s" failed' } });
-    expect(causeOf(result)).toContain('Invalid input for /create_messages: /user_prompt must be string');
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: { code: 500, message: 'step "s" failed' },
+    });
+    expect(causeOf(result)).toContain(
+      'Invalid input for /create_messages: /user_prompt must be string',
+    );
   });
 });
 
 describe('put_blob / get_blob', () => {
   it('round-trips data with the pinned ids (§6.8)', async () => {
-    const data = { message: 'Hello, blobs!', number: 42, nested: { array: [1, 2, 3], boolean: true } };
+    const data = {
+      message: 'Hello, blobs!',
+      number: 42,
+      nested: { array: [1, 2, 3], boolean: true },
+    };
     const put = await runStep(runtime, '/put_blob', { data, blob_type: 'data' });
-    expect(put).toEqual({ outcome: 'success', result: { blob_id: '868591347a854ba1d0f4875b2dd44e1e8335052af03725a9819f89e0142318b0' } });
-    expect(await runStep(runtime, '/get_blob', { blob_id: '868591347a854ba1d0f4875b2dd44e1e8335052af03725a9819f89e0142318b0' })).toEqual({ outcome: 'success', result: { data } });
+    expect(put).toEqual({
+      outcome: 'success',
+      result: { blob_id: '868591347a854ba1d0f4875b2dd44e1e8335052af03725a9819f89e0142318b0' },
+    });
+    expect(
+      await runStep(runtime, '/get_blob', {
+        blob_id: '868591347a854ba1d0f4875b2dd44e1e8335052af03725a9819f89e0142318b0',
+      }),
+    ).toEqual({ outcome: 'success', result: { data } });
     expect(await runStep(runtime, '/put_blob', { data: 'hello', blob_type: 'data' })).toEqual({
       outcome: 'success',
       result: { blob_id: '5aa762ae383fbb727af3c7a36d4940a5b8c40a989452d2304fc958ff3f354e7a' },
@@ -53,16 +86,30 @@ describe('put_blob / get_blob', () => {
   });
 
   it('requires blob_type, a valid flow for flow blobs, and a 64-hex id', async () => {
-    expect(causeOf(await runStep(runtime, '/put_blob', { data: 1 }))).toContain("must have required property 'blob_type'");
-    expect(causeOf(await runStep(runtime, '/put_blob', { data: { not: 'a flow' }, blob_type: 'flow' }))).toContain('Failed to put blob');
-    expect(causeOf(await runStep(runtime, '/get_blob', { blob_id: 'sha256:abc' }))).toContain('/blob_id must match pattern');
-    expect(causeOf(await runStep(runtime, '/get_blob', { blob_id: 'f'.repeat(64) }))).toContain('Failed to get blob');
+    expect(causeOf(await runStep(runtime, '/put_blob', { data: 1 }))).toContain(
+      "must have required property 'blob_type'",
+    );
+    expect(
+      causeOf(await runStep(runtime, '/put_blob', { data: { not: 'a flow' }, blob_type: 'flow' })),
+    ).toContain('Failed to put blob');
+    expect(causeOf(await runStep(runtime, '/get_blob', { blob_id: 'sha256:abc' }))).toContain(
+      '/blob_id must match pattern',
+    );
+    expect(causeOf(await runStep(runtime, '/get_blob', { blob_id: 'f'.repeat(64) }))).toContain(
+      'Failed to get blob',
+    );
   });
 });
 
 const childFlow = {
   schema: 'https://stepflow.org/schemas/v1/flow.json',
-  steps: [{ id: 'm', component: '/create_messages', input: { user_prompt: { $from: { workflow: 'input' } } } }],
+  steps: [
+    {
+      id: 'm',
+      component: '/create_messages',
+      input: { user_prompt: { $from: { workflow: 'input' } } },
+    },
+  ],
   output: { $from: { step: 'm' }, path: '$.messages[0].content' },
 };
 
@@ -71,22 +118,38 @@ describe('eval', () => {
     const put = await runStep(runtime, '/put_blob', { data: childFlow, blob_type: 'flow' });
     const flowId = (put as { result: { blob_id: string } }).result.blob_id;
     const result = await runStep(runtime, '/eval', { flow_id: flowId, input: 'nested' });
-    expect(result).toMatchObject({ outcome: 'success', result: { result: { outcome: 'success', result: 'nested' } } });
+    expect(result).toMatchObject({
+      outcome: 'success',
+      result: { result: { outcome: 'success', result: 'nested' } },
+    });
     const runId = (result as { result: { run_id: string } }).result.run_id;
     expect(runId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('a failed nested flow is still a successful eval step', async () => {
-    const put = await runStep(runtime, '/put_blob', { data: { ...childFlow, output: { $from: { workflow: 'input' }, path: 'nope' } }, blob_type: 'flow' });
+    const put = await runStep(runtime, '/put_blob', {
+      data: { ...childFlow, output: { $from: { workflow: 'input' }, path: 'nope' } },
+      blob_type: 'flow',
+    });
     const flowId = (put as { result: { blob_id: string } }).result.blob_id;
-    expect(await runStep(runtime, '/eval', { flow_id: flowId, input: {} })).toMatchObject({ outcome: 'success', result: { result: { outcome: 'failed' } } });
+    expect(await runStep(runtime, '/eval', { flow_id: flowId, input: {} })).toMatchObject({
+      outcome: 'success',
+      result: { result: { outcome: 'failed' } },
+    });
   });
 
   it('an unknown or non-flow blob fails the step', async () => {
-    expect(causeOf(await runStep(runtime, '/eval', { flow_id: 'a'.repeat(64), input: 1 }))).toContain('Failed to evaluate flow');
-    const put = await runStep(runtime, '/put_blob', { data: { ...childFlow, name: 'data only' }, blob_type: 'data' });
+    expect(
+      causeOf(await runStep(runtime, '/eval', { flow_id: 'a'.repeat(64), input: 1 })),
+    ).toContain('Failed to evaluate flow');
+    const put = await runStep(runtime, '/put_blob', {
+      data: { ...childFlow, name: 'data only' },
+      blob_type: 'data',
+    });
     const id = (put as { result: { blob_id: string } }).result.blob_id;
-    expect(causeOf(await runStep(runtime, '/eval', { flow_id: id, input: 1 }))).toContain('is not a flow');
+    expect(causeOf(await runStep(runtime, '/eval', { flow_id: id, input: 1 }))).toContain(
+      'is not a flow',
+    );
   });
 });
 
@@ -94,14 +157,33 @@ describe('map (DECISIONS 18)', () => {
   it('keeps every sub-result in order and counts successes, failures and skips', async () => {
     const workflow = {
       schema: 'https://stepflow.org/schemas/v1/flow.json',
-      steps: [{ id: 's', component: '/create_messages', skipIf: { $from: { workflow: 'input' }, path: 'skip' }, input: { user_prompt: { $from: { workflow: 'input' }, path: 'p' } } }],
+      steps: [
+        {
+          id: 's',
+          component: '/create_messages',
+          skipIf: { $from: { workflow: 'input' }, path: 'skip' },
+          input: { user_prompt: { $from: { workflow: 'input' }, path: 'p' } },
+        },
+      ],
       output: { $from: { step: 's' }, path: '$.messages[0].content' },
     };
-    const result = await runStep(runtime, '/map', { workflow, items: [{ p: 'a', skip: false }, { p: 1, skip: false }, { p: 'c', skip: true }], max_concurrency: 2 });
+    const result = await runStep(runtime, '/map', {
+      workflow,
+      items: [
+        { p: 'a', skip: false },
+        { p: 1, skip: false },
+        { p: 'c', skip: true },
+      ],
+      max_concurrency: 2,
+    });
     expect(result).toMatchObject({
       outcome: 'success',
       result: {
-        results: [{ outcome: 'success', result: 'a' }, { outcome: 'failed', error: { code: 500, message: 'step "s" failed' } }, { outcome: 'skipped' }],
+        results: [
+          { outcome: 'success', result: 'a' },
+          { outcome: 'failed', error: { code: 500, message: 'step "s" failed' } },
+          { outcome: 'skipped' },
+        ],
         successful: 1,
         failed: 1,
         skipped: 1,
@@ -110,9 +192,18 @@ describe('map (DECISIONS 18)', () => {
   });
 
   it('handles empty items, rejects max_concurrency 0 and invalid flows', async () => {
-    expect(await runStep(runtime, '/map', { workflow: childFlow, items: [] })).toEqual({ outcome: 'success', result: { results: [], successful: 0, failed: 0, skipped: 0 } });
-    expect(causeOf(await runStep(runtime, '/map', { workflow: childFlow, items: [1], max_concurrency: 0 }))).toContain('/max_concurrency must be >= 1');
-    expect(causeOf(await runStep(runtime, '/map', { workflow: { steps: [] }, items: [1] }))).toContain("'workflow' is not a valid flow");
+    expect(await runStep(runtime, '/map', { workflow: childFlow, items: [] })).toEqual({
+      outcome: 'success',
+      result: { results: [], successful: 0, failed: 0, skipped: 0 },
+    });
+    expect(
+      causeOf(
+        await runStep(runtime, '/map', { workflow: childFlow, items: [1], max_concurrency: 0 }),
+      ),
+    ).toContain('/max_concurrency must be >= 1');
+    expect(
+      causeOf(await runStep(runtime, '/map', { workflow: { steps: [] }, items: [1] })),
+    ).toContain("'workflow' is not a valid flow");
   });
 
   it('never runs more than max_concurrency sub-flows at once', async () => {
@@ -128,8 +219,16 @@ describe('map (DECISIONS 18)', () => {
         return gate.promise.finally(() => active--);
       },
     });
-    const workflow = { schema: 'https://stepflow.org/schemas/v1/flow.json', steps: [{ id: 't', component: '/test/x' }], output: { $from: { step: 't' } } };
-    const run = runStep(rt, '/builtin/map', { workflow, items: [1, 2, 3, 4, 5], max_concurrency: 2 });
+    const workflow = {
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      steps: [{ id: 't', component: '/test/x' }],
+      output: { $from: { step: 't' } },
+    };
+    const run = runStep(rt, '/builtin/map', {
+      workflow,
+      items: [1, 2, 3, 4, 5],
+      max_concurrency: 2,
+    });
     for (let i = 0; i < 5; i++) {
       await flushPromises();
       gates[i]?.resolve({ outcome: 'success', result: i });
@@ -144,30 +243,67 @@ describe('iterate', () => {
   const counter = {
     schema: 'https://stepflow.org/schemas/v1/flow.json',
     steps: [
-      { id: 'done', component: '/create_messages', skipIf: { $from: { workflow: 'input' }, path: 'more' }, input: { user_prompt: 'finished' } },
-      { id: 'more', component: '/create_messages', skipIf: { $from: { workflow: 'input' }, path: 'last' }, input: { user_prompt: 'again' } },
+      {
+        id: 'done',
+        component: '/create_messages',
+        skipIf: { $from: { workflow: 'input' }, path: 'more' },
+        input: { user_prompt: 'finished' },
+      },
+      {
+        id: 'more',
+        component: '/create_messages',
+        skipIf: { $from: { workflow: 'input' }, path: 'last' },
+        input: { user_prompt: 'again' },
+      },
     ],
     output: { $from: { workflow: 'input' }, path: 'out' },
   };
 
   it('continues on {next} and stops on {result}', async () => {
     const flow = { ...counter, steps: [], output: { $from: { workflow: 'input' } } };
-    expect(await runStep(runtime, '/iterate', { flow, initial_input: { result: 7 } })).toEqual({ outcome: 'success', result: { result: 7, iterations: 1, terminated: false } });
-    expect(await runStep(runtime, '/iterate', { flow, initial_input: { next: { next: { result: 'x' } } } })).toEqual({ outcome: 'success', result: { result: 'x', iterations: 3, terminated: false } });
+    expect(await runStep(runtime, '/iterate', { flow, initial_input: { result: 7 } })).toEqual({
+      outcome: 'success',
+      result: { result: 7, iterations: 1, terminated: false },
+    });
+    expect(
+      await runStep(runtime, '/iterate', {
+        flow,
+        initial_input: { next: { next: { result: 'x' } } },
+      }),
+    ).toEqual({ outcome: 'success', result: { result: 'x', iterations: 3, terminated: false } });
   });
 
   it('stops at max_iterations with terminated: true', async () => {
     const flow = { ...counter, steps: [], output: { next: { $from: { workflow: 'input' } } } };
-    expect(await runStep(runtime, '/iterate', { flow, initial_input: 5, max_iterations: 4 })).toEqual({ outcome: 'success', result: { result: 5, iterations: 4, terminated: true } });
+    expect(
+      await runStep(runtime, '/iterate', { flow, initial_input: 5, max_iterations: 4 }),
+    ).toEqual({ outcome: 'success', result: { result: 5, iterations: 4, terminated: true } });
   });
 
   it('reports contract violations and sub-flow failures as failed results', async () => {
     const flow = { ...counter, steps: [], output: { $from: { workflow: 'input' } } };
-    expect(await runStep(runtime, '/iterate', { flow, initial_input: { other: 1 } })).toEqual({ outcome: 'failed', error: { code: 400, message: "Workflow result must contain either 'result' or 'next' field" } });
-    const skipping = { ...counter, steps: [{ id: 'x', component: '/create_messages', skipIf: true }], output: { $from: { step: 'x' } } };
-    expect(await runStep(runtime, '/iterate', { flow: skipping, initial_input: 1 })).toEqual({ outcome: 'failed', error: { code: 400, message: 'Workflow cannot be skipped during iteration' } });
-    const failing = { ...counter, steps: [], output: { $from: { workflow: 'input' }, path: 'nope' } };
-    expect(await runStep(runtime, '/iterate', { flow: failing, initial_input: {} })).toMatchObject({ outcome: 'failed', error: { code: 500 } });
+    expect(await runStep(runtime, '/iterate', { flow, initial_input: { other: 1 } })).toEqual({
+      outcome: 'failed',
+      error: { code: 400, message: "Workflow result must contain either 'result' or 'next' field" },
+    });
+    const skipping = {
+      ...counter,
+      steps: [{ id: 'x', component: '/create_messages', skipIf: true }],
+      output: { $from: { step: 'x' } },
+    };
+    expect(await runStep(runtime, '/iterate', { flow: skipping, initial_input: 1 })).toEqual({
+      outcome: 'failed',
+      error: { code: 400, message: 'Workflow cannot be skipped during iteration' },
+    });
+    const failing = {
+      ...counter,
+      steps: [],
+      output: { $from: { workflow: 'input' }, path: 'nope' },
+    };
+    expect(await runStep(runtime, '/iterate', { flow: failing, initial_input: {} })).toMatchObject({
+      outcome: 'failed',
+      error: { code: 500 },
+    });
   });
 
   it('its failures go through onError', async () => {
@@ -179,15 +315,27 @@ steps:
     input: { flow: { $literal: { schema: "https://stepflow.org/schemas/v1/flow.json", output: 1 } }, initial_input: 0 }
 output: { $from: { step: s } }
 `);
-    expect((await runtime.run({ flow, input: {} })).result).toEqual({ outcome: 'success', result: 'fallback' });
+    expect((await runtime.run({ flow, input: {} })).result).toEqual({
+      outcome: 'success',
+      result: 'fallback',
+    });
   });
 });
 
 describe('nested runs', () => {
   it('enforce the depth limit', async () => {
     const rt = createRuntime({ config, workingDirectory: '.', maxDepth: 2 });
-    const nest = (inner: unknown): unknown => ({ schema: 'https://stepflow.org/schemas/v1/flow.json', steps: [{ id: 'n', component: '/iterate', input: { flow: { $literal: inner }, initial_input: 0 } }], output: { $from: { step: 'n' } } });
-    const leaf = { schema: 'https://stepflow.org/schemas/v1/flow.json', output: { result: 'leaf' } };
+    const nest = (inner: unknown): unknown => ({
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      steps: [
+        { id: 'n', component: '/iterate', input: { flow: { $literal: inner }, initial_input: 0 } },
+      ],
+      output: { $from: { step: 'n' } },
+    });
+    const leaf = {
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      output: { result: 'leaf' },
+    };
     const ok = await runStep(rt, '/iterate', { flow: nest(leaf), initial_input: 0 });
     expect(ok).toMatchObject({ outcome: 'success', result: { result: 'leaf' } });
     const tooDeep = await runStep(rt, '/iterate', { flow: nest(nest(leaf)), initial_input: 0 });
@@ -196,10 +344,18 @@ describe('nested runs', () => {
 
   it('pass cancellation down', async () => {
     let nestedSignal: AbortSignal | undefined;
-    const rt = testRuntime({ handler: (e) => ((nestedSignal = e.context.signal), new Promise<FlowResult>(() => undefined)) });
+    const rt = testRuntime({
+      handler: (e) => ((nestedSignal = e.context.signal), new Promise<FlowResult>(() => undefined)),
+    });
     const controller = new AbortController();
-    const workflow = { schema: 'https://stepflow.org/schemas/v1/flow.json', steps: [{ id: 't', component: '/test/x' }], output: { $from: { step: 't' } } };
-    const flow = yamlFlow(`steps:\n  - id: s\n    component: /builtin/map\n    input: { $from: { workflow: input } }\noutput: { $from: { step: s } }\n`);
+    const workflow = {
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      steps: [{ id: 't', component: '/test/x' }],
+      output: { $from: { step: 't' } },
+    };
+    const flow = yamlFlow(
+      `steps:\n  - id: s\n    component: /builtin/map\n    input: { $from: { workflow: input } }\noutput: { $from: { step: s } }\n`,
+    );
     const run = rt.run({ flow, input: { workflow, items: [1] }, signal: controller.signal });
     await flushPromises();
     expect(nestedSignal?.aborted).toBe(false);
@@ -223,7 +379,14 @@ describe('load_file', () => {
     await writeFile(join(dir, 'data', 'bad.json'), '{oops');
     await writeFile(join(outside, 'secret.txt'), 'secret');
     await symlink(join(outside, 'secret.txt'), join(dir, 'data', 'link.txt'));
-    rt = createRuntime({ config: { plugins: { builtin: { type: 'builtin', allowedPaths: ['../' + outside.split('/').at(-1)!] } } } as never, workingDirectory: dir });
+    rt = createRuntime({
+      config: {
+        plugins: {
+          builtin: { type: 'builtin', allowedPaths: ['../' + outside.split('/').at(-1)!] },
+        },
+      } as never,
+      workingDirectory: dir,
+    });
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -233,32 +396,60 @@ describe('load_file', () => {
   it('reads JSON, YAML and text relative to the working directory', async () => {
     expect(await runStep(rt, '/load_file', { path: 'data/a.json' })).toEqual({
       outcome: 'success',
-      result: { data: { message: 'Hello from JSON' }, metadata: { resolved_path: join(dir, 'data', 'a.json'), size_bytes: 30, format: 'json' } },
+      result: {
+        data: { message: 'Hello from JSON' },
+        metadata: { resolved_path: join(dir, 'data', 'a.json'), size_bytes: 30, format: 'json' },
+      },
     });
-    expect(await runStep(rt, '/load_file', { path: 'data/b.yaml' })).toMatchObject({ result: { data: { k: [1, 2] }, metadata: { format: 'yaml' } } });
-    expect(await runStep(rt, '/load_file', { path: 'data/c.txt' })).toMatchObject({ result: { data: 'plain text', metadata: { format: 'text', size_bytes: 10 } } });
-    expect(await runStep(rt, '/load_file', { path: 'data/a.json', format: 'text' })).toMatchObject({ result: { data: '{"message": "Hello from JSON"}' } });
+    expect(await runStep(rt, '/load_file', { path: 'data/b.yaml' })).toMatchObject({
+      result: { data: { k: [1, 2] }, metadata: { format: 'yaml' } },
+    });
+    expect(await runStep(rt, '/load_file', { path: 'data/c.txt' })).toMatchObject({
+      result: { data: 'plain text', metadata: { format: 'text', size_bytes: 10 } },
+    });
+    expect(await runStep(rt, '/load_file', { path: 'data/a.json', format: 'text' })).toMatchObject({
+      result: { data: '{"message": "Hello from JSON"}' },
+    });
   });
 
   it('fails for a missing file or a parse error', async () => {
-    expect(causeOf(await runStep(rt, '/load_file', { path: 'data/none.json' }))).toContain('File not found: data/none.json');
-    expect(causeOf(await runStep(rt, '/load_file', { path: 'data/bad.json' }))).toContain('Cannot parse data/bad.json as json');
+    expect(causeOf(await runStep(rt, '/load_file', { path: 'data/none.json' }))).toContain(
+      'File not found: data/none.json',
+    );
+    expect(causeOf(await runStep(rt, '/load_file', { path: 'data/bad.json' }))).toContain(
+      'Cannot parse data/bad.json as json',
+    );
   });
 
   it('cannot leave the working directory unless allowed', async () => {
     const confined = createRuntime({ config, workingDirectory: dir });
-    expect(causeOf(await runStep(confined, '/load_file', { path: '../' }))).toContain('outside the working directory');
-    expect(causeOf(await runStep(confined, '/load_file', { path: join(outside, 'secret.txt') }))).toContain('outside the working directory');
-    expect(causeOf(await runStep(confined, '/load_file', { path: 'data/link.txt' }))).toContain('outside the working directory');
-    expect(await runStep(rt, '/load_file', { path: join(outside, 'secret.txt') })).toMatchObject({ result: { data: 'secret' } });
+    expect(causeOf(await runStep(confined, '/load_file', { path: '../' }))).toContain(
+      'outside the working directory',
+    );
+    expect(
+      causeOf(await runStep(confined, '/load_file', { path: join(outside, 'secret.txt') })),
+    ).toContain('outside the working directory');
+    expect(causeOf(await runStep(confined, '/load_file', { path: 'data/link.txt' }))).toContain(
+      'outside the working directory',
+    );
+    expect(await runStep(rt, '/load_file', { path: join(outside, 'secret.txt') })).toMatchObject({
+      result: { data: 'secret' },
+    });
   });
 });
 
 describe('openai (against a local fake server)', () => {
   let server: Server;
   let baseUrl = '';
-  const requests: { body: Record<string, unknown>; auth: string | undefined; path: string | undefined }[] = [];
-  let reply: (body: Record<string, unknown>) => [number, unknown] = () => [200, { choices: [{ message: { role: 'assistant', content: 'Hi there' } }] }];
+  const requests: {
+    body: Record<string, unknown>;
+    auth: string | undefined;
+    path: string | undefined;
+  }[] = [];
+  let reply: (body: Record<string, unknown>) => [number, unknown] = () => [
+    200,
+    { choices: [{ message: { role: 'assistant', content: 'Hi there' } }] },
+  ];
 
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res) => {
@@ -279,29 +470,54 @@ describe('openai (against a local fake server)', () => {
   });
 
   const openaiRuntime = (env: Record<string, string | undefined>): Runtime =>
-    createRuntime({ config, workingDirectory: '.', pluginFactories: { builtin: createBuiltinPluginFactory({ env: { OPENAI_BASE_URL: baseUrl, ...env } }) } });
+    createRuntime({
+      config,
+      workingDirectory: '.',
+      pluginFactories: {
+        builtin: createBuiltinPluginFactory({ env: { OPENAI_BASE_URL: baseUrl, ...env } }),
+      },
+    });
   const messages = [{ role: 'user', content: 'Hello' }];
 
   it('honours model, max_tokens and temperature and returns the first choice', async () => {
-    const result = await runStep(openaiRuntime({ OPENAI_API_KEY: 'env-key' }), '/openai', { messages, model: 'gpt-test', max_tokens: 5, temperature: 0.2 });
+    const result = await runStep(openaiRuntime({ OPENAI_API_KEY: 'env-key' }), '/openai', {
+      messages,
+      model: 'gpt-test',
+      max_tokens: 5,
+      temperature: 0.2,
+    });
     expect(result).toEqual({ outcome: 'success', result: { response: 'Hi there' } });
-    expect(requests.at(-1)).toEqual({ path: '/v1/chat/completions', auth: 'Bearer env-key', body: { model: 'gpt-test', messages, max_tokens: 5, temperature: 0.2 } });
+    expect(requests.at(-1)).toEqual({
+      path: '/v1/chat/completions',
+      auth: 'Bearer env-key',
+      body: { model: 'gpt-test', messages, max_tokens: 5, temperature: 0.2 },
+    });
   });
 
   it('defaults the model to gpt-4o-mini and prefers api_key from the input', async () => {
-    await runStep(openaiRuntime({ OPENAI_API_KEY: 'env-key' }), '/openai', { messages, api_key: 'input-key' });
+    await runStep(openaiRuntime({ OPENAI_API_KEY: 'env-key' }), '/openai', {
+      messages,
+      api_key: 'input-key',
+    });
     expect(requests.at(-1)?.body).toEqual({ model: 'gpt-4o-mini', messages });
     expect(requests.at(-1)?.auth).toBe('Bearer input-key');
   });
 
   it('returns "" when there is no choice', async () => {
     reply = () => [200, { choices: [] }];
-    expect(await runStep(openaiRuntime({ OPENAI_API_KEY: 'k' }), '/openai', { messages })).toEqual({ outcome: 'success', result: { response: '' } });
+    expect(await runStep(openaiRuntime({ OPENAI_API_KEY: 'k' }), '/openai', { messages })).toEqual({
+      outcome: 'success',
+      result: { response: '' },
+    });
   });
 
   it('fails the step for a missing key or an API error', async () => {
-    expect(causeOf(await runStep(openaiRuntime({ OPENAI_API_KEY: undefined }), '/openai', { messages }))).toContain('missing value (\\"api_key\\") or environment variable (\\"OPENAI_API_KEY\\")');
+    expect(
+      causeOf(await runStep(openaiRuntime({ OPENAI_API_KEY: undefined }), '/openai', { messages })),
+    ).toContain('missing value (\\"api_key\\") or environment variable (\\"OPENAI_API_KEY\\")');
     reply = () => [429, { error: { message: 'rate limited' } }];
-    expect(causeOf(await runStep(openaiRuntime({ OPENAI_API_KEY: 'k' }), '/openai', { messages }))).toContain('OpenAI API error 429');
+    expect(
+      causeOf(await runStep(openaiRuntime({ OPENAI_API_KEY: 'k' }), '/openai', { messages })),
+    ).toContain('OpenAI API error 429');
   });
 });

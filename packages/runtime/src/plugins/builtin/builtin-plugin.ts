@@ -39,7 +39,9 @@ export interface BuiltinPluginOptions {
  */
 export function createBuiltinPluginFactory(options: BuiltinPluginOptions = {}): PluginFactory {
   return ({ name, config, workingDirectory }): Plugin => {
-    const allowed = Array.isArray(config.allowedPaths) ? (config.allowedPaths as unknown[]).filter((p): p is string => typeof p === 'string') : [];
+    const allowed = Array.isArray(config.allowedPaths)
+      ? (config.allowedPaths as unknown[]).filter((p): p is string => typeof p === 'string')
+      : [];
     const environment: BuiltinEnvironment = {
       workingDirectory,
       allowedPaths: allowed.map((path) => resolve(workingDirectory, path)),
@@ -62,15 +64,30 @@ export function createBuiltinPluginFactory(options: BuiltinPluginOptions = {}): 
       async execute({ component: componentName, input, context }): Promise<FlowResult> {
         const component = byName.get(componentName);
         if (!component) {
-          throw new ComponentError(ErrorCodes.componentNotFound, `Component '${componentName}' not found in builtin plugin '${name}' (it has ${[...byName.keys()].join(', ')})`);
+          throw new ComponentError(
+            ErrorCodes.componentNotFound,
+            `Component '${componentName}' not found in builtin plugin '${name}' (it has ${[...byName.keys()].join(', ')})`,
+          );
         }
         const { validate } = compileJsonSchema(component.inputSchema);
         if (validate && !validate(input)) {
-          const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(input)'} ${e.message ?? e.keyword}`).join('; ');
-          throw new ComponentError(ErrorCodes.invalidParams, `Invalid input for ${componentName}: ${problems}`, { input });
+          const problems = (validate.errors ?? [])
+            .map((e) => `${e.instancePath || '(input)'} ${e.message ?? e.keyword}`)
+            .join('; ');
+          throw new ComponentError(
+            ErrorCodes.invalidParams,
+            `Invalid input for ${componentName}: ${problems}`,
+            { input },
+          );
         }
-        const output = await component.execute(input as Record<string, unknown>, context, environment);
-        return component.returnsFlowResult ? (output as FlowResult) : { outcome: 'success', result: output };
+        const output = await component.execute(
+          input as Record<string, unknown>,
+          context,
+          environment,
+        );
+        return component.returnsFlowResult
+          ? (output as FlowResult)
+          : { outcome: 'success', result: output };
       },
       async close() {},
     };

@@ -19,7 +19,10 @@ export const createMessagesComponent: BuiltinComponent = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } },
+          properties: {
+            role: { enum: ['system', 'user', 'assistant'] },
+            content: { type: 'string' },
+          },
           required: ['role', 'content'],
         },
       },
@@ -28,7 +31,8 @@ export const createMessagesComponent: BuiltinComponent = {
   },
   async execute(input) {
     const messages: { role: string; content: string }[] = [];
-    if (typeof input.system_instructions === 'string') messages.push({ role: 'system', content: input.system_instructions });
+    if (typeof input.system_instructions === 'string')
+      messages.push({ role: 'system', content: input.system_instructions });
     messages.push({ role: 'user', content: input.user_prompt as string });
     return { messages };
   },

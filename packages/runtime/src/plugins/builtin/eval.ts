@@ -15,7 +15,11 @@ export const evalComponent: BuiltinComponent = {
     required: ['result', 'run_id'],
   },
   async execute(input, context) {
-    const outcome = await context.services.evaluateFlow(input.flow_id as string, input.input ?? null, { signal: context.signal });
+    const outcome = await context.services.evaluateFlow(
+      input.flow_id as string,
+      input.input ?? null,
+      { signal: context.signal },
+    );
     return { result: outcome.result, run_id: outcome.runId };
   },
 };

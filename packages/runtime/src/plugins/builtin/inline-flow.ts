@@ -11,7 +11,10 @@ const prepared = new WeakMap<object, Flow>();
  */
 export function prepareInlineFlow(raw: unknown, component: string, field: string): Flow {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ComponentError(ErrorCodes.invalidParams, `Invalid input for ${component}: '${field}' must be a flow object`);
+    throw new ComponentError(
+      ErrorCodes.invalidParams,
+      `Invalid input for ${component}: '${field}' must be a flow object`,
+    );
   }
   const cached = prepared.get(raw);
   if (cached) return cached;

@@ -36,11 +36,19 @@ export const iterateComponent: BuiltinComponent = {
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       const { result } = await runNestedFlow(context, flow, current);
       if (result.outcome === 'failed') return result;
-      if (result.outcome === 'skipped') return contractError('Workflow cannot be skipped during iteration');
+      if (result.outcome === 'skipped')
+        return contractError('Workflow cannot be skipped during iteration');
       const value = result.result;
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
         if (Object.hasOwn(value, 'result')) {
-          return { outcome: 'success', result: { result: (value as { result: unknown }).result, iterations: iteration, terminated: false } };
+          return {
+            outcome: 'success',
+            result: {
+              result: (value as { result: unknown }).result,
+              iterations: iteration,
+              terminated: false,
+            },
+          };
         }
         if (Object.hasOwn(value, 'next')) {
           current = (value as { next: unknown }).next;
@@ -49,6 +57,9 @@ export const iterateComponent: BuiltinComponent = {
       }
       return contractError("Workflow result must contain either 'result' or 'next' field");
     }
-    return { outcome: 'success', result: { result: current, iterations: maxIterations, terminated: true } };
+    return {
+      outcome: 'success',
+      result: { result: current, iterations: maxIterations, terminated: true },
+    };
   },
 };

@@ -26,7 +26,10 @@ export const loadFileComponent: BuiltinComponent = {
   description: 'Load and parse a file (JSON, YAML, or text) from the filesystem',
   inputSchema: {
     type: 'object',
-    properties: { path: { type: 'string', minLength: 1 }, format: { enum: ['json', 'yaml', 'text', null] } },
+    properties: {
+      path: { type: 'string', minLength: 1 },
+      format: { enum: ['json', 'yaml', 'text', null] },
+    },
     required: ['path'],
   },
   outputSchema: {
@@ -35,7 +38,11 @@ export const loadFileComponent: BuiltinComponent = {
       data: {},
       metadata: {
         type: 'object',
-        properties: { resolved_path: { type: 'string' }, size_bytes: { type: 'integer' }, format: { type: 'string' } },
+        properties: {
+          resolved_path: { type: 'string' },
+          size_bytes: { type: 'integer' },
+          format: { type: 'string' },
+        },
         required: ['resolved_path', 'size_bytes', 'format'],
       },
     },
@@ -49,18 +56,34 @@ export const loadFileComponent: BuiltinComponent = {
       real = await realpath(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new ComponentError(ErrorCodes.serverError, code === 'ENOENT' ? `File not found: ${requested}` : `Cannot read file ${requested}: ${(error as Error).message}`, { path: requested });
+      throw new ComponentError(
+        ErrorCodes.serverError,
+        code === 'ENOENT'
+          ? `File not found: ${requested}`
+          : `Cannot read file ${requested}: ${(error as Error).message}`,
+        { path: requested },
+      );
     }
     const roots = [environment.workingDirectory, ...environment.allowedPaths];
-    const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => resolve(root))));
+    const realRoots = await Promise.all(
+      roots.map((root) => realpath(root).catch(() => resolve(root))),
+    );
     if (!realRoots.some((root) => inside(root, real))) {
-      throw new ComponentError(ErrorCodes.invalidParams, `Refusing to read '${requested}': it is outside the working directory (${environment.workingDirectory}); allow it with 'allowedPaths' on the builtin plugin`, { path: requested });
+      throw new ComponentError(
+        ErrorCodes.invalidParams,
+        `Refusing to read '${requested}': it is outside the working directory (${environment.workingDirectory}); allow it with 'allowedPaths' on the builtin plugin`,
+        { path: requested },
+      );
     }
     let bytes: Buffer;
     try {
       bytes = await readFile(real);
     } catch (error) {
-      throw new ComponentError(ErrorCodes.serverError, `Cannot read file ${requested}: ${(error as Error).message}`, { path: requested });
+      throw new ComponentError(
+        ErrorCodes.serverError,
+        `Cannot read file ${requested}: ${(error as Error).message}`,
+        { path: requested },
+      );
     }
     const format = (input.format as 'json' | 'yaml' | 'text' | null | undefined) ?? formatOf(real);
     const text = bytes.toString('utf8');
@@ -69,8 +92,15 @@ export const loadFileComponent: BuiltinComponent = {
       try {
         data = parseDocumentText(text, format);
       } catch (error) {
-        const where = error instanceof DocumentSyntaxError && error.line !== undefined ? ` (line ${error.line})` : '';
-        throw new ComponentError(ErrorCodes.serverError, `Cannot parse ${requested} as ${format}${where}: ${(error as Error).message}`, { path: requested });
+        const where =
+          error instanceof DocumentSyntaxError && error.line !== undefined
+            ? ` (line ${error.line})`
+            : '';
+        throw new ComponentError(
+          ErrorCodes.serverError,
+          `Cannot parse ${requested} as ${format}${where}: ${(error as Error).message}`,
+          { path: requested },
+        );
       }
     }
     return { data, metadata: { resolved_path: path, size_bytes: bytes.length, format } };

@@ -32,7 +32,8 @@ export const mapComponent: BuiltinComponent = {
   async execute(input, context) {
     const flow = prepareInlineFlow(input.workflow, '/map', 'workflow');
     const items = input.items as unknown[];
-    const limit = typeof input.max_concurrency === 'number' ? input.max_concurrency : Math.max(1, items.length);
+    const limit =
+      typeof input.max_concurrency === 'number' ? input.max_concurrency : Math.max(1, items.length);
     const results: FlowResult[] = new Array<FlowResult>(items.length);
     let next = 0;
     const worker = async (): Promise<void> => {

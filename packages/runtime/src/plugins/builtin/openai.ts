@@ -20,7 +20,10 @@ export const openaiComponent: BuiltinComponent = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } },
+          properties: {
+            role: { enum: ['system', 'user', 'assistant'] },
+            content: { type: 'string' },
+          },
           required: ['role', 'content'],
         },
       },
@@ -31,14 +34,27 @@ export const openaiComponent: BuiltinComponent = {
     },
     required: ['messages'],
   },
-  outputSchema: { type: 'object', properties: { response: { type: 'string' } }, required: ['response'] },
+  outputSchema: {
+    type: 'object',
+    properties: { response: { type: 'string' } },
+    required: ['response'],
+  },
   async execute(input, context, environment) {
     const apiKey = (input.api_key as string | null | undefined) ?? environment.env.OPENAI_API_KEY;
     if (!apiKey) {
-      throw new ComponentError(ErrorCodes.invalidParams, 'missing value ("api_key") or environment variable ("OPENAI_API_KEY")');
+      throw new ComponentError(
+        ErrorCodes.invalidParams,
+        'missing value ("api_key") or environment variable ("OPENAI_API_KEY")',
+      );
     }
-    const baseUrl = (environment.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
-    const body: Record<string, unknown> = { model: (input.model) ?? DEFAULT_OPENAI_MODEL, messages: input.messages };
+    const baseUrl = (environment.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1').replace(
+      /\/+$/,
+      '',
+    );
+    const body: Record<string, unknown> = {
+      model: input.model ?? DEFAULT_OPENAI_MODEL,
+      messages: input.messages,
+    };
     if (typeof input.max_tokens === 'number') body.max_tokens = input.max_tokens;
     if (typeof input.temperature === 'number') body.temperature = input.temperature;
     let response: Response;
@@ -50,17 +66,27 @@ export const openaiComponent: BuiltinComponent = {
         signal: context.signal,
       });
     } catch (error) {
-      throw new ComponentError(ErrorCodes.serverError, `OpenAI request to ${baseUrl} failed: ${(error as Error).message}`);
+      throw new ComponentError(
+        ErrorCodes.serverError,
+        `OpenAI request to ${baseUrl} failed: ${(error as Error).message}`,
+      );
     }
     const text = await response.text();
     if (!response.ok) {
-      throw new ComponentError(ErrorCodes.serverError, `OpenAI API error ${response.status}: ${text.slice(0, 500)}`, { status: response.status });
+      throw new ComponentError(
+        ErrorCodes.serverError,
+        `OpenAI API error ${response.status}: ${text.slice(0, 500)}`,
+        { status: response.status },
+      );
     }
     let parsed: { choices?: { message?: { content?: unknown } }[] };
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
-      throw new ComponentError(ErrorCodes.serverError, `OpenAI API returned invalid JSON: ${text.slice(0, 200)}`);
+      throw new ComponentError(
+        ErrorCodes.serverError,
+        `OpenAI API returned invalid JSON: ${text.slice(0, 200)}`,
+      );
     }
     const content = parsed.choices?.[0]?.message?.content;
     return { response: typeof content === 'string' ? content : '' };

@@ -3,7 +3,11 @@ import type { ExecutionContext } from '../plugin.ts';
 import type { EvaluateFlowOutcome } from '../../services/runtime-services.ts';
 
 /** Runs an inline flow through the context's services (`runFlow`, else store + evaluate). */
-export async function runNestedFlow(context: ExecutionContext, flow: Flow, input: unknown): Promise<EvaluateFlowOutcome> {
+export async function runNestedFlow(
+  context: ExecutionContext,
+  flow: Flow,
+  input: unknown,
+): Promise<EvaluateFlowOutcome> {
   const services = context.services;
   if (services.runFlow) return services.runFlow(flow, input, { signal: context.signal });
   const flowId = await services.putBlob(flow, 'flow');

@@ -26,15 +26,26 @@ function compileComponent(config: Record<string, unknown>): MockComponent {
   const byString = new Map<string, unknown>();
   const behaviors = config.behaviors;
   const entries: [unknown, unknown][] =
-    behaviors instanceof Map ? [...(behaviors as Map<unknown, unknown>)] : typeof behaviors === 'object' && behaviors !== null ? Object.entries(behaviors) : [];
+    behaviors instanceof Map
+      ? [...(behaviors as Map<unknown, unknown>)]
+      : typeof behaviors === 'object' && behaviors !== null
+        ? Object.entries(behaviors)
+        : [];
   for (const [key, behavior] of entries) {
     const { canonical, raw } = canonicalKey(key);
     if (!byInput.has(canonical)) byInput.set(canonical, behavior);
     if (raw !== undefined) byString.set(raw, behavior);
   }
   const schema = (value: unknown): Record<string, unknown> | null =>
-    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  return { inputSchema: schema(config.input_schema), outputSchema: schema(config.output_schema), byInput, byString };
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  return {
+    inputSchema: schema(config.input_schema),
+    outputSchema: schema(config.output_schema),
+    byInput,
+    byString,
+  };
 }
 
 /**
@@ -46,7 +57,8 @@ function compileComponent(config: Record<string, unknown>): MockComponent {
 export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
   const components = new Map<string, MockComponent>();
   const configured = (config.components ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [path, component] of Object.entries(configured)) components.set(path, compileComponent(component));
+  for (const [path, component] of Object.entries(configured))
+    components.set(path, compileComponent(component));
   return {
     name,
     async listComponents() {
@@ -59,19 +71,30 @@ export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
     async execute({ component: path, input }): Promise<FlowResult> {
       const component = components.get(path);
       if (!component) {
-        throw new ComponentError(ErrorCodes.componentNotFound, `Component '${path}' not found in mock plugin '${name}'`);
+        throw new ComponentError(
+          ErrorCodes.componentNotFound,
+          `Component '${path}' not found in mock plugin '${name}'`,
+        );
       }
       let behavior = component.byInput.get(canonicalJson(input));
-      if (behavior === undefined && typeof input === 'string') behavior = component.byString.get(input);
+      if (behavior === undefined && typeof input === 'string')
+        behavior = component.byString.get(input);
       if (behavior === undefined) {
-        throw new ComponentError(ErrorCodes.componentExecutionFailed, `No behavior defined for ${path} on ${JSON.stringify(input)}`);
+        throw new ComponentError(
+          ErrorCodes.componentExecutionFailed,
+          `No behavior defined for ${path} on ${JSON.stringify(input)}`,
+        );
       }
       const b = behavior as Record<string, unknown>;
-      if (typeof b === 'object' && b !== null && typeof b.outcome === 'string') return b as unknown as FlowResult;
+      if (typeof b === 'object' && b !== null && typeof b.outcome === 'string')
+        return b as unknown as FlowResult;
       if (typeof b === 'object' && b !== null && typeof b.error === 'string') {
         throw new ComponentError(ErrorCodes.componentExecutionFailed, b.error);
       }
-      throw new ComponentError(ErrorCodes.internalError, `Behavior for ${path} on ${JSON.stringify(input)} is neither a FlowResult nor {error}`);
+      throw new ComponentError(
+        ErrorCodes.internalError,
+        `Behavior for ${path} on ${JSON.stringify(input)} is neither a FlowResult nor {error}`,
+      );
     },
     async close() {},
   };
