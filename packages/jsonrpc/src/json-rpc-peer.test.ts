@@ -23,6 +23,7 @@ type ClientMethods = {
 type ServerMethods = {
   'blobs/put': { params: { data: unknown }; result: { id: string } };
   ping: { params: undefined; result: string };
+  log: { params: { line: string }; result: void };
 };
 
 function pair(options: { onErrorA?: (e: Error) => void; onErrorB?: (e: Error) => void } = {}) {
@@ -139,6 +140,26 @@ describe('round trips', () => {
       .filter((s) => 'method' in s.message)
       .map((s) => (s.message as { id: number }).id);
     expect(a.sent.slice(1).map((s) => s.options?.relatedRequestId)).toEqual(callbackIds);
+    await client.close();
+  });
+
+  it('tags notifications sent from a handler with relatedRequestId', async () => {
+    const { b, client, server } = pair();
+    const logged = counter(1);
+    client.handleNotification('log', () => logged.hit());
+    server.handleRequest('echo', async (p, ctx) => {
+      await ctx.notify('log', { line: 'working' });
+      return p;
+    });
+    await Promise.all([client.start(), server.start()]);
+    await client.request('echo', 'x');
+    await logged.done;
+    expect(
+      b.sent.map((s) => [('method' in s.message && s.message.method) || 'response', s.options]),
+    ).toEqual([
+      ['log', { relatedRequestId: 1 }],
+      ['response', { relatedRequestId: 1 }],
+    ]);
     await client.close();
   });
 
@@ -399,6 +420,25 @@ describe('closing', () => {
     expect((error as Error).cause).toBe(died);
     await expect(server.closed).resolves.toEqual({ error: died });
     expect(handlerSignal?.aborted).toBe(true);
+  });
+
+  it('gives handlers an aborted signal after close, also when first read late', async () => {
+    const { client, server } = pair();
+    const contexts: { signal: AbortSignal }[] = [];
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => (entered = r));
+    server.handleRequest('echo', (_p, ctx) => {
+      contexts.push(ctx);
+      entered();
+      return new Promise(() => {});
+    });
+    await Promise.all([client.start(), server.start()]);
+    const pending = client.request('echo', 1).catch((e: unknown) => e);
+    await inHandler;
+    await server.close(new Error('server shutting down'));
+    expect(contexts[0]!.signal.aborted).toBe(true);
+    expect(ConnectionClosedError.isInstance(contexts[0]!.signal.reason)).toBe(true);
+    expect(ConnectionClosedError.isInstance(await pending)).toBe(true);
   });
 
   it('rejects requests after close and before start with clear errors', async () => {
