@@ -217,6 +217,16 @@ output: [{ $from: { step: a } }, { $from: { step: b } }]
     ]);
   });
 
+  it('checks the types of top-level fields', () => {
+    const d = check('version: 2\nmetadata: [1]\nexamples: {}\ntest: 3\nsteps: []\n');
+    expect(only(d, 'invalidField').map((x) => [x.level, x.field])).toEqual([
+      ['error', 'version'],
+      ['error', 'metadata'],
+      ['error', 'test'],
+      ['error', 'examples'],
+    ]);
+  });
+
   it('warns about step and flow schemas that are not valid JSON Schema', () => {
     const d = check(
       `inputSchema: { type: 12 }\nsteps:\n  - { id: a, component: /x, outputSchema: { type: [nope] } }\noutput: { $from: { step: a } }\n`,

@@ -138,6 +138,29 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
     );
   }
   unknownKeys(doc, FLOW_KEYS, [], 'the flow');
+  for (const key of ['name', 'description', 'version'] as const) {
+    const value = doc[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      add(
+        'error',
+        'invalidField',
+        `The flow's ${key} must be a string, got ${JSON.stringify(value)}`,
+        [key],
+        { field: key },
+      );
+    }
+  }
+  for (const key of ['metadata', 'test'] as const) {
+    const value = doc[key];
+    if (value !== undefined && value !== null && !isObject(value)) {
+      add('error', 'invalidField', `The flow's ${key} must be an object`, [key], { field: key });
+    }
+  }
+  if (doc.examples !== undefined && doc.examples !== null && !Array.isArray(doc.examples)) {
+    add('error', 'invalidField', "The flow's examples must be a list", ['examples'], {
+      field: 'examples',
+    });
+  }
   if (typeof doc.name !== 'string' || doc.name.trim() === '')
     add('warning', 'missingWorkflowName', 'Workflow has no name defined', ['name'], {
       field: 'name',
