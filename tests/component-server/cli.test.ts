@@ -103,6 +103,24 @@ describe('stepflow binary with a component server over stdio', () => {
     });
   });
 
+  it('runs the greeter walkthrough of docs/component-servers.md, and its test cases', async () => {
+    const run = await runCli([
+      'run',
+      '--flow',
+      'examples/greeter/flow.yaml',
+      '--input-json',
+      '{"name":"Ada"}',
+    ]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({
+      outcome: 'success',
+      result: { greeting: 'Hello, Ada!' },
+    });
+    const test = await runCli(['test', 'examples/greeter', 'examples/sample-server']);
+    expect(test.code).toBe(0);
+    expect(test.stdout).toContain('Failed: 0');
+  });
+
   it('retries a step whose server killed itself, with attempt 2', async () => {
     const { dir } = await workspace();
     const flow = await writeFlow(
