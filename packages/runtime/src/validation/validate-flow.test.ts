@@ -217,6 +217,23 @@ output: [{ $from: { step: a } }, { $from: { step: b } }]
     ]);
   });
 
+  it('warns when a skipIf may resolve to null (DECISIONS 10: null does not skip)', () => {
+    const d = check(`inputSchema:
+  type: object
+  properties: { flag: { type: [boolean, "null"] }, strict: { type: boolean } }
+steps:
+  - { id: a, component: /x, skipIf: { $from: { workflow: input }, path: flag } }
+  - { id: b, component: /x, skipIf: { $from: { workflow: input }, path: strict } }
+  - { id: c, component: /x, outputSchema: { anyOf: [{ type: "null" }, { type: boolean }] } }
+  - { id: d, component: /x, skipIf: { $from: { step: c } } }
+output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: d } }]
+`);
+    expect(only(d, 'skipIfNull').map((x) => [x.level, x.stepId])).toEqual([
+      ['warning', 'a'],
+      ['warning', 'd'],
+    ]);
+  });
+
   it('checks the types of top-level fields', () => {
     const d = check('version: 2\nmetadata: [1]\nexamples: {}\ntest: 3\nsteps: []\n');
     expect(only(d, 'invalidField').map((x) => [x.level, x.field])).toEqual([

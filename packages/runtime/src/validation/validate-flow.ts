@@ -12,6 +12,7 @@ import {
   compileTemplate,
   forEachReference,
 } from '../expressions/compile-template.ts';
+import type { PathSegment } from '../expressions/json-path.ts';
 import { createRouter, type RouteRuleConfig, type Router } from '../routing/router.ts';
 import { compileJsonSchema } from '../internal/json-schema.ts';
 import { aliasDiagnostics } from './alias-diagnostics.ts';
@@ -64,6 +65,32 @@ const SKIP_ACTION_KEYS = ['action', 'defaultValue'];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The sub-schema a path leads to through `properties` and `items` (best effort). */
+function schemaAt(schema: unknown, path: readonly PathSegment[]): unknown {
+  let current = schema;
+  for (const segment of path) {
+    if (!isObject(current)) return undefined;
+    if (segment.kind === 'field')
+      current = isObject(current.properties) ? current.properties[segment.name] : undefined;
+    else
+      current = Array.isArray(current.prefixItems)
+        ? current.prefixItems[segment.index]
+        : current.items;
+  }
+  return current;
+}
+
+/** Whether a schema explicitly admits `null` (`type: null`, a type list with null, `nullable`). */
+function schemaAllowsNull(schema: unknown): boolean {
+  if (!isObject(schema)) return false;
+  if (schema.type === 'null' || schema.nullable === true) return true;
+  if (Array.isArray(schema.type) && schema.type.includes('null')) return true;
+  const variants = [schema.anyOf, schema.oneOf].flatMap((v) =>
+    Array.isArray(v) ? (v as unknown[]) : [],
+  );
+  return variants.some(schemaAllowsNull);
 }
 
 /**
@@ -339,6 +366,24 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
       checkReferences(skipIf, index, id, 'skipIf', [...path, 'skipIf']);
       if (isObject(step.skipIf) && Object.hasOwn(step.skipIf, '$from'))
         unknownKeys(step.skipIf, REFERENCE_KEYS, [...path, 'skipIf'], 'skipIf', stepId);
+      if (skipIf.kind === 'ref') {
+        const target =
+          skipIf.source.kind === 'input' ? doc : steps[indexById.get(skipIf.source.stepId) ?? -1];
+        const schema = isObject(target)
+          ? skipIf.source.kind === 'input'
+            ? target.inputSchema
+            : target.outputSchema
+          : undefined;
+        if (schemaAllowsNull(schemaAt(schema, skipIf.path))) {
+          add(
+            'warning',
+            'skipIfNull',
+            `Step '${stepId}': skipIf may resolve to null, which does not skip here (the reference implementation treats null as truthy and skips)`,
+            [...path, 'skipIf'],
+            { stepId, field: 'skipIf' },
+          );
+        }
+      }
     }
 
     if (step.onError !== undefined && step.onError !== null) {
