@@ -6,12 +6,14 @@ const draft2020 = new Ajv2020({
   allErrors: true,
   validateSchema: true,
   addUsedSchema: false,
+  logger: false,
 });
 const draft07 = new Ajv({
   strict: false,
   allErrors: true,
   validateSchema: true,
   addUsedSchema: false,
+  logger: false,
 });
 
 const cache = new WeakMap<object, { validate?: ValidateFunction; problem?: string }>();

@@ -11,18 +11,10 @@ export function validateFlowInput(flow: Flow, input: unknown): void {
   const schema = doc.inputSchema;
   if (schema === undefined || schema === null) return;
   const flowName = typeof doc.name === 'string' ? doc.name : undefined;
-  const { validate, problem } = compileJsonSchema(schema);
-  if (!validate) {
-    throw new InputValidationError(
-      [
-        {
-          path: '',
-          message: `the flow's inputSchema is not a valid JSON Schema: ${problem ?? 'unknown problem'}`,
-        },
-      ],
-      flowName === undefined ? {} : { flowName },
-    );
-  }
+  const { validate } = compileJsonSchema(schema);
+  // A schema ajv cannot compile (e.g. an unresolvable $ref) is not enforced: the reference never
+  // enforced schemas, and `validateFlow` already warns about it (invalidSchema).
+  if (!validate) return;
   if (validate(input)) return;
   const violations: InputViolation[] = (validate.errors ?? []).map((error) => ({
     path: error.instancePath,
