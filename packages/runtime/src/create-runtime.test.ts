@@ -389,10 +389,16 @@ output: 1
   });
 
   it('does not enforce an inputSchema ajv cannot compile; unknown formats are ignored', async () => {
-    const broken = yamlFlow(`inputSchema: { $ref: "https://example.invalid/schema.json" }\noutput: 1`);
-    expect((await testRuntime().run({ flow: broken, input: 'anything' })).result.outcome).toBe('success');
+    const broken = yamlFlow(
+      `inputSchema: { $ref: "https://example.invalid/schema.json" }\noutput: 1`,
+    );
+    expect((await testRuntime().run({ flow: broken, input: 'anything' })).result.outcome).toBe(
+      'success',
+    );
     const formats = yamlFlow(`inputSchema: { type: string, format: email }\noutput: 1`);
-    expect((await testRuntime().run({ flow: formats, input: 'not-an-email' })).result.outcome).toBe('success');
+    expect((await testRuntime().run({ flow: formats, input: 'not-an-email' })).result.outcome).toBe(
+      'success',
+    );
   });
 
   it('lists components of every plugin', async () => {
