@@ -6,7 +6,7 @@ export {
 export type {
   WebSocketClientTransport,
   WebSocketClientTransportOptions,
-  WebSocketReconnectOptions,
+  WebSocketRetryOptions,
 } from './web-socket-client-transport.ts';
 export { listenWebSocket } from './listen-web-socket.ts';
 export type {

@@ -4,9 +4,9 @@ import { backoffDelay, delay } from './internal/backoff.ts';
 import { SocketChannel } from './internal/socket-channel.ts';
 import { WebSocketTransportError } from './web-socket-transport-error.ts';
 
-/** How (re)connection attempts are retried. */
-export interface WebSocketReconnectOptions {
-  /** Retries after a failed attempt, for the first connection and after each drop (default 5). */
+/** How connection attempts are retried. */
+export interface WebSocketRetryOptions {
+  /** Retries after a failed attempt, for the first connection and after each drop (default 5; 0 disables). */
   readonly attempts?: number;
   /** Delay before the first retry (default 100 ms). */
   readonly initialDelayMs?: number;
@@ -32,8 +32,13 @@ export interface WebSocketClientTransportOptions {
   readonly highWaterMarkBytes?: number;
   /** Deadline of one opening handshake (default 10 000 ms). */
   readonly connectTimeoutMs?: number;
-  /** Retry policy of connection attempts, or `false` to close the transport when the socket drops. */
-  readonly reconnect?: WebSocketReconnectOptions | false;
+  /** Retry policy of connection attempts (the first one and reconnections). */
+  readonly retry?: WebSocketRetryOptions;
+  /**
+   * Whether to reconnect after an open socket drops (default `true`). With `false` the transport
+   * closes with the cause instead, for owners that restart connections themselves.
+   */
+  readonly reconnect?: boolean;
 }
 
 /** The runtime side of the WebSocket transport. */
@@ -60,8 +65,9 @@ export const WEB_SOCKET_TRANSPORT_ERROR_CODE = -32603;
  * cannot be reached. When an open socket drops, requests still waiting for their response are
  * answered by error responses (code {@link WEB_SOCKET_TRANSPORT_ERROR_CODE},
  * `data: { transport: 'websocket', kind: 'connection-lost', url }`) and the transport reconnects
- * with backoff (sends wait meanwhile); when reconnection fails, or is disabled, it closes with the
- * cause.
+ * with backoff (sends wait meanwhile); when reconnection fails it closes with the cause. With
+ * `reconnect: false` a drop closes the transport at once (the peer then rejects what is pending
+ * with `ConnectionClosedError`).
  */
 export function createWebSocketClientTransport(
   options: WebSocketClientTransportOptions,
@@ -77,7 +83,8 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
 
   readonly url: string;
   readonly #options: WebSocketClientTransportOptions;
-  readonly #retry: Required<WebSocketReconnectOptions> | undefined;
+  readonly #retry: Required<WebSocketRetryOptions>;
+  readonly #reconnect: boolean;
   /** Requests sent on the current socket and not answered yet. */
   readonly #outgoing = new Set<JsonRpcId>();
   /** Requests received on the current socket and not answered yet. */
@@ -95,15 +102,13 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
     }
     this.url = url.href;
     this.#options = options;
-    this.#retry =
-      options.reconnect === false
-        ? undefined
-        : {
-            attempts: options.reconnect?.attempts ?? 5,
-            initialDelayMs: options.reconnect?.initialDelayMs ?? 100,
-            multiplier: options.reconnect?.multiplier ?? 2,
-            maxDelayMs: options.reconnect?.maxDelayMs ?? 5000,
-          };
+    this.#retry = {
+      attempts: options.retry?.attempts ?? 5,
+      initialDelayMs: options.retry?.initialDelayMs ?? 100,
+      multiplier: options.retry?.multiplier ?? 2,
+      maxDelayMs: options.retry?.maxDelayMs ?? 5000,
+    };
+    this.#reconnect = options.reconnect ?? true;
   }
 
   get bufferedAmount(): number {
@@ -171,7 +176,7 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
 
   /** Opens a socket, retrying per the policy. */
   async #connect(): Promise<SocketChannel> {
-    const attempts = this.#retry?.attempts ?? 0;
+    const attempts = this.#retry.attempts;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#open();
@@ -179,7 +184,7 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
         const failure = error as Error;
         const refused = WebSocketTransportError.isInstance(failure) && failure.code === 'rejected';
         if (this.#state === 'closed') throw failure;
-        if (refused || attempt >= attempts || this.#retry === undefined) {
+        if (refused || attempt >= attempts) {
           const count = attempt + 1;
           throw new WebSocketTransportError(
             refused ? 'rejected' : 'unreachable',
@@ -288,6 +293,13 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
         'connection-lost',
         `the server at ${this.url} closed the connection`,
       );
+    if (!this.#reconnect) {
+      // Closing makes the peer reject what is pending with ConnectionClosedError.
+      this.#outgoing.clear();
+      this.#incoming.clear();
+      this.#finish(cause);
+      return;
+    }
     for (const id of this.#outgoing) {
       this.onmessage?.({
         jsonrpc: '2.0',
@@ -301,10 +313,6 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
     }
     this.#outgoing.clear();
     this.#incoming.clear();
-    if (this.#retry === undefined) {
-      this.#finish(cause);
-      return;
-    }
     this.onerror?.(
       new WebSocketTransportError('connection-lost', `${cause.message}; reconnecting`, { cause }),
     );
