@@ -51,6 +51,26 @@ interface InternalRun {
   readonly parentRunId?: string;
 }
 
+/** Whether a plugin's answer is a well-formed FlowResult. */
+function isFlowResult(value: unknown): value is FlowResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const result = value as {
+    outcome?: unknown;
+    result?: unknown;
+    error?: { code?: unknown; message?: unknown };
+  };
+  switch (result.outcome) {
+    case 'success':
+      return 'result' in result;
+    case 'skipped':
+      return true;
+    case 'failed':
+      return typeof result.error?.code === 'number' && typeof result.error.message === 'string';
+    default:
+      return false;
+  }
+}
+
 const fatalCache = new WeakMap<object, Diagnostic[]>();
 
 function fatalDiagnostics(flow: Flow): Diagnostic[] {
@@ -377,7 +397,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       };
       const execution = { component: target.component, input, context };
       const limit = limits.get(target.plugin);
-      return limit ? limit.run(() => plugin.execute(execution)) : plugin.execute(execution);
+      const result = await (limit
+        ? limit.run(() => plugin.execute(execution))
+        : plugin.execute(execution));
+      if (!isFlowResult(result)) {
+        throw new ComponentError(
+          ErrorCodes.internalError,
+          `Plugin '${target.plugin}' returned an invalid FlowResult for ${target.component}: ${JSON.stringify(result) ?? String(result)}`,
+        );
+      }
+      return result;
     };
     const onEvent = request.onEvent;
     try {

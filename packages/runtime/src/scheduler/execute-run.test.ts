@@ -238,6 +238,23 @@ describe('onError retry (DECISIONS 12)', () => {
   });
 });
 
+describe('plugin answers', () => {
+  it.each([
+    [undefined],
+    [{ outcome: 'weird' }],
+    [{ outcome: 'success' }],
+    [{ outcome: 'failed', error: 'x' }],
+  ])('a malformed FlowResult %j is a step failure', async (answer) => {
+    const runtime = testRuntime({ handler: () => answer as unknown as FlowResult });
+    const { result } = await runtime.run({ flow: stepFlow('{ action: fail }'), input: {} });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: { code: 500, message: 'step "s" failed' },
+    });
+    expect(JSON.stringify(result)).toContain("Plugin 'test' returned an invalid FlowResult for /x");
+  });
+});
+
 describe('transport budget', () => {
   it('retries a ComponentUnavailableError with attempt+1 up to 3 times', async () => {
     const attempts: number[] = [];
