@@ -179,6 +179,10 @@ output: { $from: { step: a }, pathh: x }
     );
   });
 
+  it('a flow that is not an object is fatal', () => {
+    expect(validateFlow([] as never)).toMatchObject([{ level: 'fatal', type: 'invalidFlow' }]);
+  });
+
   it('requires the schema URL', () => {
     expect(
       only(check('steps: []\n', { header: 'name: n\ndescription: d\n' }), 'invalidFlowSchema')[0],
