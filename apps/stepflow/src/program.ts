@@ -9,7 +9,7 @@ import { CliError, ExitCode } from './internal/cli-error.ts';
 import { createCliLogger, LOG_LEVELS } from './internal/cli-logger.ts';
 import type { LogFormat, LogLevel } from './internal/cli-logger.ts';
 
-/** The version `stepflow --version` prints (replaced at build time when available). */
+/** The version `stepflow --version` prints (kept equal to package.json's by the release). */
 const VERSION = '0.1.0';
 
 interface GlobalOptions {
@@ -77,11 +77,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are normal exits; everything else commander rejects is a usage error.
+      // Asked-for help and version are normal exits; help shown because no command was given,
+      // and everything else commander rejects, is a usage error.
       const normal = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
-      if (normal.includes(error.code)) return ExitCode.success;
-      if (error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
-      return ExitCode.usage;
+      return normal.includes(error.code) && error.exitCode === 0
+        ? ExitCode.success
+        : ExitCode.usage;
     }
     if (error instanceof CliError) {
       io.writeErr(`stepflow: error: ${error.message}\n`);

@@ -113,6 +113,9 @@ describe('stepflow run: exit codes', () => {
   });
 
   it('exits 2 for an unknown command, an unknown option or a missing --flow', async () => {
+    const noCommand = await runStepflow([]);
+    expect(noCommand.code).toBe(2);
+    expect(noCommand.stderr).toContain('Usage: stepflow');
     for (const args of [['frobnicate'], ['run', '--flow', GREET, '--bogus'], ['run']]) {
       const result = await runStepflow(args);
       expect(result.code).toBe(2);
