@@ -42,6 +42,14 @@ export interface HttpClientTransportOptions {
   readonly keepAliveTimeoutMs?: number;
   /** A custom undici dispatcher (proxy, mock); the transport then owns no pool of its own. */
   readonly dispatcher?: Dispatcher;
+  /**
+   * When true, losing the server — unreachable after the retries (`unreachable`), an exchange
+   * broken off (`connection-lost`) or an SSE stream ended before its response (`stream-ended`) —
+   * closes the transport with that error instead of answering only the affected request, so the
+   * peer rejects everything pending with `ConnectionClosedError`. For owners that treat a closed
+   * transport as a lost server and open a new one (the runtime's component plugin). Default false.
+   */
+  readonly closeOnServerLoss?: boolean;
 }
 
 /** The runtime side of the streamable HTTP transport. */
@@ -99,6 +107,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
   readonly #ownsDispatcher: boolean;
   readonly #callbacks = new RequestIdMap<CallbackMeta>();
   readonly #inflight = new Set<AbortController>();
+  readonly #closeOnServerLoss: boolean;
   #session: string | undefined;
   #closed = false;
 
@@ -119,6 +128,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
       maxDelayMs: options.retry?.maxDelayMs ?? 2000,
     };
     this.#maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.#closeOnServerLoss = options.closeOnServerLoss ?? false;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
@@ -168,6 +178,10 @@ class HttpClientTransportImpl implements HttpClientTransport {
   }
 
   async close(): Promise<void> {
+    await this.#shutdown(undefined);
+  }
+
+  async #shutdown(error: Error | undefined): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     for (const controller of this.#inflight) {
@@ -177,8 +191,11 @@ class HttpClientTransportImpl implements HttpClientTransport {
     }
     this.#inflight.clear();
     this.#callbacks.clear();
-    if (this.#ownsDispatcher) await this.#dispatcher.destroy().catch(() => undefined);
-    this.onclose?.({});
+    const destroying = this.#ownsDispatcher
+      ? this.#dispatcher.destroy().catch(() => undefined)
+      : undefined;
+    this.onclose?.(error === undefined ? {} : { error });
+    await destroying;
   }
 
   /** POSTs a notification or a callback response and expects 202. */
@@ -200,7 +217,9 @@ class HttpClientTransportImpl implements HttpClientTransport {
         `POST ${this.url} of ${what} was answered ${response.statusCode}, expected 202${snippet(body)}`,
       );
     } catch (error) {
-      throw this.#asTransportError(error, controller.signal);
+      const failure = this.#asTransportError(error, controller.signal);
+      if (this.#closeOnServerLoss && SERVER_LOSS.has(failure.code)) void this.#shutdown(failure);
+      throw failure;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       this.#inflight.delete(controller);
@@ -435,6 +454,10 @@ class HttpClientTransportImpl implements HttpClientTransport {
   }
 
   #fail(id: JsonRpcId, failure: ExchangeFailure): void {
+    if (this.#closeOnServerLoss && SERVER_LOSS.has(failure.kind)) {
+      void this.#shutdown(new HttpTransportError(failure.kind, failure.message));
+      return;
+    }
     const data: Record<string, unknown> = { transport: 'http', kind: failure.kind, url: this.url };
     if (failure.status !== undefined) data['status'] = failure.status;
     this.#deliver({
@@ -448,6 +471,13 @@ class HttpClientTransportImpl implements HttpClientTransport {
     if (!this.#closed) this.onmessage?.(message);
   }
 }
+
+/** Failures that mean the server is gone rather than that one exchange went wrong. */
+const SERVER_LOSS = new Set<HttpTransportErrorCode>([
+  'unreachable',
+  'connection-lost',
+  'stream-ended',
+]);
 
 const CONNECT_FAILURES = new Set([
   'ECONNREFUSED',

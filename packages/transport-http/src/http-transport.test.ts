@@ -1,4 +1,4 @@
-import type { JsonRpcMessage, Transport } from '@stepflow/jsonrpc';
+import type { JsonRpcMessage, Transport, TransportCloseInfo } from '@stepflow/jsonrpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Inbox, unusedPort } from '../test/helpers.ts';
 import {
@@ -394,5 +394,49 @@ describe('streamable HTTP sessions', () => {
       id: 1,
       error: { message: expect.stringMatching(/missing Stepflow-Session-Id/) },
     });
+  });
+});
+
+describe('closeOnServerLoss', () => {
+  it('closes the transport with the cause when the server cannot be reached', async () => {
+    const port = await unusedPort();
+    const client = createHttpClientTransport({
+      url: `http://127.0.0.1:${port}/`,
+      retry: { attempts: 0 },
+      closeOnServerLoss: true,
+    });
+    const inbox = new Inbox();
+    const closed = new Inbox<TransportCloseInfo>();
+    client.onmessage = inbox.push;
+    client.onclose = closed.push;
+    await client.send(request(1));
+    const info = await closed.next();
+    expect(HttpTransportError.isInstance(info.error) && info.error.code).toBe('unreachable');
+    expect(info.error?.message).toMatch(/cannot reach the component server at .*\(1 attempt\)/);
+    expect(inbox.size).toBe(0);
+  });
+
+  it('closes the transport when a stream ends early, but answers a timeout as before', async () => {
+    const { listener, server, serverInbox } = await setup();
+    const client = createHttpClientTransport({
+      url: listener.url,
+      closeOnServerLoss: true,
+      timeoutMs: 100,
+    });
+    const inbox = new Inbox();
+    const closed = new Inbox<TransportCloseInfo>();
+    client.onmessage = inbox.push;
+    client.onclose = closed.push;
+    cleanups.push(() => client.close());
+    await client.send(request(1));
+    await serverInbox.next();
+    expect(await inbox.next()).toMatchObject({ id: 1, error: { data: { kind: 'timeout' } } });
+    await client.send(request(2));
+    await serverInbox.next();
+    await server.send(request('cb'), { relatedRequestId: 2 });
+    expect(await inbox.next()).toMatchObject({ id: 'cb' });
+    await listener.close();
+    const info = await closed.next();
+    expect(['stream-ended', 'connection-lost']).toContain((info.error as HttpTransportError).code);
   });
 });
