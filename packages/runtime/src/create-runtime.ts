@@ -114,10 +114,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         { field: `plugins.${name}.type` },
       );
     }
-    plugins.set(
-      name,
-      factory({ name, config: pluginConfig, workingDirectory: options.workingDirectory, logger }),
-    );
+    let plugin: Plugin;
+    try {
+      plugin = factory({
+        name,
+        config: pluginConfig,
+        workingDirectory: options.workingDirectory,
+        logger,
+      });
+    } catch (error) {
+      if (ConfigError.isInstance(error)) throw error;
+      throw new ConfigError(`cannot create plugin '${name}': ${(error as Error).message}`, {
+        field: `plugins.${name}`,
+        cause: error,
+      });
+    }
+    plugins.set(name, plugin);
     if (typeof pluginConfig.maxConcurrency === 'number')
       limits.set(name, createSemaphore(pluginConfig.maxConcurrency));
   }

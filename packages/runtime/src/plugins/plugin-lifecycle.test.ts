@@ -76,6 +76,16 @@ describe('plugin lifecycle and limits', () => {
     expect(peak).toBe(2);
   });
 
+  it('a factory that throws is a ConfigError naming the plugin', () => {
+    const factory: PluginFactory = () => {
+      throw new Error('command is required');
+    };
+    const config = { plugins: { py: { type: 'custom' } }, routes: {} } as unknown as StepflowConfig;
+    expect(() =>
+      createRuntime({ config, workingDirectory: '.', pluginFactories: { custom: factory } }),
+    ).toThrow("plugins.py: cannot create plugin 'py': command is required");
+  });
+
   it('a plugin that fails to start fails the run before any step', async () => {
     const factory: PluginFactory = ({ name }) => ({
       name,
