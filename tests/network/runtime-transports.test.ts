@@ -47,7 +47,7 @@ async function startNetworkServer(mode: 'http' | 'websocket', port = 0): Promise
   const stderr = createInterface({ input: child.stderr! })[Symbol.asyncIterator]();
   const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
   if (first.done === true) throw new Error(`the ${mode} fixture server exited before its URL`);
-  return { url: first.value as string, child, stderr };
+  return { url: first.value, child, stderr };
 }
 
 async function pluginConfig(
