@@ -2,6 +2,7 @@
 // over stdio, against a bare newline-JSON echo child measured in the same run with the same client.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createJsonRpcPeer } from '@stepflow/jsonrpc';
 import { spawnStdioTransport } from '@stepflow/transport-stdio';
@@ -25,8 +26,27 @@ const WARMUP_MS = 300;
 const IN_FLIGHT = [1, 64] as const;
 
 interface Client {
+  /** The child's pid, for its CPU time. */
+  readonly pid: number | undefined;
   execute(): Promise<unknown>;
   close(): Promise<void>;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system) the child has used, in seconds, from `/proc` (Linux); `undefined`
+ * elsewhere. Unlike throughput it hardly moves when other processes compete for the cores.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A hand-written newline-JSON client (no library), so only the child differs between rows. */
@@ -55,6 +75,7 @@ async function rawClient(script: string): Promise<Client> {
     }
   });
   return {
+    pid: child.pid,
     execute() {
       const id = nextId++;
       child.stdin.write(
@@ -81,7 +102,14 @@ async function libraryClient(script: string): Promise<Client> {
   return { execute: () => peer.request('components/execute', PARAMS), close: () => peer.close() };
 }
 
-async function roundTripsPerSecond(client: Client, inFlight: number, ms: number) {
+interface Measure {
+  readonly rate: number;
+  /** Child CPU microseconds per round trip, when `/proc` is available. */
+  readonly cpuUs: number | undefined;
+}
+
+async function measure(client: Client, inFlight: number, ms: number): Promise<Measure> {
+  const cpuBefore = cpuSeconds(client.pid);
   let count = 0;
   const started = performance.now();
   const deadline = started + ms;
@@ -92,12 +120,23 @@ async function roundTripsPerSecond(client: Client, inFlight: number, ms: number)
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return count / ((performance.now() - started) / 1000);
+  const rate = count / ((performance.now() - started) / 1000);
+  const cpuAfter = cpuSeconds(client.pid);
+  const cpuUs =
+    cpuBefore === undefined || cpuAfter === undefined
+      ? undefined
+      : ((cpuAfter - cpuBefore) * 1e6) / count;
+  return { rate, cpuUs };
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function medianCpu(values: Measure[]): number {
+  const known = values.flatMap((value) => (value.cpuUs === undefined ? [] : [value.cpuUs]));
+  return known.length === 0 ? Number.NaN : median(known);
 }
 
 export default async function sdkBench(): Promise<BenchRow[]> {
@@ -108,17 +147,18 @@ export default async function sdkBench(): Promise<BenchRow[]> {
   const sample = `median of ${ROUNDS} × ${ROUND_MS / 1000} s`;
   try {
     for (const inFlight of IN_FLIGHT) {
-      for (const client of [raw, sdk, stack])
-        await roundTripsPerSecond(client, inFlight, WARMUP_MS);
-      const rates: Record<'raw' | 'sdk' | 'stack', number[]> = { raw: [], sdk: [], stack: [] };
+      for (const client of [raw, sdk, stack]) await measure(client, inFlight, WARMUP_MS);
+      const runs: Record<'raw' | 'sdk' | 'stack', Measure[]> = { raw: [], sdk: [], stack: [] };
       // Interleaved so all three see the same machine load (2 shared cores).
       for (let round = 0; round < ROUNDS; round++) {
-        rates.raw.push(await roundTripsPerSecond(raw, inFlight, ROUND_MS));
-        rates.sdk.push(await roundTripsPerSecond(sdk, inFlight, ROUND_MS));
-        rates.stack.push(await roundTripsPerSecond(stack, inFlight, ROUND_MS));
+        runs.raw.push(await measure(raw, inFlight, ROUND_MS));
+        runs.sdk.push(await measure(sdk, inFlight, ROUND_MS));
+        runs.stack.push(await measure(stack, inFlight, ROUND_MS));
       }
-      const rawRate = median(rates.raw);
-      const sdkRate = median(rates.sdk);
+      const rawRate = median(runs.raw.map((run) => run.rate));
+      const sdkRate = median(runs.sdk.map((run) => run.rate));
+      const rawCpu = medianCpu(runs.raw);
+      const sdkCpu = medianCpu(runs.sdk);
       rows.push(
         {
           name: `components/execute, ${inFlight} in flight: raw newline-JSON echo child`,
@@ -139,8 +179,14 @@ export default async function sdkBench(): Promise<BenchRow[]> {
           note: inFlight === 64 ? 'goal ≥ 0.5' : '',
         },
         {
+          name: `components/execute, ${inFlight} in flight: child CPU per request, raw / server-sdk`,
+          value: rawCpu / sdkCpu,
+          unit: 'x',
+          note: `${rawCpu.toFixed(1)} µs raw vs ${sdkCpu.toFixed(1)} µs server-sdk (user+sys from /proc; load-independent)`,
+        },
+        {
           name: `components/execute, ${inFlight} in flight: jsonrpc peer → server-sdk`,
-          value: median(rates.stack),
+          value: median(runs.stack.map((run) => run.rate)),
           unit: 'req/s',
           note: `our runtime-side stack on both ends; ${sample}`,
         },

@@ -16,8 +16,8 @@ import { FlowFailedError } from '../flow-failed-error.ts';
 import { FlowSkippedError } from '../flow-skipped-error.ts';
 
 /**
- * Sends one server→runtime request for an execution (observability is added by the caller of
- * this function); rejects with `RuntimeRequestError`.
+ * Sends one server→runtime request for an execution (observability is added by the context);
+ * rejects with `RuntimeRequestError`.
  */
 export type RuntimeCall = (method: string, params: Record<string, unknown>) => Promise<unknown>;
 
@@ -28,7 +28,8 @@ export interface ContextSeed {
   readonly observability: ObservabilityContext;
   /** Source of the execution's signal (created on first use). */
   readonly execution: { readonly signal: AbortSignal };
-  readonly call: RuntimeCall;
+  /** Makes the execution's callback function (called at most once, on the first callback). */
+  readonly makeCall: () => RuntimeCall;
   readonly writeLog: (line: string) => void;
 }
 
@@ -36,22 +37,95 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Builds the context handed to a component handler. */
-export function createContext(seed: ContextSeed): ComponentContext {
-  const { observability, call } = seed;
-  const stepId = text(observability.step_id);
-  const runId = text(observability.run_id);
-  const flowId = text(observability.flow_id);
-  const request = (method: string, params: Record<string, unknown>) =>
-    call(method, { ...params, observability });
+type Methods = Pick<
+  ComponentContext,
+  | 'log'
+  | 'putBlob'
+  | 'getBlob'
+  | 'evaluateFlow'
+  | 'getMetadata'
+  | 'submitBatch'
+  | 'getBatch'
+  | 'evaluateBatch'
+>;
 
-  const log: ComponentLog = (message, fields) => {
-    const tags = [seed.component, stepId && `step=${stepId}`, runId && `run=${runId}`]
-      .filter(Boolean)
-      .join(' ');
-    seed.writeLog(`[${tags}] ${message}${fields ? ` ${safeJson(fields)}` : ''}`);
-  };
+/**
+ * The context of one execution. Its functions are created on first access and bound, so
+ * `({ putBlob }) => …` destructuring works while a handler that uses none of them (the common
+ * case on the hot path) allocates nothing for them.
+ */
+class ExecutionContext implements ComponentContext {
+  readonly component: string;
+  readonly attempt: number;
+  readonly observability: ObservabilityContext;
+  readonly #seed: ContextSeed;
+  #call: RuntimeCall | undefined;
+  #methods: Methods | undefined;
 
+  constructor(seed: ContextSeed) {
+    this.#seed = seed;
+    this.component = seed.component;
+    this.attempt = seed.attempt;
+    this.observability = seed.observability;
+  }
+
+  get stepId(): string | undefined {
+    return text(this.observability.step_id);
+  }
+  get runId(): string | undefined {
+    return text(this.observability.run_id);
+  }
+  get flowId(): string | undefined {
+    return text(this.observability.flow_id);
+  }
+  get signal(): AbortSignal {
+    return this.#seed.execution.signal;
+  }
+  get log(): ComponentLog {
+    return this.#bound().log;
+  }
+  get putBlob(): ComponentContext['putBlob'] {
+    return this.#bound().putBlob;
+  }
+  get getBlob(): ComponentContext['getBlob'] {
+    return this.#bound().getBlob;
+  }
+  get evaluateFlow(): ComponentContext['evaluateFlow'] {
+    return this.#bound().evaluateFlow;
+  }
+  get getMetadata(): ComponentContext['getMetadata'] {
+    return this.#bound().getMetadata;
+  }
+  get submitBatch(): ComponentContext['submitBatch'] {
+    return this.#bound().submitBatch;
+  }
+  get getBatch(): ComponentContext['getBatch'] {
+    return this.#bound().getBatch;
+  }
+  get evaluateBatch(): ComponentContext['evaluateBatch'] {
+    return this.#bound().evaluateBatch;
+  }
+
+  #request(method: string, params: Record<string, unknown>): Promise<unknown> {
+    this.#call ??= this.#seed.makeCall();
+    return this.#call(method, { ...params, observability: this.observability });
+  }
+
+  #bound(): Methods {
+    this.#methods ??= bindMethods(
+      this,
+      (method, params) => this.#request(method, params),
+      this.#seed.writeLog,
+    );
+    return this.#methods;
+  }
+}
+
+function bindMethods(
+  ctx: ExecutionContext,
+  request: RuntimeCall,
+  writeLog: (line: string) => void,
+): Methods {
   const putBlob = async (data: unknown, blobType: BlobType = 'data'): Promise<string> => {
     if (data === undefined)
       throw new TypeError('putBlob: data must be a JSON value, got undefined');
@@ -95,16 +169,13 @@ export function createContext(seed: ContextSeed): ComponentContext {
   };
 
   return {
-    component: seed.component,
-    stepId,
-    runId,
-    flowId,
-    attempt: seed.attempt,
-    observability,
-    get signal() {
-      return seed.execution.signal;
+    log(message, fields) {
+      const { stepId, runId } = ctx;
+      const tags = [ctx.component, stepId && `step=${stepId}`, runId && `run=${runId}`]
+        .filter(Boolean)
+        .join(' ');
+      writeLog(`[${tags}] ${message}${fields ? ` ${safeJson(fields)}` : ''}`);
     },
-    log,
     putBlob,
     async getBlob<T>(blobId: string): Promise<T> {
       const result = (await request('blobs/get', { blob_id: blobId })) as { data: T };
@@ -121,12 +192,13 @@ export function createContext(seed: ContextSeed): ComponentContext {
       return unwrapFlowResult(result, id) as T;
     },
     async getMetadata(targetStep?: string): Promise<GetFlowMetadataResult> {
+      const flowId = ctx.flowId;
       if (flowId === undefined) {
         throw new Error(
           'getMetadata: the execute request carried no observability.flow_id, so the flow is unknown',
         );
       }
-      const step = targetStep ?? stepId;
+      const step = targetStep ?? ctx.stepId;
       return (await request('flows/get_metadata', {
         flow_id: flowId,
         ...(step !== undefined && { step_id: step }),
@@ -157,17 +229,18 @@ export function createContext(seed: ContextSeed): ComponentContext {
           throw new FlowFailedError(
             500,
             `Batch ${batchId}: run for input ${index} ended with status ${output.status}`,
-            {
-              batch_id: batchId,
-              index,
-              status: output.status,
-            },
+            { batch_id: batchId, index, status: output.status },
           );
         }
         return unwrapFlowResult(output.result, id) as T;
       });
     },
   };
+}
+
+/** Builds the context handed to a component handler. */
+export function createContext(seed: ContextSeed): ComponentContext {
+  return new ExecutionContext(seed);
 }
 
 /** Returns a success's value or throws the typed error for a skipped or failed result. */

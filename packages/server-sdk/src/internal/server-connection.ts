@@ -11,7 +11,7 @@ import type { RegisteredComponent } from '../component-server.ts';
 import { RuntimeRequestError } from '../runtime-request-error.ts';
 import { createContext } from './create-context.ts';
 import { LazyAbort } from './lazy-abort.ts';
-import { describeIssues } from './schema-adapter.ts';
+import { describeIssues, type ValidationOutcome } from './schema-adapter.ts';
 import type { Semaphore } from './semaphore.ts';
 
 /** A live protocol session over one transport. */
@@ -105,7 +105,9 @@ export async function connectServer(
     const name = readComponentName(params, 'components/info');
     return { info: lookup(registry, name).info };
   });
-  peer.handleRequest('components/execute', async (params, rpc) => {
+  // Synchronous until something is actually asynchronous (validation, a queue slot, the handler):
+  // an echo-like component costs no promise of ours.
+  peer.handleRequest('components/execute', (params, rpc) => {
     const request = readExecuteParams(params);
     const entry = lookup(registry, request.component);
     if (!accepting) {
@@ -114,8 +116,20 @@ export async function connectServer(
         `Server is shutting down; '${entry.info.component}' was not started`,
       );
     }
-    let checked = entry.input.validate(request.input);
-    if (checked instanceof Promise) checked = await checked;
+    const checked = entry.input.validate(request.input);
+    return checked instanceof Promise
+      ? checked.then((outcome) => admit(entry, outcome, request, rpc))
+      : admit(entry, checked, request, rpc);
+  });
+
+  type Output = { output: unknown };
+
+  const admit = (
+    entry: RegisteredComponent,
+    checked: ValidationOutcome,
+    request: ExecuteRequest,
+    rpc: RequestContext,
+  ): Output | Promise<Output> => {
     if (!checked.ok) {
       throw new JsonRpcError(
         ErrorCodes.invalidParams,
@@ -125,54 +139,75 @@ export async function connectServer(
     }
     const execution = new LazyAbort();
     active.add(execution);
-    try {
-      return { output: await execute(entry, checked.value, request, execution, rpc) };
-    } catch (error) {
-      throw toWireError(error, entry.info.component, writeLog);
-    } finally {
-      settle(execution);
-    }
-  });
+    const release = semaphore.tryAcquire();
+    if (release) return run(entry, checked.value, request, rpc, execution, release);
+    return semaphore.acquire(execution.signal).then(
+      (granted) => run(entry, checked.value, request, rpc, execution, granted),
+      (error: unknown) => {
+        settle(execution);
+        throw toWireError(error, entry.info.component, writeLog);
+      },
+    );
+  };
 
-  const execute = async (
+  const run = (
     entry: RegisteredComponent,
     input: unknown,
     request: ExecuteRequest,
-    execution: LazyAbort,
     rpc: RequestContext,
-  ): Promise<unknown> => {
-    // No promise and no signal on the hot path when a slot is free.
-    const release = semaphore.tryAcquire() ?? (await semaphore.acquire(execution.signal));
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeoutMs = deps.executionTimeoutMs;
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(
-          () =>
-            execution.abort(new Error(`'${entry.info.component}' timed out after ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      }
-      const context = createContext({
-        component: entry.info.component,
-        attempt: request.attempt,
-        observability: request.observability,
-        execution,
-        writeLog,
-        call: (method, params) => {
-          const signal = execution.signal;
-          return rpc.request(method, params, { signal }).catch((error: unknown) => {
-            throw toRuntimeRequestError(method, error, signal);
-          });
-        },
-      });
-      const output = entry.handler(input, context);
-      const value = isThenable(output) ? await raceAbort(output, execution.signal) : output;
-      return value === undefined ? null : value;
-    } finally {
+    execution: LazyAbort,
+    release: () => void,
+  ): Output | Promise<Output> => {
+    const component = entry.info.component;
+    const timeoutMs = deps.executionTimeoutMs;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => execution.abort(new Error(`'${component}' timed out after ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+    const finish = () => {
       clearTimeout(timer);
       release();
+      settle(execution);
+    };
+    let output: unknown;
+    try {
+      output = entry.handler(
+        input,
+        createContext({
+          component,
+          attempt: request.attempt,
+          observability: request.observability,
+          execution,
+          writeLog,
+          makeCall: () => (method, params) => {
+            const signal = execution.signal;
+            return rpc.request(method, params, { signal }).catch((error: unknown) => {
+              throw toRuntimeRequestError(method, error, signal);
+            });
+          },
+        }),
+      );
+    } catch (error) {
+      finish();
+      throw toWireError(error, component, writeLog);
     }
+    if (!isThenable(output)) {
+      finish();
+      return { output: output === undefined ? null : output };
+    }
+    return raceAbort(output, execution.signal).then(
+      (value) => {
+        finish();
+        return { output: value === undefined ? null : value };
+      },
+      (error: unknown) => {
+        finish();
+        throw toWireError(error, component, writeLog);
+      },
+    );
   };
 
   await peer.start();
