@@ -420,7 +420,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       return result;
     };
-    const onEvent = request.onEvent;
+    const listeners = [request.onEvent, options.onEvent].filter(
+      (listener): listener is (event: RunEvent) => void => listener !== undefined,
+    );
+    const onEvent =
+      listeners.length === 0
+        ? undefined
+        : listeners.length === 1
+          ? listeners[0]
+          : (event: RunEvent): void => {
+              for (const listener of listeners) listener(event);
+            };
     try {
       const result = await executeRun({
         plan: planFlow(flow),

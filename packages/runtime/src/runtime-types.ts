@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Maximum nesting of runs (`eval`, `map`, `iterate`, `flows/evaluate`); default 32. */
   readonly maxDepth?: number;
+  /** Receives the events of every run, nested runs included (`runStarted.parentRunId` links them). */
+  readonly onEvent?: (event: RunEvent) => void;
 }
 
 /** One run to execute. */

@@ -467,6 +467,28 @@ output: { $from: { step: b } }
 });
 
 describe('run state as events (journal and resume)', () => {
+  it('RuntimeOptions.onEvent sees nested runs, linked by parentRunId', async () => {
+    const all: RunEvent[] = [];
+    let n = 0;
+    const runtime = testRuntime({ onEvent: (e) => all.push(e), ids: () => `r${++n}` });
+    const child = { schema: 'https://stepflow.org/schemas/v1/flow.json', output: { result: 1 } };
+    const f = yamlFlow(`
+steps:
+  - id: it
+    component: /builtin/iterate
+    input: { flow: { $literal: ${JSON.stringify(child)} }, initial_input: 0 }
+output: { $from: { step: it } }
+`);
+    await runtime.run({ flow: f, input: {} });
+    const started = all.filter(
+      (e): e is Extract<RunEvent, { type: 'runStarted' }> => e.type === 'runStarted',
+    );
+    expect(started.map((e) => [e.runId, e.parentRunId])).toEqual([
+      ['r1', undefined],
+      ['r2', 'r1'],
+    ]);
+  });
+
   it('resumes from recorded events without re-running finished steps', async () => {
     const f = yamlFlow(`
 steps:
