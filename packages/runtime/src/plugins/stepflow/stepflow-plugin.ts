@@ -377,12 +377,9 @@ class ComponentServerPlugin implements Plugin {
     } catch (error) {
       const reason = connection.closedInfo?.error ?? error;
       await peer.close(asError(error));
-      throw new Error(
-        `component server '${this.name}' (${this.#describe}) did not start: ${messageOf(reason)}`,
-        {
-          cause: reason,
-        },
-      );
+      throw new Error(`the server did not start: ${messageOf(reason)}`, {
+        cause: reason,
+      });
     }
     connection.established = true;
     this.#logger.debug(`component server '${this.name}' is ready`, { plugin: this.name });
