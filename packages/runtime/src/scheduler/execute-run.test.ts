@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { FlowResult } from '@stepflow/protocol';
 import {
@@ -441,6 +442,19 @@ output: { $from: { step: b } }
     expect(started).toEqual(['a']);
     expect(signals[0]?.aborted).toBe(true);
     expect(log.events.at(-1)?.type).toBe('runCompleted');
+  });
+
+  it('leaves no listeners on a caller signal shared by many runs', async () => {
+    const controller = new AbortController();
+    const runtime = testRuntime();
+    for (let i = 0; i < 20; i++) {
+      await runtime.run({
+        flow: stepFlow('{ action: fail }', '    timeoutMs: 1000'),
+        input: {},
+        signal: controller.signal,
+      });
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('an already-aborted signal runs nothing', async () => {
