@@ -364,6 +364,26 @@ describe('stepflow plugin over stdio (runtime API)', () => {
     expect(harness.transports.filter((t) => t.pid !== undefined)).toHaveLength(2);
   });
 
+  it('kills and restarts a server that does not answer the handshake in initializeTimeoutMs, then gives up', async () => {
+    const harness = sampleHarness(
+      {
+        silent: (marker: string) =>
+          nodePlugin(join(FIXTURES, 'silent-server.mjs'), marker, { initializeTimeoutMs: 150 }),
+      },
+      { '/silent/{*component}': [{ plugin: 'silent' }] },
+    );
+    const { result } = await harness.run(
+      flow([{ id: 'hangs', component: '/silent/anything', input: {} }], from('hangs')),
+      {},
+    );
+    expect(result).toMatchObject({ outcome: 'failed' });
+    const text = JSON.stringify(result);
+    expect(text).toContain("component server plugin 'silent'");
+    expect(text).toContain('failed 5 times in a row');
+    expect(text).toMatch(/timed? ?out/i);
+    expect(harness.transports).toHaveLength(5);
+  });
+
   it('logs and drops stdout lines that are not protocol messages, and keeps working', async () => {
     const harness = createHarness((marker) => ({
       plugins: { noisy: nodePlugin(join(FIXTURES, 'garbage-server.mjs'), marker) },
