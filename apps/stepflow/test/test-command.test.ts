@@ -79,6 +79,21 @@ describe('stepflow test: failures, --diff, --case and --update', () => {
     expect(result.stdout).toMatch(/^\+\s+- content: Bob$/m);
   });
 
+  it('--strict also compares error.data the expectation leaves out', async () => {
+    const flow = join(CONFORMANCE, 'mock', 'basic.yaml');
+    const lenient = await runStepflow(['test', flow, '--case', "test with input 'world'"]);
+    expect(lenient.code).toBe(0);
+    const strict = await runStepflow([
+      'test',
+      flow,
+      '--case',
+      "test with input 'world'",
+      '--strict',
+    ]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('data:');
+  });
+
   it('runs only the cases named by --case (repeatable)', async () => {
     const one = await runStepflow([
       'test',

@@ -10,6 +10,7 @@ interface TestOptions {
   readonly case?: string[];
   readonly update: boolean;
   readonly diff: boolean;
+  readonly strict: boolean;
 }
 
 /** `stepflow test`: runs the `test.cases` of flow files and compares their results. */
@@ -31,6 +32,11 @@ export function testCommand(
       false,
     )
     .option('--diff', 'show a unified diff instead of the full actual output on a mismatch', false)
+    .option(
+      '--strict',
+      "also compare error.data the expectation leaves out (REF's exactness)",
+      false,
+    )
     .addHelpText(
       'after',
       '\nResults are compared after REF normalisation (keys sorted, run_id masked, backtrace dropped),' +
@@ -62,6 +68,7 @@ export function testCommand(
             cases: options.case,
             update: options.update,
             diff: options.diff,
+            strict: options.strict,
           },
           ctx,
           totals,

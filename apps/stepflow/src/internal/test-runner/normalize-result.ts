@@ -65,11 +65,14 @@ export function jsonEqual(left: unknown, right: unknown): boolean {
   return leftKeys.every((key) => key in right && jsonEqual(left[key], right[key]));
 }
 
-/** Compares an expected FlowResult with an actual one the way `stepflow test` does. */
-export function resultsMatch(expected: unknown, actual: unknown): boolean {
+/**
+ * Compares an expected FlowResult with an actual one the way `stepflow test` does; `strict`
+ * (REF's exactness) also compares `error.data` the expectation leaves out.
+ */
+export function resultsMatch(expected: unknown, actual: unknown, strict = false): boolean {
   return jsonEqual(
     normalizeResult(expected),
-    normalizeResult(pruneUnexpectedErrorData(expected, actual)),
+    normalizeResult(strict ? actual : pruneUnexpectedErrorData(expected, actual)),
   );
 }
 

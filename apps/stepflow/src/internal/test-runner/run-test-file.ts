@@ -23,6 +23,8 @@ export interface TestFileOptions {
   readonly cases?: readonly string[];
   readonly update: boolean;
   readonly diff: boolean;
+  /** Compare `error.data` even where the expectation leaves it out (REF's exactness). */
+  readonly strict: boolean;
 }
 
 interface TestCaseDocument {
@@ -138,7 +140,7 @@ export async function runTestFile(
         if (options.update) updates.push({ index: testCase.index, output: actual });
         continue;
       }
-      if (resultsMatch(testCase.output, actual)) {
+      if (resultsMatch(testCase.output, actual, options.strict)) {
         out(`Test Case ${testCase.name} passed\n`);
         passed += 1;
         totals.passed += 1;
@@ -148,7 +150,7 @@ export async function runTestFile(
       if (options.update) updates.push({ index: testCase.index, output: actual });
       if (options.diff) {
         out(
-          `Test Case ${testCase.name} failed. Diff (expected → actual):\n${diffOf(testCase.output, actual)}`,
+          `Test Case ${testCase.name} failed. Diff (expected → actual):\n${diffOf(testCase.output, actual, options.strict)}`,
         );
       } else {
         out(`Test Case ${testCase.name} failed. New Output:\n${toYaml(actual)}`);
@@ -165,9 +167,11 @@ export async function runTestFile(
   out(`${path}: ${passed}/${cases.length} passed\n`);
 }
 
-function diffOf(expected: unknown, actual: unknown): string {
+function diffOf(expected: unknown, actual: unknown, strict: boolean): string {
   const left = toYaml(normalizeResult(expected));
-  const right = toYaml(normalizeResult(pruneUnexpectedErrorData(expected, actual)));
+  const right = toYaml(
+    normalizeResult(strict ? actual : pruneUnexpectedErrorData(expected, actual)),
+  );
   const patch = createTwoFilesPatch('expected', 'actual', left, right, undefined, undefined, {
     context: 3,
   });
