@@ -1,9 +1,13 @@
 // JSON-RPC round trips per second over loopback HTTP and WebSocket: the library (peer +
 // transport on both ends, in this process) against bare undici keep-alive POSTs to a node:http
-// echo server and bare ws message round trips, measured in the same run.
+// echo server and bare ws message round trips, measured in the same run; and a flow fanning out
+// to 1,000 echo steps through the runtime's component plugin to a server-sdk server over each.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createJsonRpcPeer } from '@stepflow/jsonrpc';
+import type { Flow } from '@stepflow/protocol';
+import { createRuntime, createStepflowPluginFactory, resolveConfig } from '@stepflow/runtime';
+import { createComponentServer, serveHttp, serveWebSocket } from '@stepflow/server-sdk';
 import type { JsonRpcPeer, Transport } from '@stepflow/jsonrpc';
 import {
   createHttpClientTransport,
@@ -161,6 +165,65 @@ async function libraryWebSocketClient(): Promise<EchoClient> {
   });
 }
 
+const FAN_OUT_STEPS = 1000;
+
+/** Steps per second of a flow of 1,000 parallel echo steps, served over `transport`. */
+async function fanOutStepsPerSecond(transport: 'http' | 'websocket'): Promise<number> {
+  const server = createComponentServer({ name: 'bench', version: '1.0.0', writeLog: () => {} });
+  server.component('echo', {}, (input) => input);
+  const handle =
+    transport === 'http'
+      ? await serveHttp(server, { port: 0, graceMs: 0 })
+      : await serveWebSocket(server, { port: 0, graceMs: 0 });
+  const loaded = resolveConfig(
+    {
+      plugins: { net: { type: 'stepflow', transport, url: handle.url } },
+      routes: { '/net/{*component}': [{ plugin: 'net' }] },
+    },
+    { baseDirectory: process.cwd() },
+  );
+  const runtime = createRuntime({
+    config: loaded.config,
+    workingDirectory: loaded.workingDirectory,
+    pluginFactories: {
+      stepflow: createStepflowPluginFactory({
+        transports: {
+          http: (config) => createHttpClientTransport({ url: config.url, closeOnServerLoss: true }),
+          websocket: (config) =>
+            createWebSocketClientTransport({ url: config.url, reconnect: false }),
+        },
+      }),
+    },
+  });
+  const flow = {
+    schema: 'https://stepflow.org/schemas/v1/flow.json',
+    steps: Array.from({ length: FAN_OUT_STEPS }, (_, i) => ({
+      id: `s${i}`,
+      component: '/net/echo',
+      input: { i, ...PAYLOAD },
+    })),
+    output: { last: { $from: { step: `s${FAN_OUT_STEPS - 1}` } } },
+  } as unknown as Flow;
+  const rates: number[] = [];
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      const started = performance.now();
+      const { result } = await runtime.run({ flow, input: {} });
+      if (result.outcome !== 'success') {
+        throw new Error(
+          `fan-out over ${transport} failed: ${JSON.stringify(result).slice(0, 300)}`,
+        );
+      }
+      // Round 0 warms up (server start, handshake, JIT).
+      if (round > 0) rates.push(FAN_OUT_STEPS / ((performance.now() - started) / 1000));
+    }
+  } finally {
+    await runtime.close();
+    await handle.close();
+  }
+  return median(rates);
+}
+
 /** Round trips per second with `inFlight` requests outstanding at all times. */
 async function roundTripsPerSecond(
   client: EchoClient,
@@ -199,6 +262,8 @@ async function measure(clients: EchoClient[]): Promise<number[]> {
 
 export default async function networkBench(): Promise<BenchRow[]> {
   const sample = `median of ${ROUNDS} × ${ROUND_MS / 1000} s, ${IN_FLIGHT} in flight, loopback, one process`;
+  const fanOutNote = (raw: number): string =>
+    `${FAN_OUT_STEPS} parallel steps, runtime + plugin + server-sdk, median of ${ROUNDS} runs; goal ≥ 0.40 × raw (${(0.4 * raw).toFixed(0)})`;
   const rows: BenchRow[] = [];
 
   const http = [
@@ -207,27 +272,35 @@ export default async function networkBench(): Promise<BenchRow[]> {
     await libraryHttpClient('echo-via-callback'),
   ];
   try {
-    const [raw, library, callback] = await measure(http);
+    const [raw, library, callback] = (await measure(http)) as [number, number, number];
+    const fanOut = await fanOutStepsPerSecond('http');
     rows.push(
       {
         name: 'HTTP echo: raw undici keep-alive POST',
-        value: raw!,
+        value: raw,
         unit: 'req/s',
         note: `baseline; ${sample}`,
       },
       {
         name: 'HTTP echo: peer + transport-http',
-        value: library!,
+        value: library,
         unit: 'req/s',
         note: 'plain JSON responses',
       },
-      { name: 'HTTP echo: library / raw', value: library! / raw!, unit: 'x', note: 'goal ≥ 0.40' },
+      { name: 'HTTP echo: library / raw', value: library / raw, unit: 'x', note: 'goal ≥ 0.40' },
       {
         name: 'HTTP echo with one callback (SSE)',
-        value: callback!,
+        value: callback,
         unit: 'req/s',
-        note: `2 POSTs + SSE per request; ${(callback! / raw!).toFixed(2)} × raw`,
+        note: `2 POSTs + SSE per request; ${(callback / raw).toFixed(2)} × raw`,
       },
+      {
+        name: 'HTTP fan-out of 1,000 echo steps',
+        value: fanOut,
+        unit: 'steps/s',
+        note: fanOutNote(raw),
+      },
+      { name: 'HTTP fan-out / raw', value: fanOut / raw, unit: 'x', note: 'goal ≥ 0.40' },
     );
   } finally {
     await Promise.all(http.map((client) => client.close()));
@@ -235,21 +308,29 @@ export default async function networkBench(): Promise<BenchRow[]> {
 
   const ws = [await rawWebSocketClient(), await libraryWebSocketClient()];
   try {
-    const [raw, library] = await measure(ws);
+    const [raw, library] = (await measure(ws)) as [number, number];
+    const fanOut = await fanOutStepsPerSecond('websocket');
     rows.push(
       {
         name: 'WebSocket echo: raw ws messages',
-        value: raw!,
+        value: raw,
         unit: 'req/s',
         note: `baseline; ${sample}`,
       },
-      { name: 'WebSocket echo: peer + transport-ws', value: library!, unit: 'req/s' },
+      { name: 'WebSocket echo: peer + transport-ws', value: library, unit: 'req/s' },
       {
         name: 'WebSocket echo: library / raw',
-        value: library! / raw!,
+        value: library / raw,
         unit: 'x',
         note: 'goal ≥ 0.40',
       },
+      {
+        name: 'WebSocket fan-out of 1,000 echo steps',
+        value: fanOut,
+        unit: 'steps/s',
+        note: fanOutNote(raw),
+      },
+      { name: 'WebSocket fan-out / raw', value: fanOut / raw, unit: 'x', note: 'goal ≥ 0.40' },
     );
   } finally {
     await Promise.all(ws.map((client) => client.close()));

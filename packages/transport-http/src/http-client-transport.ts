@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';
 import { HttpTransportError } from './http-transport-error.ts';
 import type { HttpTransportErrorCode } from './http-transport-error.ts';
+import { AbortHandle } from './internal/abort-handle.ts';
 import { backoffDelay, delay } from './internal/backoff.ts';
 import { messageKind } from './internal/message-kind.ts';
 import { RequestIdMap } from './internal/request-id-map.ts';
@@ -106,7 +107,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #callbacks = new RequestIdMap<CallbackMeta>();
-  readonly #inflight = new Set<AbortController>();
+  readonly #inflight = new Set<AbortHandle>();
   readonly #closeOnServerLoss: boolean;
   #session: string | undefined;
   #closed = false;
@@ -202,11 +203,11 @@ class HttpClientTransportImpl implements HttpClientTransport {
   async #post(message: unknown, instanceId: string | undefined, what: string): Promise<void> {
     const headers = this.#requestHeaders();
     if (instanceId !== undefined) headers[INSTANCE_ID_HEADER] = instanceId;
-    const controller = new AbortController();
+    const controller = new AbortHandle();
     const timer = this.#startTimer(controller);
     this.#inflight.add(controller);
     try {
-      const response = await this.#dispatch(JSON.stringify(message), headers, controller.signal);
+      const response = await this.#dispatch(JSON.stringify(message), headers, controller);
       const body = await readLimited(response.body, this.#maxResponseBytes).catch(() => '');
       if (response.statusCode === 202) return;
       if (response.statusCode === 404 && this.#sessionGone(headers)) {
@@ -217,7 +218,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
         `POST ${this.url} of ${what} was answered ${response.statusCode}, expected 202${snippet(body)}`,
       );
     } catch (error) {
-      const failure = this.#asTransportError(error, controller.signal);
+      const failure = this.#asTransportError(error, controller);
       if (this.#closeOnServerLoss && SERVER_LOSS.has(failure.code)) void this.#shutdown(failure);
       throw failure;
     } finally {
@@ -228,12 +229,12 @@ class HttpClientTransportImpl implements HttpClientTransport {
 
   /** Runs one request exchange; whatever happens, the request ends up answered. */
   async #exchange(message: JsonRpcMessage, id: JsonRpcId, method: string): Promise<void> {
-    const controller = new AbortController();
+    const controller = new AbortHandle();
     const timer = this.#startTimer(controller);
     this.#inflight.add(controller);
     const headers = this.#requestHeaders();
     try {
-      const response = await this.#dispatch(JSON.stringify(message), headers, controller.signal);
+      const response = await this.#dispatch(JSON.stringify(message), headers, controller);
       if (method === 'initialize') {
         const session = headerValue(response.headers, SESSION_ID_HEADER);
         if (session !== undefined) this.#session = session;
@@ -261,7 +262,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
       await this.#readJson(response, id, method);
     } catch (error) {
       if (this.#closed) return;
-      const failure = this.#asTransportError(error, controller.signal);
+      const failure = this.#asTransportError(error, controller);
       this.#fail(id, {
         kind: failure.code,
         message: `${failure.message} (request ${String(id)}, '${method}')`,
@@ -274,7 +275,11 @@ class HttpClientTransportImpl implements HttpClientTransport {
 
   async #readJson(response: Dispatcher.ResponseData, id: JsonRpcId, method: string): Promise<void> {
     const status = response.statusCode;
-    const body = await readLimited(response.body, this.#maxResponseBytes);
+    const body = await readLimited(
+      response.body,
+      this.#maxResponseBytes,
+      response.headers['content-length'],
+    );
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -369,7 +374,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
   async #dispatch(
     body: string,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    signal: AbortHandle,
   ): Promise<Dispatcher.ResponseData> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -424,7 +429,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
     return `session '${sentHeaders[SESSION_ID_HEADER] ?? ''}' is unknown to or expired at ${this.url}; send 'initialize' again to open a new session`;
   }
 
-  #startTimer(controller: AbortController): NodeJS.Timeout | undefined {
+  #startTimer(controller: AbortHandle): NodeJS.Timeout | undefined {
     if (this.#timeoutMs <= 0) return undefined;
     return setTimeout(() => {
       controller.abort(
@@ -436,7 +441,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
     }, this.#timeoutMs);
   }
 
-  #asTransportError(error: unknown, signal: AbortSignal): HttpTransportError {
+  #asTransportError(error: unknown, signal: AbortHandle): HttpTransportError {
     if (HttpTransportError.isInstance(error)) return error;
     if (signal.aborted && HttpTransportError.isInstance(signal.reason)) return signal.reason;
     if (error instanceof RangeError) {
@@ -517,7 +522,14 @@ function snippet(body: string): string {
   return `: ${trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed}`;
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
+async function readLimited(
+  body: Dispatcher.ResponseData['body'],
+  max: number,
+  contentLength?: string | string[],
+): Promise<string> {
+  // With a declared length within the limit, undici's own reader is the fast path.
+  const declared = typeof contentLength === 'string' ? Number(contentLength) : Number.NaN;
+  if (declared <= max) return body.text();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

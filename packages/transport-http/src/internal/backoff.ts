@@ -1,3 +1,5 @@
+import type { AbortHandle } from './abort-handle.ts';
+
 /** How long to wait before retry number `attempt` (1-based): exponential, capped. */
 export function backoffDelay(
   attempt: number,
@@ -10,21 +12,21 @@ export function backoffDelay(
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or rejects with the handle's reason when it aborts first. */
+export function delay(ms: number, abort: AbortHandle): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason as Error);
+    if (abort.aborted) {
+      reject(abort.reason as Error);
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal?.reason as Error);
+      reject(abort.reason as Error);
     };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      abort.off('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    abort.once('abort', onAbort);
   });
 }
