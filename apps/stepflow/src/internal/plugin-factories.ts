@@ -14,7 +14,9 @@ export const CLI_PLUGIN_FACTORIES: Readonly<Record<string, PluginFactory>> = {
           args: launch.args,
           env: launch.env,
           cwd: launch.cwd,
-          ...(launch.maxMessageBytes === undefined ? {} : { maxMessageBytes: launch.maxMessageBytes }),
+          ...(launch.maxMessageBytes === undefined
+            ? {}
+            : { maxMessageBytes: launch.maxMessageBytes }),
           stderrLines: context.logStderrLine,
           onNonJsonLine: context.logNonProtocolLine,
         }),

@@ -11,6 +11,8 @@ export interface StdioLaunch {
   readonly env: Readonly<Record<string, string>>;
   /** The child's working directory (absolute). */
   readonly cwd: string;
+  /** Largest protocol message in bytes, when the config sets `maxMessageBytes` (DECISIONS item 3). */
+  readonly maxMessageBytes?: number;
 }
 
 /** Variables a stdio child gets from the runtime's environment by default (DECISIONS item 17). */
@@ -64,6 +66,19 @@ export function resolveStdioLaunch(
     if (typeof value === 'string') env[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') env[name] = String(value);
   }
+  const maxMessageBytes = config.maxMessageBytes;
+  if (
+    maxMessageBytes !== undefined &&
+    !(
+      typeof maxMessageBytes === 'number' &&
+      Number.isInteger(maxMessageBytes) &&
+      maxMessageBytes > 0
+    )
+  ) {
+    throw new ConfigError(`'maxMessageBytes' must be a positive integer`, {
+      field: field('maxMessageBytes'),
+    });
+  }
   const cwd =
     typeof config.cwd === 'string'
       ? resolve(workingDirectory, config.cwd)
@@ -74,5 +89,6 @@ export function resolveStdioLaunch(
     args: rawArgs as string[],
     env,
     cwd,
+    ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
   };
 }
