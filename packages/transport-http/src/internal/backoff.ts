@@ -16,12 +16,12 @@ export function backoffDelay(
 export function delay(ms: number, abort: AbortHandle): Promise<void> {
   return new Promise((resolve, reject) => {
     if (abort.aborted) {
-      reject(abort.reason as Error);
+      reject(abort.reason);
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abort.reason as Error);
+      reject(abort.reason);
     };
     const timer = setTimeout(() => {
       abort.off('abort', onAbort);
