@@ -7,10 +7,10 @@ import { EventEmitter } from 'node:events';
  */
 export class AbortHandle extends EventEmitter {
   aborted = false;
-  reason: unknown = undefined;
+  reason: Error | undefined = undefined;
 
   /** Aborts once, with `reason`. */
-  abort(reason: unknown): void {
+  abort(reason: Error): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;

@@ -16,12 +16,12 @@ export function backoffDelay(
 export function delay(ms: number, abort: AbortHandle): Promise<void> {
   return new Promise((resolve, reject) => {
     if (abort.aborted) {
-      reject(abort.reason);
+      reject(abort.reason ?? new Error('aborted'));
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abort.reason);
+      reject(abort.reason ?? new Error('aborted'));
     };
     const timer = setTimeout(() => {
       abort.off('abort', onAbort);
