@@ -76,12 +76,9 @@ export async function startTestServers(
         typeof spec.workingDirectory === 'string' ? spec.workingDirectory : '.',
       );
       logger.info('starting test server', { server: name, command: spec.command, port });
-      const child = spawn(spec.command, args, {
-        cwd,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
+      // Same process group as the runner, so a terminal's Ctrl-C reaches the servers too.
+      const child = spawn(spec.command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      track(child);
       const output = captureOutput(child, name, logger);
       running.push({ name, child, shutdownMs: numberOr(spec.shutdownTimeoutMs, 5000) });
       await waitUntilReady(
@@ -235,20 +232,26 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolvePromise) => setTimeout(resolvePromise, ms).unref());
 }
 
-/** SIGTERM to the server's process group, SIGKILL after `timeoutMs`. */
+/** SIGTERM, then SIGKILL after `timeoutMs`. */
 async function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolvePromise) => child.once('exit', () => resolvePromise()));
-  signal(child, 'SIGTERM');
-  const timer = setTimeout(() => signal(child, 'SIGKILL'), timeoutMs);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   await exited;
   clearTimeout(timer);
 }
 
-function signal(child: ChildProcess, name: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, name);
-  } catch {
-    child.kill(name);
-  }
+const live = new Set<ChildProcess>();
+let exitHooked = false;
+
+/** Remembers a server so it is terminated even when the runner exits abruptly (`process.exit`). */
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const server of live) server.kill('SIGTERM');
+  });
 }
