@@ -61,6 +61,15 @@ describe('/udf', () => {
     ).toBe(true);
   });
 
+  it('calls the one function that statements define, as the Python SDK does for a module', async () => {
+    const { run } = await udfRuntime();
+    const code = 'const factor = 3;\nfunction triple(input) {\n  return input.n * factor;\n}';
+    expect(await run(code, { n: 2 })).toBe(6);
+    const asyncCode =
+      'async function load(input, context) {\n  return context.stepId;\n}\nconst unused = 1;';
+    expect(await run(asyncCode, {})).toBe('test-step');
+  });
+
   it('compiles once per blob id', async () => {
     const { runtime } = await udfRuntime();
     const blobId = await runtime.blobs.put({

@@ -128,7 +128,7 @@ function compileUdf(
   // Expression forms are re-evaluated per call, so `input` is in scope; a function value is then called.
   const source = isExpression(code)
     ? `(function (input, context) { return (\n${code}\n); })`
-    : `(${/\bawait\b/.test(code) ? 'async ' : ''}function (input, context) {\n${code}\n})`;
+    : `(${/\bawait\b/.test(code) ? 'async ' : ''}function (input, context) {\n${withEntryCall(code)}\n})`;
   let fn: unknown;
   try {
     // Evaluating the wrapper only creates a function; no user code runs yet, so no time limit.
@@ -161,6 +161,24 @@ function compileUdf(
       return typeof value === 'function' ? invoke(value, input, ctx) : value;
     },
   };
+}
+
+const TOP_LEVEL_FUNCTION = /^(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(/gm;
+
+/**
+ * Statements that define exactly one top-level function and have no top-level `return` (the
+ * Python SDK's "module defining one callable" form): call that function with `(input, context)`.
+ * A top-level `return` or `await` makes the code fail to compile as a script, which is how they
+ * are told apart from a function body.
+ */
+function withEntryCall(code: string): string {
+  try {
+    new vm.Script(code);
+  } catch {
+    return code;
+  }
+  const names = [...code.matchAll(TOP_LEVEL_FUNCTION)].map((match) => match[1]);
+  return names.length === 1 ? `${code}\nreturn ${names[0]}(input, context);` : code;
 }
 
 function isExpression(code: string): boolean {
