@@ -173,3 +173,29 @@ describe('connection lifecycle', () => {
     await connection.closed;
   });
 });
+
+describe('validateOutput', () => {
+  it('checks outputs against the output schema only when asked', async () => {
+    const schema = { output: z.object({ n: z.number().transform((n) => n * 10) }) };
+    const strict = createComponentServer({ ...quiet, validateOutput: true });
+    strict.component('good', schema, () => ({ n: 1 }));
+    strict.component('bad', schema, async () => ({ n: 'one' }) as never);
+    strict.component('none', {}, () => 'anything');
+    const runtime = await createTestRuntime(strict);
+    expect(await runtime.execute('/good', null)).toEqual({ n: 10 });
+    expect(await runtime.execute('/none', null)).toBe('anything');
+    await expect(runtime.execute('/bad', null)).rejects.toMatchObject({
+      code: -32003,
+      message: expect.stringMatching(
+        /^Component execution failed: the output of '\/bad' does not match its output schema: n: /,
+      ),
+    });
+    await runtime.close();
+
+    const lax = createComponentServer(quiet);
+    lax.component('bad', schema, () => ({ n: 'one' }) as never);
+    const laxRuntime = await createTestRuntime(lax);
+    expect(await laxRuntime.execute('/bad', null)).toEqual({ n: 'one' });
+    await laxRuntime.close();
+  });
+});

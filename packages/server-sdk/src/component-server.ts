@@ -30,6 +30,12 @@ export interface ComponentServerOptions {
   readonly maxConcurrency?: number;
   /** Time limit of one execution in milliseconds (its `signal` aborts, then it fails with -32003). Default: none. */
   readonly executionTimeoutMs?: number;
+  /**
+   * Check every output against the component's `output` schema (a mismatch fails the execution
+   * with -32003 naming the issues; a zod schema's parsed value is sent). Default `false`: the
+   * Python SDK does not check outputs, and the check costs time on every call.
+   */
+  readonly validateOutput?: boolean;
   /** The built-in `/udf` component: on by default; `false` leaves it out. */
   readonly udf?: boolean | UdfOptions;
   /** Where log lines go (context `log`, protocol problems). Default: stderr. */
@@ -45,7 +51,7 @@ export interface ComponentDefinition<
   readonly description?: string;
   /** The input schema; invalid input is answered with -32602 listing every issue. */
   readonly input?: I;
-  /** The output schema, reported by `components/info` (not enforced). */
+  /** The output schema, reported by `components/info` (enforced only with `validateOutput`). */
   readonly output?: O;
 }
 
@@ -63,6 +69,8 @@ export type ComponentHandler<Input, Output> = (
 export interface RegisteredComponent {
   readonly info: ComponentInfo;
   readonly input: CompiledSchema;
+  /** Set when outputs are checked (`validateOutput` and an `output` schema). */
+  readonly output: CompiledSchema | undefined;
   readonly handler: ComponentHandler<unknown, unknown>;
 }
 
@@ -142,6 +150,8 @@ export function createComponentServer(options: ComponentServerOptions): Componen
           ...(output.jsonSchema !== undefined && { output_schema: output.jsonSchema }),
         } as ComponentInfo,
         input,
+        output:
+          options.validateOutput === true && definition.output !== undefined ? output : undefined,
         handler: handler as ComponentHandler<unknown, unknown>,
       });
       return this;

@@ -194,11 +194,14 @@ export async function connectServer(
       finish();
       throw toWireError(error, component, writeLog);
     }
-    if (!isThenable(output)) {
+    if (!isThenable(output) && entry.output === undefined) {
       finish();
       return { output: output === undefined ? null : output };
     }
-    return raceAbort(output, execution.signal).then(
+    const settled = isThenable(output)
+      ? raceAbort(output, execution.signal)
+      : Promise.resolve(output);
+    return (entry.output ? settled.then((value) => checkOutput(entry, value)) : settled).then(
       (value) => {
         finish();
         return { output: value === undefined ? null : value };
@@ -235,6 +238,14 @@ export async function connectServer(
       return shuttingDown;
     },
   };
+}
+
+async function checkOutput(entry: RegisteredComponent, value: unknown): Promise<unknown> {
+  const checked = await entry.output!.validate(value === undefined ? null : value);
+  if (checked.ok) return checked.value;
+  throw new Error(
+    `the output of '${entry.info.component}' does not match its output schema: ${describeIssues(checked.issues)}`,
+  );
 }
 
 function lookup(
