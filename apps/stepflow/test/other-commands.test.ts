@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONFORMANCE, FIXTURES, runStepflow, scratchDirectory } from './helpers/run-stepflow.ts';
+
+// Every test spawns real processes; leave room for a loaded CI machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const scratch: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CONFORMANCE,
   FIXTURES,
@@ -8,6 +8,9 @@ import {
   runStepflow,
   scratchDirectory,
 } from './helpers/run-stepflow.ts';
+
+// Every test spawns real processes; leave room for a loaded CI machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 const scratch: Array<() => Promise<void>> = [];
 async function tempDir(): Promise<string> {
