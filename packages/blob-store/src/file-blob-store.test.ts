@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlobCorruptedError, blobIdOf, createFileBlobStore } from './index.ts';
-import { blobStoreComplianceSuite } from './internal/blob-store-compliance.ts';
+import { blobStoreComplianceSuite } from './testing.ts';
 
 const blobPath = (directory: string, id: string): string => join(directory, id.slice(0, 2), id);
 

@@ -1,4 +1,4 @@
 import { createMemoryBlobStore } from './index.ts';
-import { blobStoreComplianceSuite } from './internal/blob-store-compliance.ts';
+import { blobStoreComplianceSuite } from './testing.ts';
 
 blobStoreComplianceSuite('memory', () => ({ store: createMemoryBlobStore() }));

@@ -1,7 +1,8 @@
-// The one behavioural suite every BlobStore implementation must pass (memory, filesystem, SQL).
+// The one behavioural suite every BlobStore implementation must pass (memory, filesystem, SQL),
+// shipped as `@stepflow/blob-store/testing` so stores in other packages run it too.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BlobCorruptedError } from '../blob-corrupted-error.ts';
-import type { BlobStore } from '../blob-store.ts';
+import { BlobCorruptedError } from './blob-corrupted-error.ts';
+import type { BlobStore } from './blob-store.ts';
 
 /** What a compliance factory hands the suite for one test. */
 export interface ComplianceSubject {
