@@ -168,7 +168,7 @@ async function libraryWebSocketClient(): Promise<EchoClient> {
 const FAN_OUT_STEPS = 1000;
 
 /** Steps per second of a flow of 1,000 parallel echo steps, served over `transport`. */
-async function fanOutStepsPerSecond(transport: 'http' | 'websocket'): Promise<number> {
+async function fanOutStepsPerSecond(transport: 'http' | 'websocket'): Promise<Rate> {
   const server = createComponentServer({ name: 'bench', version: '1.0.0', writeLog: () => {} });
   server.component('echo', {}, (input) => input);
   const handle =
@@ -204,9 +204,10 @@ async function fanOutStepsPerSecond(transport: 'http' | 'websocket'): Promise<nu
     })),
     output: { last: { $from: { step: `s${FAN_OUT_STEPS - 1}` } } },
   } as unknown as Flow;
-  const rates: number[] = [];
+  const rates: Rate[] = [];
   try {
     for (let round = 0; round <= ROUNDS; round++) {
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const { result } = await runtime.run({ flow, input: {} });
       if (result.outcome !== 'success') {
@@ -215,13 +216,29 @@ async function fanOutStepsPerSecond(transport: 'http' | 'websocket'): Promise<nu
         );
       }
       // Round 0 warms up (server start, handshake, JIT).
-      if (round > 0) rates.push(FAN_OUT_STEPS / ((performance.now() - started) / 1000));
+      const used = process.cpuUsage(cpu);
+      if (round > 0) {
+        rates.push({
+          perSecond: FAN_OUT_STEPS / ((performance.now() - started) / 1000),
+          cpuMicros: (used.user + used.system) / FAN_OUT_STEPS,
+        });
+      }
     }
   } finally {
     await runtime.close();
     await handle.close();
   }
-  return median(rates);
+  return {
+    perSecond: median(rates.map((rate) => rate.perSecond)),
+    cpuMicros: median(rates.map((rate) => rate.cpuMicros)),
+  };
+}
+
+interface Rate {
+  /** Round trips per second. */
+  readonly perSecond: number;
+  /** CPU time of this process per round trip, in µs (both ends run here). */
+  readonly cpuMicros: number;
 }
 
 /** Round trips per second with `inFlight` requests outstanding at all times. */
@@ -229,8 +246,9 @@ async function roundTripsPerSecond(
   client: EchoClient,
   inFlight: number,
   ms: number,
-): Promise<number> {
+): Promise<Rate> {
   let count = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + ms;
   const worker = async (): Promise<void> => {
@@ -240,7 +258,11 @@ async function roundTripsPerSecond(
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return count / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: count / ((performance.now() - started) / 1000),
+    cpuMicros: (used.user + used.system) / count,
+  };
 }
 
 function median(values: number[]): number {
@@ -249,15 +271,22 @@ function median(values: number[]): number {
 }
 
 /** Measures clients alternately (so they see the same machine load); returns their medians. */
-async function measure(clients: EchoClient[]): Promise<number[]> {
+/**
+ * Measures clients alternately (so they see the same machine load); returns the median rate and
+ * the median CPU time per round trip of each. CPU time is the steadier figure on a shared machine.
+ */
+async function measure(clients: EchoClient[]): Promise<Rate[]> {
   for (const client of clients) await roundTripsPerSecond(client, IN_FLIGHT, WARMUP_MS);
-  const rates = clients.map((): number[] => []);
+  const rates = clients.map((): Rate[] => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, client] of clients.entries()) {
       rates[i]!.push(await roundTripsPerSecond(client, IN_FLIGHT, ROUND_MS));
     }
   }
-  return rates.map(median);
+  return rates.map((list) => ({
+    perSecond: median(list.map((rate) => rate.perSecond)),
+    cpuMicros: median(list.map((rate) => rate.cpuMicros)),
+  }));
 }
 
 export default async function networkBench(): Promise<BenchRow[]> {
@@ -265,6 +294,21 @@ export default async function networkBench(): Promise<BenchRow[]> {
   const fanOutNote = (raw: number): string =>
     `${FAN_OUT_STEPS} parallel steps, runtime + plugin + server-sdk, median of ${ROUNDS} runs; goal ≥ 0.40 × raw (${(0.4 * raw).toFixed(0)})`;
   const rows: BenchRow[] = [];
+  const cpuRows = (label: string, raw: Rate, library: Rate): BenchRow[] => [
+    {
+      name: `${label}: raw CPU per round trip`,
+      value: raw.cpuMicros,
+      unit: 'µs',
+      note: 'both ends in this process',
+    },
+    { name: `${label}: library CPU per round trip`, value: library.cpuMicros, unit: 'µs' },
+    {
+      name: `${label}: raw / library CPU`,
+      value: raw.cpuMicros / library.cpuMicros,
+      unit: 'x',
+      note: 'the load-independent efficiency figure',
+    },
+  ];
 
   const http = [
     await rawHttpClient(),
@@ -272,35 +316,52 @@ export default async function networkBench(): Promise<BenchRow[]> {
     await libraryHttpClient('echo-via-callback'),
   ];
   try {
-    const [raw, library, callback] = (await measure(http)) as [number, number, number];
+    const [raw, library, callback] = (await measure(http)) as [Rate, Rate, Rate];
     const fanOut = await fanOutStepsPerSecond('http');
     rows.push(
       {
         name: 'HTTP echo: raw undici keep-alive POST',
-        value: raw,
+        value: raw.perSecond,
         unit: 'req/s',
         note: `baseline; ${sample}`,
       },
       {
         name: 'HTTP echo: peer + transport-http',
-        value: library,
+        value: library.perSecond,
         unit: 'req/s',
         note: 'plain JSON responses',
       },
-      { name: 'HTTP echo: library / raw', value: library / raw, unit: 'x', note: 'goal ≥ 0.40' },
+      {
+        name: 'HTTP echo: library / raw',
+        value: library.perSecond / raw.perSecond,
+        unit: 'x',
+        note: 'goal ≥ 0.40',
+      },
+      ...cpuRows('HTTP echo', raw, library),
       {
         name: 'HTTP echo with one callback (SSE)',
-        value: callback,
+        value: callback.perSecond,
         unit: 'req/s',
-        note: `2 POSTs + SSE per request; ${(callback / raw).toFixed(2)} × raw`,
+        note: `2 POSTs + SSE per request; ${(callback.perSecond / raw.perSecond).toFixed(2)} × raw`,
       },
       {
         name: 'HTTP fan-out of 1,000 echo steps',
-        value: fanOut,
+        value: fanOut.perSecond,
         unit: 'steps/s',
-        note: fanOutNote(raw),
+        note: fanOutNote(raw.perSecond),
       },
-      { name: 'HTTP fan-out / raw', value: fanOut / raw, unit: 'x', note: 'goal ≥ 0.40' },
+      {
+        name: 'HTTP fan-out / raw',
+        value: fanOut.perSecond / raw.perSecond,
+        unit: 'x',
+        note: 'goal ≥ 0.40',
+      },
+      {
+        name: 'HTTP fan-out: CPU per step',
+        value: fanOut.cpuMicros,
+        unit: 'µs',
+        note: 'runtime + plugin + both transports + server-sdk, one process',
+      },
     );
   } finally {
     await Promise.all(http.map((client) => client.close()));
@@ -308,29 +369,41 @@ export default async function networkBench(): Promise<BenchRow[]> {
 
   const ws = [await rawWebSocketClient(), await libraryWebSocketClient()];
   try {
-    const [raw, library] = (await measure(ws)) as [number, number];
+    const [raw, library] = (await measure(ws)) as [Rate, Rate];
     const fanOut = await fanOutStepsPerSecond('websocket');
     rows.push(
       {
         name: 'WebSocket echo: raw ws messages',
-        value: raw,
+        value: raw.perSecond,
         unit: 'req/s',
         note: `baseline; ${sample}`,
       },
-      { name: 'WebSocket echo: peer + transport-ws', value: library, unit: 'req/s' },
+      { name: 'WebSocket echo: peer + transport-ws', value: library.perSecond, unit: 'req/s' },
       {
         name: 'WebSocket echo: library / raw',
-        value: library / raw,
+        value: library.perSecond / raw.perSecond,
+        unit: 'x',
+        note: 'goal ≥ 0.40',
+      },
+      ...cpuRows('WebSocket echo', raw, library),
+      {
+        name: 'WebSocket fan-out of 1,000 echo steps',
+        value: fanOut.perSecond,
+        unit: 'steps/s',
+        note: fanOutNote(raw.perSecond),
+      },
+      {
+        name: 'WebSocket fan-out / raw',
+        value: fanOut.perSecond / raw.perSecond,
         unit: 'x',
         note: 'goal ≥ 0.40',
       },
       {
-        name: 'WebSocket fan-out of 1,000 echo steps',
-        value: fanOut,
-        unit: 'steps/s',
-        note: fanOutNote(raw),
+        name: 'WebSocket fan-out: CPU per step',
+        value: fanOut.cpuMicros,
+        unit: 'µs',
+        note: 'runtime + plugin + both transports + server-sdk, one process',
       },
-      { name: 'WebSocket fan-out / raw', value: fanOut / raw, unit: 'x', note: 'goal ≥ 0.40' },
     );
   } finally {
     await Promise.all(ws.map((client) => client.close()));
