@@ -89,7 +89,9 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
   for (const warning of config.warnings) logger.warn(warning, { config: config.path });
   const diagnostics = diagnoseFlow(loaded, config);
   if (hasBlockingDiagnostics(diagnostics)) {
-    io.writeErr(formatDiagnostics(diagnostics, options.flow));
+    // Only what blocks the run: warnings would bury the one thing to fix (see `validate`).
+    const blocking = diagnostics.filter((diagnostic) => diagnostic.level !== 'warning');
+    io.writeErr(formatDiagnostics(blocking, options.flow));
     throw new CliError(`${options.flow}: the flow is invalid; nothing was run`);
   }
   if (context.showWarnings) {
