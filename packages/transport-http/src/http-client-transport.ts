@@ -37,7 +37,10 @@ export interface HttpClientTransportOptions {
   readonly retry?: HttpRetryOptions;
   /** Largest JSON response body or single SSE event accepted, in bytes (default 64 MiB). */
   readonly maxResponseBytes?: number;
-  /** Most connections kept open to the server (default 256). */
+  /**
+   * Most connections for requests (default 256): requests beyond it wait for a free one.
+   * Notifications and callback responses use a pool of their own of the same size.
+   */
   readonly maxConnections?: number;
   /** How long an idle keep-alive connection is kept (default 30 000 ms). */
   readonly keepAliveTimeoutMs?: number;
@@ -105,6 +108,12 @@ class HttpClientTransportImpl implements HttpClientTransport {
   readonly #retry: Required<HttpRetryOptions>;
   readonly #maxResponseBytes: number;
   readonly #dispatcher: Dispatcher;
+  /**
+   * Carries notifications and callback responses. Kept apart from the request pool: when every
+   * request connection holds an SSE stream waiting for a callback's answer, the answer must not
+   * queue behind them (that would deadlock until the timeout).
+   */
+  readonly #postDispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #callbacks = new RequestIdMap<CallbackMeta>();
   readonly #inflight = new Set<AbortHandle>();
@@ -131,8 +140,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
     this.#maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.#closeOnServerLoss = options.closeOnServerLoss ?? false;
     this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher =
-      options.dispatcher ??
+    const pool = (): Pool =>
       new Pool(this.#origin, {
         connections: options.maxConnections ?? 256,
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
@@ -140,6 +148,8 @@ class HttpClientTransportImpl implements HttpClientTransport {
         headersTimeout: 0,
         bodyTimeout: 0,
       });
+    this.#dispatcher = options.dispatcher ?? pool();
+    this.#postDispatcher = options.dispatcher ?? pool();
   }
 
   get sessionId(): string | undefined {
@@ -193,7 +203,10 @@ class HttpClientTransportImpl implements HttpClientTransport {
     this.#inflight.clear();
     this.#callbacks.clear();
     const destroying = this.#ownsDispatcher
-      ? this.#dispatcher.destroy().catch(() => undefined)
+      ? Promise.all([
+          this.#dispatcher.destroy().catch(() => undefined),
+          this.#postDispatcher.destroy().catch(() => undefined),
+        ])
       : undefined;
     this.onclose?.(error === undefined ? {} : { error });
     await destroying;
@@ -207,7 +220,12 @@ class HttpClientTransportImpl implements HttpClientTransport {
     const timer = this.#startTimer(controller);
     this.#inflight.add(controller);
     try {
-      const response = await this.#dispatch(JSON.stringify(message), headers, controller);
+      const response = await this.#dispatch(
+        this.#postDispatcher,
+        JSON.stringify(message),
+        headers,
+        controller,
+      );
       const body = await readLimited(response.body, this.#maxResponseBytes).catch(() => '');
       if (response.statusCode === 202) return;
       if (response.statusCode === 404 && this.#sessionGone(headers)) {
@@ -234,7 +252,12 @@ class HttpClientTransportImpl implements HttpClientTransport {
     this.#inflight.add(controller);
     const headers = this.#requestHeaders();
     try {
-      const response = await this.#dispatch(JSON.stringify(message), headers, controller);
+      const response = await this.#dispatch(
+        this.#dispatcher,
+        JSON.stringify(message),
+        headers,
+        controller,
+      );
       if (method === 'initialize') {
         const session = headerValue(response.headers, SESSION_ID_HEADER);
         if (session !== undefined) this.#session = session;
@@ -372,13 +395,14 @@ class HttpClientTransportImpl implements HttpClientTransport {
   }
 
   async #dispatch(
+    dispatcher: Dispatcher,
     body: string,
     headers: Record<string, string>,
     signal: AbortHandle,
   ): Promise<Dispatcher.ResponseData> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#dispatcher.request({
+        return await dispatcher.request({
           origin: this.#origin,
           path: this.#path,
           method: 'POST',

@@ -88,3 +88,30 @@ describe('JSON-RPC peers over streamable HTTP', () => {
     expect(rpc.data).toMatchObject({ transport: 'http', kind: 'unreachable' });
   });
 });
+
+describe('connection limits', () => {
+  it('answers callbacks even when every request connection holds an SSE stream', async () => {
+    const handler = createStreamableHttpHandler();
+    const component = createJsonRpcPeer(handler.transport, { onError: () => undefined });
+    component.handleRequest('execute', async (params, ctx) => ({
+      echoed: await ctx.request('echo', params),
+    }));
+    await component.start();
+    const listener = await listenHttp(handler);
+    const runtime = createJsonRpcPeer(
+      createHttpClientTransport({ url: listener.url, maxConnections: 2 }),
+      { onError: () => undefined },
+    );
+    runtime.handleRequest('echo', (params) => params);
+    await runtime.start();
+    cleanups.push(async () => {
+      await runtime.close();
+      await component.close();
+      await listener.close();
+    });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => runtime.request('execute', { n })),
+    );
+    expect(results).toEqual(Array.from({ length: 8 }, (_, n) => ({ echoed: { n } })));
+  });
+});
