@@ -111,8 +111,12 @@ export async function runTestFile(
     runtime = createCliRuntime(config, context.logger);
   } catch (error) {
     await servers?.stop();
-    if (!(error instanceof CliError)) throw error;
-    out(`Execution error: ${error.message}\n`);
+    // Whatever stops one file from running (bad flow, config, plugin, server) is reported for
+    // that file; the other files still run.
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof CliError))
+      context.logger.debug('test setup failed', { error: (error as Error).stack });
+    out(`Execution error: ${error instanceof CliError ? message : `${path}: ${message}`}\n`);
     totals.errors += cases.length;
     out(`${path}: 0/${cases.length} passed\n`);
     return;
