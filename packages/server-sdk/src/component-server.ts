@@ -2,11 +2,8 @@ import type { Transport } from '@stepflow/jsonrpc';
 import type { ComponentInfo } from '@stepflow/protocol';
 import type { ComponentContext } from './component-context.ts';
 import type { ComponentSchema, InferInput, InferOutput } from './component-schema.ts';
-import {
-  connectServer,
-  type ConnectOptions,
-  type ServerConnection,
-} from './internal/server-connection.ts';
+import { connectServer } from './internal/server-connection.ts';
+import type { ConnectOptions, ServerConnection } from './server-connection.ts';
 import { compileSchema, type CompiledSchema } from './internal/schema-adapter.ts';
 import { createSemaphore } from './internal/semaphore.ts';
 import {
@@ -14,11 +11,11 @@ import {
   UDF_DESCRIPTION,
   UDF_INPUT_SCHEMA,
   type UdfInput,
-  type UdfOptions,
 } from './internal/udf-component.ts';
+import type { UdfOptions } from './udf-options.ts';
 
-export type { ConnectOptions, ServerConnection } from './internal/server-connection.ts';
-export type { UdfOptions } from './internal/udf-component.ts';
+// Re-exported for the serve-* adapters, which import them from here.
+export type { ConnectOptions, ServerConnection } from './server-connection.ts';
 
 /** Options of {@link createComponentServer}. */
 export interface ComponentServerOptions {

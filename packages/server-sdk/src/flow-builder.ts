@@ -56,8 +56,11 @@ export interface StepOptions {
 
 /** Options of {@link createFlowBuilder}. */
 export interface FlowBuilderOptions {
+  /** The flow's name (runs and batches report it). */
   readonly name?: string;
+  /** What the flow does. */
   readonly description?: string;
+  /** Informational version string. */
   readonly version?: string;
 }
 

@@ -6,11 +6,9 @@ export type {
   ComponentDefinition,
   ComponentHandler,
   RegisteredComponent,
-  ServerConnection,
-  ConnectOptions,
-  UdfOptions,
 } from './component-server.ts';
-export type { ShutdownOptions } from './internal/server-connection.ts';
+export type { ServerConnection, ConnectOptions, ShutdownOptions } from './server-connection.ts';
+export type { UdfOptions } from './udf-options.ts';
 export type {
   ComponentContext,
   ComponentLog,

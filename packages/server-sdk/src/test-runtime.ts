@@ -10,7 +10,7 @@ import {
   type FlowResult,
   type GetBatchResult,
 } from '@stepflow/protocol';
-import type { ComponentServer } from '../component-server.ts';
+import type { ComponentServer } from './component-server.ts';
 import type { ServerConnection } from './server-connection.ts';
 
 /** Answers `flows/evaluate` in a test: gets the flow document and input, returns its result. */

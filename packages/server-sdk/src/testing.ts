@@ -1,9 +1,9 @@
 // Test helpers of @stepflow/server-sdk (`@stepflow/server-sdk/testing`).
-export { createTestRuntime } from './internal/test-runtime.ts';
+export { createTestRuntime } from './test-runtime.ts';
 export type {
   TestRuntime,
   TestRuntimeOptions,
   TestExecuteOptions,
   RecordedCall,
   EvaluateFlowHandler,
-} from './internal/test-runtime.ts';
+} from './test-runtime.ts';

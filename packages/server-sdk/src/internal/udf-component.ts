@@ -3,13 +3,8 @@ import { ErrorCodes } from '@stepflow/protocol';
 import type { ComponentContext } from '../component-context.ts';
 import { ComponentError } from '../component-error.ts';
 import type { JsonSchema } from '../component-schema.ts';
+import type { UdfOptions } from '../udf-options.ts';
 import { compileJsonSchema, describeIssues, type ValidationOutcome } from './schema-adapter.ts';
-
-/** Options of the built-in `/udf` component. */
-export interface UdfOptions {
-  /** Time limit of one UDF call in milliseconds (synchronous code is interrupted). Default 10 000. */
-  readonly timeoutMs?: number;
-}
 
 /** The input of `/udf`: which UDF blob to run, on what. */
 export interface UdfInput {
