@@ -48,10 +48,11 @@ export interface HttpClientTransportOptions {
   readonly dispatcher?: Dispatcher;
   /**
    * When true, losing the server — unreachable after the retries (`unreachable`), an exchange
-   * broken off (`connection-lost`) or an SSE stream ended before its response (`stream-ended`) —
-   * closes the transport with that error instead of answering only the affected request, so the
-   * peer rejects everything pending with `ConnectionClosedError`. For owners that treat a closed
-   * transport as a lost server and open a new one (the runtime's component plugin). Default false.
+   * broken off (`connection-lost`), an SSE stream ended before its response (`stream-ended`) or
+   * the session gone (`session-expired`) — closes the transport with that error instead of
+   * answering only the affected request, so the peer rejects everything pending with
+   * `ConnectionClosedError`. For owners that treat a closed transport as a lost server and open
+   * a new one, initializing again (the runtime's component plugin). Default false.
    */
   readonly closeOnServerLoss?: boolean;
 }
@@ -501,11 +502,16 @@ class HttpClientTransportImpl implements HttpClientTransport {
   }
 }
 
-/** Failures that mean the server is gone rather than that one exchange went wrong. */
+/**
+ * Failures that mean the server (or its session) is gone rather than that one exchange went
+ * wrong: with `closeOnServerLoss` they close the transport, so the owner connects and
+ * initializes anew.
+ */
 const SERVER_LOSS = new Set<HttpTransportErrorCode>([
   'unreachable',
   'connection-lost',
   'stream-ended',
+  'session-expired',
 ]);
 
 const CONNECT_FAILURES = new Set([

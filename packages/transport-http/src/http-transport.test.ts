@@ -416,6 +416,28 @@ describe('closeOnServerLoss', () => {
     expect(inbox.size).toBe(0);
   });
 
+  it('closes the transport when the session expired, so the owner initializes anew', async () => {
+    let now = 0;
+    const { listener, server, serverInbox } = await setup({
+      sessions: { idleTimeoutMs: 10 },
+      now: () => now,
+    });
+    const client = createHttpClientTransport({ url: listener.url, closeOnServerLoss: true });
+    const inbox = new Inbox();
+    const closed = new Inbox<TransportCloseInfo>();
+    client.onmessage = inbox.push;
+    client.onclose = closed.push;
+    cleanups.push(() => client.close());
+    await client.send(request(1, 'initialize'));
+    await serverInbox.next();
+    await server.send({ jsonrpc: '2.0', id: 1, result: {} });
+    await inbox.next();
+    now = 1_000;
+    await client.send(request(2));
+    const info = await closed.next();
+    expect(HttpTransportError.isInstance(info.error) && info.error.code).toBe('session-expired');
+  });
+
   it('closes the transport when a stream ends early, but answers a timeout as before', async () => {
     const { listener, server, serverInbox } = await setup();
     const client = createHttpClientTransport({
