@@ -377,9 +377,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
     };
     const parser = new SseParser(this.#maxResponseBytes, onEvent);
     try {
-      for await (const chunk of response.body) {
-        parser.push(chunk as Uint8Array);
-      }
+      await readEach(response.body, (chunk) => parser.push(chunk));
     } catch (error) {
       if (error instanceof RangeError) {
         throw new HttpTransportError(
@@ -572,4 +570,32 @@ async function readLimited(
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Feeds every chunk of `body` to `onChunk`; rejects with the first error (its own or the body's). */
+function readEach(
+  body: Dispatcher.ResponseData['body'],
+  onChunk: (chunk: Buffer) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => {
+      body.off('data', onData);
+      body.destroy();
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        fail(error as Error);
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => resolve());
+    body.once('error', fail);
+    body.once('close', () => {
+      // A body destroyed without an error (an aborted request) must not leave this pending.
+      if (!body.readableEnded) fail(new Error('the response body was closed before its end'));
+    });
+  });
 }

@@ -296,10 +296,14 @@ class StreamableHttpServer {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
+      this.#onerror?.(new Error(`rejected a POST whose body is not JSON: ${text.slice(0, 200)}`));
       return this.#error(400, null, -32700, `Parse error: ${(error as Error).message}`);
     }
     const shape = messageKind(parsed);
     if (shape.kind === 'invalid') {
+      this.#onerror?.(
+        new Error(`rejected a POST that is not a JSON-RPC 2.0 message: ${text.slice(0, 200)}`),
+      );
       return this.#error(
         400,
         null,
