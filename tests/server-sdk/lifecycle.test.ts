@@ -142,6 +142,51 @@ describe('server process lifecycle over stdio', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it.each(['http', 'websocket'])(
+    'serves over --transport %s, answers /health and stops on SIGTERM',
+    async (transport) => {
+      const child = spawn(
+        process.execPath,
+        [SAMPLE_SERVER_MAIN, '--transport', transport, '--port', '0'],
+        {
+          stdio: 'pipe',
+        },
+      );
+      children.push(child as ChildProcessWithoutNullStreams);
+      let stderr = '';
+      const url = await new Promise<string>((resolve) => {
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          const match = /listening on (\S+)/.exec(stderr);
+          if (match) resolve(match[1]!);
+        });
+      });
+      const httpUrl = url.replace(/^ws/, 'http').replace(/\/?$/, '/');
+      const health = await fetch(`${httpUrl}health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'healthy' });
+      if (transport === 'http') {
+        const response = await fetch(httpUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'components/execute',
+            params: { component: '/echo', input: 'hi', attempt: 1, observability: {} },
+          }),
+        });
+        expect(await response.json()).toEqual({ jsonrpc: '2.0', id: 1, result: { output: 'hi' } });
+      }
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    },
+  );
+
   it('rejects an unknown --transport with a usage error', async () => {
     const child = spawn(process.execPath, [SAMPLE_SERVER_MAIN, '--transport', 'carrier-pigeon'], {
       stdio: 'pipe',

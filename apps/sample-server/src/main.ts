@@ -1,18 +1,34 @@
 #!/usr/bin/env node
-// Entry point: runs the sample component server (stdio by default).
+// Entry point: runs the sample component server (stdio by default; HTTP or WebSocket on request).
 import { parseArgs } from 'node:util';
-import { serveStdio } from '@stepflow/server-sdk';
+import { serveHttp, serveStdio, serveWebSocket } from '@stepflow/server-sdk';
 import { createSampleServer } from './sample-server.ts';
 
-const USAGE = `Usage: stepflow-sample-server [--transport stdio] [--max-concurrency N] [--timeout-ms MS]
+const USAGE = `Usage: stepflow-sample-server [--transport stdio|http|websocket] [--host H] [--port P]
+                             [--max-concurrency N] [--timeout-ms MS]
 
-Serves the sample components over stdio (the runtime spawns this process).
---transport http|websocket are reserved for the network transports.`;
+stdio (default): the runtime spawns this process and speaks the protocol on stdin/stdout.
+http / websocket: listen on --host (default 127.0.0.1) and --port (default 8080; 0 picks one);
+the URL is printed on stderr. SIGTERM or SIGINT stops the server gracefully.`;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function integer(text: string, flag: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new UsageError(`${flag} must be an integer ≥ ${min}, got '${text}'`);
+  }
+  return value;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       transport: { type: 'string', default: 'stdio' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8080' },
       'max-concurrency': { type: 'string' },
       'timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -24,33 +40,35 @@ async function main(): Promise<void> {
   }
   const server = createSampleServer({
     ...(values['max-concurrency'] !== undefined && {
-      maxConcurrency: positive(values['max-concurrency'], '--max-concurrency'),
+      maxConcurrency: integer(values['max-concurrency'], '--max-concurrency', 1),
     }),
     ...(values['timeout-ms'] !== undefined && {
-      executionTimeoutMs: positive(values['timeout-ms'], '--timeout-ms'),
+      executionTimeoutMs: integer(values['timeout-ms'], '--timeout-ms', 1),
     }),
   });
+  const network = { host: values.host, port: integer(values.port, '--port', 0) };
+  let handle: { url: string; close(): Promise<void> };
   switch (values.transport) {
     case 'stdio':
       await serveStdio(server);
       return;
+    case 'http':
+      handle = await serveHttp(server, network);
+      break;
+    case 'websocket':
+      handle = await serveWebSocket(server, network);
+      break;
     default:
-      // Hook for serveHttp / serveWebSocket once @stepflow/server-sdk has them.
       throw new UsageError(
-        `--transport ${values.transport} is not supported by this build (use stdio)`,
+        `--transport ${values.transport} is not supported (use stdio, http or websocket)`,
       );
   }
-}
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-function positive(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`${flag} must be a positive integer, got '${text}'`);
-  return value;
+  process.stderr.write(`stepflow-sample-server listening on ${handle.url}\n`);
+  const stop = () => {
+    void handle.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {
