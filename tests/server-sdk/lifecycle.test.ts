@@ -152,7 +152,7 @@ describe('server process lifecycle over stdio', () => {
           stdio: 'pipe',
         },
       );
-      children.push(child as ChildProcessWithoutNullStreams);
+      children.push(child);
       let stderr = '';
       const url = await new Promise<string>((resolve) => {
         child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
