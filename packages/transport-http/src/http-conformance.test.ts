@@ -246,6 +246,34 @@ describe('server wire format', () => {
   });
 });
 
+describe('server sessions', () => {
+  it('returns Stepflow-Session-Id on initialize, requires it, and ends it on DELETE', async () => {
+    const { handler, listener, inbox } = await serve({ sessions: true });
+    const opening = post(listener, '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}');
+    await inbox.next();
+    await handler.transport.send({ jsonrpc: '2.0', id: 1, result: { server_protocol_version: 1 } });
+    const opened = await opening;
+    const session = opened.headers['stepflow-session-id'] as string;
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    const withSession = { ...CLIENT_HEADERS, 'stepflow-session-id': session };
+    expect(
+      (await post(listener, '{"jsonrpc":"2.0","method":"initialized"}', withSession)).status,
+    ).toBe(202);
+    const missing = await post(listener, '{"jsonrpc":"2.0","method":"initialized"}');
+    expect(missing.status).toBe(400);
+    const ended = await rawRequest(listener.url, { method: 'DELETE', headers: withSession });
+    expect(ended.status).toBe(204);
+    const after = await post(listener, '{"jsonrpc":"2.0","method":"initialized"}', withSession);
+    expect(after.status).toBe(404);
+    expect(after.body).toBe(
+      `{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Session '${session}' is unknown or expired; send 'initialize' to open a new one"}}`,
+    );
+    expect(
+      (await rawRequest(listener.url, { method: 'DELETE', headers: withSession })).status,
+    ).toBe(404);
+  });
+});
+
 describe('client wire format', () => {
   interface Recorded {
     readonly method: string | undefined;

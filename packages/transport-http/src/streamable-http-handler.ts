@@ -419,6 +419,7 @@ class StreamableHttpServer {
     const sent = request.header(SESSION_ID_HEADER);
     if (sent === null) {
       if (method === 'initialize') {
+        this.#forgetIdleSessions();
         const id = randomUUID();
         this.#sessionSeen.set(id, this.#now());
         return { id };
@@ -443,6 +444,16 @@ class StreamableHttpServer {
     }
     this.#sessionSeen.set(sent, this.#now());
     return { id: sent };
+  }
+
+  /** Drops sessions idle past the timeout, so abandoned ones do not pile up. */
+  #forgetIdleSessions(): void {
+    const idle = this.#sessions?.idleTimeoutMs ?? 0;
+    if (idle <= 0) return;
+    const now = this.#now();
+    for (const [id, seen] of this.#sessionSeen) {
+      if (now - seen > idle) this.#sessionSeen.delete(id);
+    }
   }
 
   #endSession(request: IncomingHttp): OutgoingHttp {
