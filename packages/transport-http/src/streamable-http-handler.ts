@@ -8,7 +8,7 @@ import type {
 } from '@stepflow/jsonrpc';
 import { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';
 import { HttpTransportError } from './http-transport-error.ts';
-import { EXCHANGE_HANDLER, pathOf } from './internal/http-exchange.ts';
+import { EXCHANGE_HANDLER } from './internal/http-exchange.ts';
 import type {
   HttpExchangeHandler,
   IncomingHttp,
@@ -17,6 +17,7 @@ import type {
 } from './internal/http-exchange.ts';
 import { messageKind } from './internal/message-kind.ts';
 import { RequestIdMap } from './internal/request-id-map.ts';
+import { fromRequest, toResponse } from './internal/web-exchange.ts';
 import {
   LOOPBACK_HOSTS,
   bearerMatches,
@@ -102,47 +103,6 @@ interface Exchange {
   sink?: SseSink;
   backlog?: string[];
   ended?: boolean;
-}
-
-const encoder = new TextEncoder();
-
-/** Presents a web `Request` to the server logic. */
-function fromRequest(request: Request): IncomingHttp {
-  return {
-    method: request.method,
-    path: pathOf(request.url),
-    header: (name) => request.headers.get(name),
-    readBody: (max) => readBody(request, max),
-    onClientGone: (listener) => request.signal.addEventListener('abort', listener, { once: true }),
-  };
-}
-
-/** Turns the server logic's answer into a web `Response` (SSE as a byte stream). */
-function toResponse(outgoing: OutgoingHttp): Response {
-  const { stream } = outgoing;
-  if (stream === undefined) {
-    return new Response(outgoing.body ?? null, {
-      status: outgoing.status,
-      headers: outgoing.headers,
-    });
-  }
-  let cancelled = false;
-  const body = new ReadableStream<Uint8Array>({
-    start: (controller) => {
-      stream({
-        write: (text) => {
-          if (!cancelled) controller.enqueue(encoder.encode(text));
-        },
-        end: () => {
-          if (!cancelled) controller.close();
-        },
-      });
-    },
-    cancel: () => {
-      cancelled = true;
-    },
-  });
-  return new Response(body, { status: outgoing.status, headers: outgoing.headers });
 }
 
 class StreamableHttpServer {
@@ -534,25 +494,4 @@ function acceptsBoth(accept: string): boolean {
   const json = ranges.some((r) => r === 'application/json' || r === 'application/*' || r === '*/*');
   const sse = ranges.some((r) => r === 'text/event-stream' || r === 'text/*' || r === '*/*');
   return json && sse;
-}
-
-async function readBody(request: Request, max: number): Promise<string> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > max)
-    throw new RangeError(`the body of ${declared} bytes exceeds ${max} bytes`);
-  if (request.body === null) return '';
-  const reader: ReadableStreamDefaultReader<Uint8Array> = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new RangeError(`the body exceeds ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
