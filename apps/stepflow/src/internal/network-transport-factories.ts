@@ -1,0 +1,63 @@
+import { ConfigError } from '@stepflow/runtime';
+import type { PluginFactoryArgs, StepflowTransportFactories } from '@stepflow/runtime';
+import { createHttpClientTransport } from '@stepflow/transport-http';
+import { createWebSocketClientTransport } from '@stepflow/transport-ws';
+
+/**
+ * The `http` and `websocket` transport factories of `type: stepflow` plugins. Both close the
+ * transport when the server is lost (unreachable, connection broken, session expired) instead of
+ * reconnecting on their own: the plugin then reports the executions in flight as unavailable (the
+ * engine retries them with `attempt + 1`) and connects and initializes anew on next use.
+ */
+export const NETWORK_TRANSPORT_FACTORIES: Required<
+  Pick<StepflowTransportFactories, 'http' | 'websocket'>
+> = {
+  http: (config) =>
+    createHttpClientTransport({
+      url: config.url,
+      headers: config.headers,
+      closeOnServerLoss: true,
+      ...(config.timeoutMs !== undefined && { timeoutMs: config.timeoutMs }),
+    }),
+  websocket: (config) =>
+    createWebSocketClientTransport({
+      url: config.url,
+      headers: config.headers,
+      reconnect: false,
+    }),
+};
+
+const URL_SCHEMES: Readonly<Record<string, readonly string[]>> = {
+  http: ['http:', 'https:'],
+  websocket: ['ws:', 'wss:'],
+};
+
+/**
+ * Checks the `url` of a network `type: stepflow` plugin when the runtime is created, so a typo
+ * is a config error naming the plugin and field instead of a server that "fails to start" at
+ * first use. Other plugins pass unchecked. Throws `ConfigError` (field `plugins.<name>.url`).
+ */
+export function checkNetworkPluginUrl(args: PluginFactoryArgs): void {
+  const config = args.config as Readonly<Record<string, unknown>>;
+  const transport = config.transport;
+  if (typeof transport !== 'string') return;
+  const schemes = URL_SCHEMES[transport];
+  if (schemes === undefined) return;
+  const field = `plugins.${args.name}.url`;
+  const url = config.url;
+  if (typeof url !== 'string' || url === '') {
+    throw new ConfigError(`a '${transport}' transport needs a 'url'`, { field });
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`'${url}' is not a valid URL`, { field });
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    const expected = schemes.map((scheme) => `${scheme}//`).join(' or ');
+    throw new ConfigError(`transport '${transport}' needs a ${expected} URL, got '${url}'`, {
+      field,
+    });
+  }
+}
