@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
@@ -361,6 +362,30 @@ describe('timeouts and cancellation', () => {
     expect(RequestCancelledError.isInstance(error)).toBe(true);
     expect((error as Error).cause).toEqual(new Error('user gave up'));
     release();
+    await client.close();
+  });
+
+  it('cancels every request sharing a signal, and leaves no listener on it once all settle', async () => {
+    const { client, release } = await withSlowServer();
+    const shared = new AbortController();
+    const first = client.request('echo', 1, { signal: shared.signal });
+    const second = client.request('echo', 2, { signal: shared.signal });
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
+    shared.abort(new Error('run cancelled'));
+    for (const pending of [first, second]) {
+      const error = await pending.catch((e: unknown) => e);
+      expect(RequestCancelledError.isInstance(error)).toBe(true);
+      expect((error as Error).cause).toEqual(new Error('run cancelled'));
+    }
+    release();
+    const quiet = new AbortController();
+    await expect(
+      Promise.all([
+        client.request('echo', 3, { signal: quiet.signal }),
+        client.request('echo', 4, { signal: quiet.signal }),
+      ]),
+    ).resolves.toEqual([3, 4]);
+    expect(getEventListeners(quiet.signal, 'abort')).toHaveLength(0);
     await client.close();
   });
 

@@ -13,6 +13,45 @@ export type Disarm = () => void;
 
 const noop: Disarm = () => {};
 
+/** The abort callbacks of the pending requests watching one signal, and the listener calling them. */
+interface Watch {
+  readonly callbacks: Set<() => void>;
+  readonly listener: () => void;
+}
+
+/**
+ * One abort listener per signal, shared by every pending request watching it.
+ * `EventTarget.addEventListener` scans the signal's listener list for duplicates, so a listener
+ * per request makes a fan-out of n requests sharing a run's signal cost O(n²); a Set is O(1).
+ */
+const watches = new WeakMap<AbortSignal, Watch>();
+
+/** Calls `onAbort` once when `signal` aborts; returns how to stop watching. */
+function watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
+  let watch = watches.get(signal);
+  if (watch === undefined) {
+    const callbacks = new Set<() => void>();
+    const listener = (): void => {
+      watches.delete(signal);
+      // Callbacks removed while this runs (a disarm) are skipped, as removed listeners are.
+      for (const callback of callbacks) callback();
+      callbacks.clear();
+    };
+    watch = { callbacks, listener };
+    watches.set(signal, watch);
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  const own = watch;
+  own.callbacks.add(onAbort);
+  return () => {
+    // When the last request stops watching, the signal is left without our listener.
+    if (own.callbacks.delete(onAbort) && own.callbacks.size === 0 && watches.get(signal) === own) {
+      watches.delete(signal);
+      signal.removeEventListener('abort', own.listener);
+    }
+  };
+}
+
 /**
  * Arms the timeout and abort triggers of one pending request and returns how to disarm both.
  * The timer is unref'd: a pending request alone never keeps the process alive.
@@ -23,12 +62,12 @@ export function armRequestDeadline(options: DeadlineOptions): Disarm {
   if (!hasTimeout && signal === undefined) return noop;
 
   let timer: NodeJS.Timeout | undefined;
-  let onAbortEvent: (() => void) | undefined;
+  let unwatch: (() => void) | undefined;
   const disarm: Disarm = () => {
     if (timer !== undefined) clearTimeout(timer);
-    if (onAbortEvent !== undefined) signal?.removeEventListener('abort', onAbortEvent);
+    unwatch?.();
     timer = undefined;
-    onAbortEvent = undefined;
+    unwatch = undefined;
   };
   if (hasTimeout) {
     timer = setTimeout(
@@ -41,12 +80,11 @@ export function armRequestDeadline(options: DeadlineOptions): Disarm {
     timer.unref();
   }
   if (signal !== undefined) {
-    onAbortEvent = () => {
+    unwatch = watchAbort(signal, () => {
       const reason: unknown = signal.reason;
       disarm();
       options.onAbort(reason);
-    };
-    signal.addEventListener('abort', onAbortEvent, { once: true });
+    });
   }
   return disarm;
 }
