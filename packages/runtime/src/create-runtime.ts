@@ -449,15 +449,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             return step.component;
           }
         },
-        emit: onEvent
-          ? (event) => {
-              try {
-                onEvent(event);
-              } catch (error) {
-                logger.warn('run event listener threw', { runId, error: (error as Error).message });
-              }
-            }
-          : () => undefined,
+        ...(onEvent === undefined
+          ? {}
+          : {
+              emit: (event: RunEvent) => {
+                try {
+                  onEvent(event);
+                } catch (error) {
+                  logger.warn('run event listener threw', {
+                    runId,
+                    error: (error as Error).message,
+                  });
+                }
+              },
+            }),
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
       });
       return { runId, flowId, result };
