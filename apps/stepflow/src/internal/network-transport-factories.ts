@@ -24,6 +24,8 @@ export const NETWORK_TRANSPORT_FACTORIES: Required<
       url: config.url,
       headers: config.headers,
       reconnect: false,
+      // As many connection retries as over HTTP: the plugin's restart policy retries on top.
+      retry: { attempts: 3 },
     }),
 };
 
