@@ -93,13 +93,16 @@ async function rawClient(script: string): Promise<Client> {
 
 /** Our runtime-side stack (peer + stdio transport) talking to the SDK child. */
 async function libraryClient(script: string): Promise<Client> {
-  const peer = createJsonRpcPeer(
-    spawnStdioTransport({ command: process.execPath, args: [script] }),
-  );
+  const transport = spawnStdioTransport({ command: process.execPath, args: [script] });
+  const peer = createJsonRpcPeer(transport);
   await peer.start();
   await peer.request('initialize', { runtime_protocol_version: 1 });
   await peer.notify('initialized', {});
-  return { execute: () => peer.request('components/execute', PARAMS), close: () => peer.close() };
+  return {
+    pid: transport.pid,
+    execute: () => peer.request('components/execute', PARAMS),
+    close: () => peer.close(),
+  };
 }
 
 interface Measure {
