@@ -48,7 +48,7 @@ export function checkNetworkPluginUrl(args: PluginFactoryArgs): void {
   const field = `plugins.${args.name}.url`;
   const url = config.url;
   if (typeof url !== 'string' || url === '') {
-    throw new ConfigError(`a '${transport}' transport needs a 'url'`, { field });
+    throw new ConfigError(`transport '${transport}' needs a 'url'`, { field });
   }
   let parsed: URL;
   try {
