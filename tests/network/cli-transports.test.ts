@@ -21,6 +21,7 @@ import {
 type Mode = 'stdio' | 'http' | 'websocket';
 
 const TOKEN_SERVER = fileURLToPath(new URL('./fixtures/token-server.mjs', import.meta.url));
+const SESSION_SERVER = fileURLToPath(new URL('./fixtures/session-server.mjs', import.meta.url));
 
 const cleanups: (() => Promise<void>)[] = [];
 const markers: string[] = [];
@@ -70,9 +71,9 @@ async function startSampleServer(
   throw new Error(`the sample server (${mode}) exited before listening`);
 }
 
-/** Starts the token fixture (bearer token `secret`) and returns its URL. */
-async function startTokenServer(mode: 'http' | 'websocket'): Promise<string> {
-  const child = spawn(process.execPath, [TOKEN_SERVER, mode], {
+/** Starts a fixture that prints its URL first (the token one with bearer token `secret`). */
+async function startFixture(script: string, mode: 'http' | 'websocket'): Promise<string> {
+  const child = spawn(process.execPath, [script, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, COMPONENT_TOKEN: 'secret' },
   });
@@ -220,7 +221,7 @@ describe.each(['http', 'websocket'] as const)('stepflow run over %s: faults', (m
   });
 
   it('sends the ${VAR}-substituted token, and reports a wrong one as 401 Unauthorized', async () => {
-    const url = await startTokenServer(mode);
+    const url = await startFixture(TOKEN_SERVER, mode);
     const { flow } = await workspace(
       pluginYaml(mode, ''),
       `  - id: call
@@ -279,6 +280,30 @@ describe.each(['http', 'websocket'] as const)('stepflow run over %s: faults', (m
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('plugins.remote.url');
     expect(result.stderr).toContain(`transport '${mode}' needs a`);
+  });
+});
+
+describe('stepflow run over http with sessions', () => {
+  it('opens a new session when the server expired the old one; the step is retried as attempt 2', async () => {
+    const url = await startFixture(SESSION_SERVER, 'http');
+    const { flow } = await workspace(
+      pluginYaml('http', ''),
+      `  - id: expire
+    component: /remote/expire-sessions
+    input: {}
+  - id: after
+    component: /remote/attempt
+    input: { $from: { step: expire } }`,
+      `  expire: { $from: { step: expire } }\n  after: { $from: { step: after } }`,
+    );
+    const result = await runCli(['run', '--flow', flow, '--input-json', '{}'], {
+      env: { SAMPLE_URL: url },
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      outcome: 'success',
+      result: { expire: { expired: true }, after: { attempt: 2 } },
+    });
   });
 });
 
