@@ -1,4 +1,4 @@
-import { defaultAllowedHostsFor as forBindHost } from './internal/request-guard.ts';
+import { defaultAllowedHostsFor as forBindHost } from './internal/header-checks.ts';
 
 /**
  * The `allowedHosts` a server bound to `bindHost` should use by default: loopback names for a

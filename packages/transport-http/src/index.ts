@@ -16,3 +16,5 @@ export { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';
 export { HttpTransportError } from './http-transport-error.ts';
 export type { HttpTransportErrorCode } from './http-transport-error.ts';
 export { defaultAllowedHostsFor } from './default-allowed-hosts.ts';
+export { createRequestGuard } from './request-guard.ts';
+export type { RequestGuard, RequestGuardOptions, RequestRefusal } from './request-guard.ts';

@@ -18,12 +18,8 @@ import type {
 import { messageKind } from './internal/message-kind.ts';
 import { RequestIdMap } from './internal/request-id-map.ts';
 import { fromRequest, toResponse } from './internal/web-exchange.ts';
-import {
-  LOOPBACK_HOSTS,
-  bearerMatches,
-  hostAllowed,
-  originAllowed,
-} from './internal/request-guard.ts';
+import { createRequestGuard } from './request-guard.ts';
+import type { RequestGuard, RequestRefusal } from './request-guard.ts';
 
 /** The instance id of this process, shared by every handler that is not given one. */
 const PROCESS_INSTANCE_ID = randomUUID();
@@ -111,9 +107,7 @@ class StreamableHttpServer {
   readonly #service: string;
   readonly #path: string;
   readonly #healthPath: string;
-  readonly #allowedHosts: readonly string[] | 'any';
-  readonly #allowedOrigins: readonly string[] | 'any';
-  readonly #token: string | undefined;
+  readonly #guard: RequestGuard;
   readonly #maxBodyBytes: number;
   readonly #sessions: { readonly idleTimeoutMs: number } | undefined;
   readonly #sessionSeen = new Map<string, number>();
@@ -129,9 +123,7 @@ class StreamableHttpServer {
     this.#service = options.service ?? 'stepflow-component-server';
     this.#path = options.path ?? '/';
     this.#healthPath = options.healthPath ?? '/health';
-    this.#allowedHosts = options.allowedHosts ?? LOOPBACK_HOSTS;
-    this.#allowedOrigins = options.allowedOrigins ?? [];
-    this.#token = options.token;
+    this.#guard = createRequestGuard(options);
     this.#maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
     this.#sessions =
       options.sessions === undefined || options.sessions === false
@@ -171,22 +163,10 @@ class StreamableHttpServer {
   }
 
   async handle(request: IncomingHttp): Promise<OutgoingHttp> {
-    if (!hostAllowed(request.header('host'), this.#allowedHosts)) {
-      return this.#error(
-        403,
-        null,
-        -32600,
-        `Host '${request.header('host') ?? ''}' is not allowed`,
-      );
-    }
-    if (!originAllowed(request.header('origin'), this.#allowedOrigins)) {
-      return this.#error(
-        403,
-        null,
-        -32600,
-        `Origin '${request.header('origin') ?? ''}' is not allowed`,
-      );
-    }
+    const foreign =
+      this.#guard.checkHost(request.header('host')) ??
+      this.#guard.checkOrigin(request.header('origin'));
+    if (foreign !== undefined) return this.#refuse(foreign);
     const path = request.path;
     if (request.method === 'GET' && path === this.#healthPath) {
       return {
@@ -209,11 +189,8 @@ class StreamableHttpServer {
         allow: 'POST',
       });
     }
-    if (this.#token !== undefined && !bearerMatches(request.header('authorization'), this.#token)) {
-      return this.#error(401, null, -32600, 'Unauthorized: a valid bearer token is required', {
-        'www-authenticate': 'Bearer',
-      });
-    }
+    const unauthorized = this.#guard.checkToken(request.header('authorization'));
+    if (unauthorized !== undefined) return this.#refuse(unauthorized);
     const contentType = request.header('content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
       return this.#error(
@@ -452,12 +429,16 @@ class StreamableHttpServer {
     return headers;
   }
 
+  #refuse(refusal: RequestRefusal): OutgoingHttp {
+    return this.#error(refusal.status, null, -32600, refusal.message, refusal.headers);
+  }
+
   #error(
     status: number,
     id: JsonRpcId | null,
     code: number,
     message: string,
-    headers: Record<string, string> = {},
+    headers: Readonly<Record<string, string>> = {},
   ): OutgoingHttp {
     return {
       status,
