@@ -315,13 +315,7 @@ async function measure(workloads: Workload[], warmupMs: number): Promise<Rate[]>
  * The first run on a fresh runtime (what a one-shot `stepflow run` sees: code not yet optimised by
  * the JIT) is reported on its own row rather than mixed into the median.
  */
-function fanOutRows(
-  label: string,
-  narrow: Rate,
-  wide: Rate,
-  warm: Rate,
-  first: Rate,
-): BenchRow[] {
+function fanOutRows(label: string, narrow: Rate, wide: Rate, warm: Rate, first: Rate): BenchRow[] {
   return [
     {
       name: `${label} echo: raw, ${FAN_OUT_STEPS} in flight`,
