@@ -3,15 +3,11 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Transport, TransportCloseInfo } from '@stepflow/jsonrpc';
+import { createRequestGuard, defaultAllowedHostsFor } from '@stepflow/transport-http';
+import type { RequestRefusal } from '@stepflow/transport-http';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { SocketChannel } from './internal/socket-channel.ts';
-import {
-  bearerMatches,
-  defaultAllowedHostsFor,
-  hostAllowed,
-  originAllowed,
-} from './internal/request-guard.ts';
 
 const PROCESS_INSTANCE_ID = randomUUID();
 
@@ -87,8 +83,11 @@ export interface WebSocketListener {
 export async function listenWebSocket(options: ListenWebSocketOptions): Promise<WebSocketListener> {
   const host = options.host ?? '127.0.0.1';
   const path = options.path ?? '/';
-  const allowedHosts = options.allowedHosts ?? defaultAllowedHostsFor(host);
-  const allowedOrigins = options.allowedOrigins ?? [];
+  const guard = createRequestGuard({
+    allowedHosts: options.allowedHosts ?? defaultAllowedHostsFor(host),
+    allowedOrigins: options.allowedOrigins,
+    token: options.token,
+  });
   const maxPayload = options.maxPayloadBytes ?? 64 * 1024 * 1024;
   const instanceId = options.instanceId ?? PROCESS_INSTANCE_ID;
   const service = options.service ?? 'stepflow-component-server';
@@ -151,23 +150,11 @@ export async function listenWebSocket(options: ListenWebSocketOptions): Promise<
   });
 
   function check(req: IncomingMessage): Refusal | undefined {
-    const hostHeader = req.headers.host ?? null;
-    if (!hostAllowed(hostHeader, allowedHosts))
-      return refusal(403, `Host '${hostHeader ?? ''}' is not allowed`);
-    const origin = req.headers.origin ?? null;
-    if (!originAllowed(origin, allowedOrigins))
-      return refusal(403, `Origin '${origin ?? ''}' is not allowed`);
-    if (pathOf(req.url) === '/health') return undefined;
-    if (
-      options.token !== undefined &&
-      !bearerMatches(req.headers.authorization ?? null, options.token)
-    ) {
-      return {
-        ...refusal(401, 'Unauthorized: a valid bearer token is required'),
-        headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-      };
-    }
-    return undefined;
+    const refused =
+      guard.checkHost(req.headers.host) ??
+      guard.checkOrigin(req.headers.origin) ??
+      (pathOf(req.url) === '/health' ? undefined : guard.checkToken(req.headers.authorization));
+    return refused === undefined ? undefined : fromGuard(refused);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -210,6 +197,14 @@ const STATUS_TEXT: Record<number, string> = {
 
 function refusal(status: number, message: string): Refusal {
   return { status, headers: { 'content-type': 'application/json' }, body: errorBody(message) };
+}
+
+function fromGuard(refused: RequestRefusal): Refusal {
+  return {
+    status: refused.status,
+    headers: { 'content-type': 'application/json', ...refused.headers },
+    body: errorBody(refused.message),
+  };
 }
 
 function errorBody(message: string): string {

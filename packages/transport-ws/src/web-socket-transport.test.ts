@@ -156,6 +156,48 @@ describe('WebSocket round trips', () => {
       service: 'svc',
     });
   });
+
+  it('guards plain HTTP requests: Host and Origin everywhere, the token except on /health', async () => {
+    const { listener } = await serve({ token: 'secret' });
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: unknown }>(
+        (resolve, reject) => {
+          httpRequest(`http://127.0.0.1:${listener.port}${path}`, { headers }, (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: JSON.parse(text),
+              }),
+            );
+          })
+            .on('error', reject)
+            .end();
+        },
+      );
+    const refusal = (message: string) => ({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message },
+    });
+    expect((await get('/health')).status).toBe(200);
+    expect(await get('/health', { host: 'evil.example' })).toMatchObject({
+      status: 403,
+      body: refusal("Host 'evil.example' is not allowed"),
+    });
+    expect(await get('/health', { origin: 'http://evil.example' })).toMatchObject({
+      status: 403,
+      body: refusal("Origin 'http://evil.example' is not allowed"),
+    });
+    expect(await get('/')).toMatchObject({
+      status: 401,
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+      body: refusal('Unauthorized: a valid bearer token is required'),
+    });
+    expect((await get('/', { authorization: 'Bearer secret' })).status).toBe(426);
+  });
 });
 
 describe('WebSocket faults', () => {
