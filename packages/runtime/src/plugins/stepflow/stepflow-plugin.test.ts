@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import {
   createJsonRpcPeer,
   JsonRpcError,
@@ -414,6 +415,23 @@ describe('createStepflowPluginFactory', () => {
     });
     controller.abort(new Error('step timed out'));
     await expect(pending).rejects.toThrow('step timed out');
+  });
+
+  it('lets every execution waiting for the server with one signal share one abort listener', async () => {
+    const { plugin } = pluginWith((server) => {
+      server.handleRequest('components/execute', () => new Promise(() => undefined));
+    });
+    const controller = new AbortController();
+    const pending = ['a', 'b', 'c'].map((stepId) =>
+      plugin.execute({
+        component: '/x',
+        input: {},
+        context: context({ stepId, signal: controller.signal }),
+      }),
+    );
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort(new Error('run cancelled'));
+    for (const execution of pending) await expect(execution).rejects.toThrow('run cancelled');
   });
 
   it('refuses work after close', async () => {

@@ -146,6 +146,11 @@ class ComponentServerPlugin implements Plugin {
   #live: Connection | undefined;
   /** A (re)start in progress, shared by every caller waiting for it. */
   #connecting: Promise<Connection> | undefined;
+  /** Waits for `#connecting` that end early when their signal aborts, shared per signal. */
+  readonly #waits = new WeakMap<
+    AbortSignal,
+    { readonly connecting: Promise<Connection>; readonly wait: Promise<Connection> }
+  >();
   #failures = 0;
   #dead: ComponentServerDeadError | undefined;
 
@@ -220,48 +225,61 @@ class ComponentServerPlugin implements Plugin {
 
   async listComponents(): Promise<ComponentInfo[]> {
     const connection = await this.#connection(undefined);
-    const result = await this.#call(connection, () =>
-      connection.peer.request('components/list', {}),
-    );
+    let result;
+    try {
+      result = await connection.peer.request('components/list', {});
+    } catch (error) {
+      throw this.#failure(connection, error, 'listing components');
+    }
     this.#failures = 0;
     return result.components;
   }
 
   async execute({ component, input, context }: ComponentExecution): Promise<FlowResult> {
-    const connection = await this.#connection(context.signal);
+    // The usual case (an established, open connection) without an extra await.
+    const live = this.#live;
+    const connection =
+      live !== undefined &&
+      live.closedInfo === undefined &&
+      this.#dead === undefined &&
+      !this.#closing.signal.aborted
+        ? live
+        : await this.#connection(context.signal);
     const observability: ObservabilityContext = {
       run_id: context.runId,
       flow_id: context.flowId,
       step_id: context.stepId,
     };
-    const release = this.#track(context);
+    const key = this.#track(context);
+    let result;
     try {
-      const result = await this.#call(
+      result = await connection.peer.request(
+        'components/execute',
+        {
+          component,
+          input: input === undefined ? null : input,
+          attempt: context.attempt,
+          observability,
+        },
+        { signal: context.signal },
+      );
+    } catch (error) {
+      throw this.#failure(
         connection,
-        () =>
-          connection.peer.request(
-            'components/execute',
-            {
-              component,
-              input: input === undefined ? null : input,
-              attempt: context.attempt,
-              observability,
-            },
-            { signal: context.signal },
-          ),
+        error,
         `executing ${component} for step '${context.stepId}' (attempt ${context.attempt})`,
       );
-      this.#failures = 0;
-      if (typeof result !== 'object' || result === null || !('output' in result)) {
-        throw new ComponentError(
-          ErrorCodes.internalError,
-          `component server '${this.name}' answered components/execute for ${component} without an 'output'`,
-        );
-      }
-      return { outcome: 'success', result: result.output ?? null };
     } finally {
-      release();
+      this.#untrack(key, context);
     }
+    this.#failures = 0;
+    if (typeof result !== 'object' || result === null || !('output' in result)) {
+      throw new ComponentError(
+        ErrorCodes.internalError,
+        `component server '${this.name}' answered components/execute for ${component} without an 'output'`,
+      );
+    }
+    return { outcome: 'success', result: result.output ?? null };
   }
 
   async close(): Promise<void> {
@@ -270,27 +288,22 @@ class ComponentServerPlugin implements Plugin {
     await Promise.allSettled([...this.#connections].map((connection) => connection.peer.close()));
   }
 
-  /** Runs one request, mapping its failure: server error → ComponentError, lost server → unavailable. */
-  async #call<T>(
-    connection: Connection,
-    request: () => Promise<T>,
-    doing = 'listing components',
-  ): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      if (JsonRpcError.isInstance(error)) {
-        throw new ComponentError(error.code, error.message, error.data, { cause: error });
-      }
-      if (ConnectionClosedError.isInstance(error) || connection.closedInfo !== undefined) {
-        const cause = connection.closedInfo?.error ?? (error as Error).cause ?? error;
-        throw new ComponentUnavailableError(
-          `component server '${this.name}' (${this.#describe}) stopped while ${doing}: ${messageOf(cause)}`,
-          { cause: error },
-        );
-      }
-      throw error;
+  /**
+   * What a failed request becomes: a server error → ComponentError, a lost server →
+   * ComponentUnavailableError; anything else as is. `doing` names the request for the message.
+   */
+  #failure(connection: Connection, error: unknown, doing: string): unknown {
+    if (JsonRpcError.isInstance(error)) {
+      return new ComponentError(error.code, error.message, error.data, { cause: error });
     }
+    if (ConnectionClosedError.isInstance(error) || connection.closedInfo !== undefined) {
+      const cause = connection.closedInfo?.error ?? (error as Error).cause ?? error;
+      return new ComponentUnavailableError(
+        `component server '${this.name}' (${this.#describe}) stopped while ${doing}: ${messageOf(cause)}`,
+        { cause: error },
+      );
+    }
+    return error;
   }
 
   /** The live connection, starting (or restarting) the server when there is none. */
@@ -299,10 +312,17 @@ class ComponentServerPlugin implements Plugin {
     if (this.#dead) throw this.#dead;
     const live = this.#live;
     if (live !== undefined && live.closedInfo === undefined) return live;
-    this.#connecting ??= this.#connectWithRetry().finally(() => {
+    const connecting = (this.#connecting ??= this.#connectWithRetry().finally(() => {
       this.#connecting = undefined;
-    });
-    return signal === undefined ? this.#connecting : abortable(this.#connecting, signal);
+    }));
+    if (signal === undefined) return connecting;
+    // Every step of a run waits with the run's signal: one abortable wait per signal, not one
+    // abort listener per step (the listener list of a signal is scanned on every add).
+    const shared = this.#waits.get(signal);
+    if (shared?.connecting === connecting) return shared.wait;
+    const wait = abortable(connecting, signal);
+    this.#waits.set(signal, { connecting, wait });
+    return wait;
   }
 
   async #connectWithRetry(): Promise<Connection> {
@@ -415,21 +435,23 @@ class ComponentServerPlugin implements Plugin {
     return new ComponentUnavailableError(`component server plugin '${this.name}' is closed`);
   }
 
-  /** Registers an execution in flight so callbacks can find it; returns its removal. */
-  #track(context: ExecutionContext): () => void {
+  /** Registers an execution in flight so callbacks can find it; returns its key for `#untrack`. */
+  #track(context: ExecutionContext): string {
     const key = stepKey(context.runId, context.stepId);
     const list = this.#byStep.get(key);
     if (list) list.push(context);
     else this.#byStep.set(key, [context]);
     this.#inFlight.add(context);
-    return () => {
-      this.#inFlight.delete(context);
-      const entries = this.#byStep.get(key);
-      if (!entries) return;
-      const index = entries.indexOf(context);
-      if (index >= 0) entries.splice(index, 1);
-      if (entries.length === 0) this.#byStep.delete(key);
-    };
+    return key;
+  }
+
+  #untrack(key: string, context: ExecutionContext): void {
+    this.#inFlight.delete(context);
+    const entries = this.#byStep.get(key);
+    if (!entries) return;
+    const index = entries.indexOf(context);
+    if (index >= 0) entries.splice(index, 1);
+    if (entries.length === 0) this.#byStep.delete(key);
   }
 
   #resolveExecution(
