@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type { JsonRpcMessage, TransportCloseInfo } from '@stepflow/jsonrpc';
+import { Inbox, unusedPort } from '@stepflow/transport-http/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { Inbox, unusedPort } from '../test/helpers.ts';
 import {
   WEB_SOCKET_TRANSPORT_ERROR_CODE,
   WebSocketTransportError,
