@@ -149,7 +149,8 @@ describe('round trips', () => {
     const logged = counter(1);
     client.handleNotification('log', () => logged.hit());
     server.handleRequest('echo', async (p, ctx) => {
-      await ctx.notify('log', { line: 'working' });
+      const { notify } = ctx; // works detached from the context too
+      await notify('log', { line: 'working' });
       return p;
     });
     await Promise.all([client.start(), server.start()]);

@@ -37,11 +37,22 @@ export class HandlerContext implements RequestContext<AnyMethods, AnyMethods> {
     return this.#scoped;
   }
 
-  readonly request = (method: string, params: unknown, options?: RequestOptions) =>
-    this.#peer.request(method, params, { relatedRequestId: this.requestId, ...options });
+  // `request` and `notify` are functions bound to this context (they may be passed around
+  // detached), built on first use: most handlers never call back.
+  #request: RequestContext<AnyMethods, AnyMethods>['request'] | undefined;
+  #notify: RequestContext<AnyMethods, AnyMethods>['notify'] | undefined;
 
-  readonly notify = (method: string, params: unknown, options?: NotifyOptions) =>
-    this.#peer.notify(method, params, { relatedRequestId: this.requestId, ...options });
+  get request(): RequestContext<AnyMethods, AnyMethods>['request'] {
+    this.#request ??= (method: string, params: unknown, options?: RequestOptions) =>
+      this.#peer.request(method, params, { relatedRequestId: this.requestId, ...options });
+    return this.#request;
+  }
+
+  get notify(): RequestContext<AnyMethods, AnyMethods>['notify'] {
+    this.#notify ??= (method: string, params: unknown, options?: NotifyOptions) =>
+      this.#peer.notify(method, params, { relatedRequestId: this.requestId, ...options });
+    return this.#notify;
+  }
 }
 
 /** A view of `peer` whose calls default `relatedRequestId` to the request being handled. */
