@@ -169,7 +169,7 @@ describe.each(['stdio', 'http', 'websocket'] as const)('stepflow run over %s', (
       env,
     });
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       outcome: 'success',
       result: { top: [{ word: 'b', count: 2 }], words: 3 },
@@ -191,7 +191,7 @@ describe.each(['stdio', 'http', 'websocket'] as const)('stepflow run over %s', (
       ids.map((id) => `  ${id}: { $from: { step: ${id} }, path: value }`).join('\n'),
     );
     const result = await runCli(['run', '--flow', flow, '--input-json', '{}'], { env });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       outcome: 'success',
       result: Object.fromEntries(ids.map((id, i) => [id, { n: i }])),
@@ -212,7 +212,7 @@ describe.each(['http', 'websocket'] as const)('stepflow run over %s: faults', (m
     const result = await runCli(['run', '--flow', flow, '--input-json', '{}'], {
       env: { SAMPLE_URL: url },
     });
-    expect(result.code).toBe(1);
+    expect(result.code, result.stderr).toBe(1);
     const failure = JSON.parse(result.stdout) as { outcome: string };
     expect(failure.outcome).toBe('failed');
     expect(result.stdout).toContain(`component server plugin 'remote' (${url})`);
@@ -231,11 +231,11 @@ describe.each(['http', 'websocket'] as const)('stepflow run over %s: faults', (m
     );
     const args = ['run', '--flow', flow, '--input-json', '{}'];
     const good = await runCli(args, { env: { SAMPLE_URL: url, COMPONENT_TOKEN: 'secret' } });
-    expect(good.code).toBe(0);
+    expect(good.code, good.stderr).toBe(0);
     expect(JSON.parse(good.stdout)).toEqual({ outcome: 'success', result: { call: 'hi' } });
 
     const bad = await runCli(args, { env: { SAMPLE_URL: url, COMPONENT_TOKEN: 'wrong' } });
-    expect(bad.code).toBe(1);
+    expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toContain(`component server plugin 'remote' (${url})`);
     expect(bad.stdout).toContain('Unauthorized');
     if (mode === 'websocket') expect(bad.stdout).toContain('401');
@@ -258,7 +258,7 @@ describe.each(['http', 'websocket'] as const)('stepflow run over %s: faults', (m
       env: { SAMPLE_URL: first.url },
     });
     await restarted;
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       outcome: 'success',
       result: { crash: { attempt: 2, value: 'hi' } },
@@ -277,7 +277,7 @@ describe.each(['http', 'websocket'] as const)('stepflow run over %s: faults', (m
     const result = await runCli(['run', '--flow', flow, '--input-json', '{}'], {
       env: { SAMPLE_URL: wrong },
     });
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('plugins.remote.url');
     expect(result.stderr).toContain(`transport '${mode}' needs a`);
   });
@@ -299,7 +299,7 @@ describe('stepflow run over http with sessions', () => {
     const result = await runCli(['run', '--flow', flow, '--input-json', '{}'], {
       env: { SAMPLE_URL: url },
     });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       outcome: 'success',
       result: { expire: { expired: true }, after: { attempt: 2 } },
@@ -316,7 +316,7 @@ describe('stepflow test with test.servers', () => {
     expect(result.stdout).toContain('examples/http-server/flow.yaml: 2/2 passed');
     expect(result.stdout).toContain('examples/websocket-server/flow.yaml: 1/1 passed');
     expect(result.stdout).toContain('Failed: 0');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
   });
 });
 
