@@ -176,36 +176,59 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
    * component's signal is aborted too, so it can stop its work).
    */
   const attemptOnce = (step: StepPlan, input: unknown, attempt: number): Promise<FlowResult> =>
+    step.timeoutMs === undefined
+      ? attemptWithoutTimeout(step, input, attempt)
+      : attemptWithTimeout(step, input, attempt);
+
+  /** The usual case: the run's signal is the attempt's, and run cancellation rejects it. */
+  const attemptWithoutTimeout = (
+    step: StepPlan,
+    input: unknown,
+    attempt: number,
+  ): Promise<FlowResult> =>
     new Promise<FlowResult>((resolve, reject) => {
-      let attemptController: AbortController | undefined;
-      let timer: AbortController | undefined;
+      cancelHooks.add(reject);
+      options.dispatch({ step, input, attempt, signal: options.signal }).then(
+        (result) => {
+          cancelHooks.delete(reject);
+          resolve(result);
+        },
+        (error: unknown) => {
+          cancelHooks.delete(reject);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+
+  /** With `timeoutMs`: the attempt gets its own signal, aborted on timeout or run cancellation. */
+  const attemptWithTimeout = (
+    step: StepPlan,
+    input: unknown,
+    attempt: number,
+  ): Promise<FlowResult> =>
+    new Promise<FlowResult>((resolve, reject) => {
+      const timeoutMs = step.timeoutMs ?? 0;
+      const controller = new AbortController();
+      const timer = new AbortController();
       const hook = (reason: Error): void => {
-        attemptController?.abort(reason);
+        controller.abort(reason);
         reject(reason);
       };
       const settle = (): void => {
         cancelHooks.delete(hook);
-        timer?.abort();
+        timer.abort();
       };
-      let signal = options.signal;
-      if (step.timeoutMs !== undefined) {
-        const timeoutMs = step.timeoutMs;
-        const controller = new AbortController();
-        attemptController = controller;
-        timer = new AbortController();
-        signal = controller.signal;
-        clock.sleep(timeoutMs, timer.signal).then(
-          () => {
-            const error = new StepTimeoutError(timeoutMs);
-            settle();
-            controller.abort(error);
-            reject(error);
-          },
-          () => undefined,
-        );
-      }
+      clock.sleep(timeoutMs, timer.signal).then(
+        () => {
+          const error = new StepTimeoutError(timeoutMs);
+          settle();
+          controller.abort(error);
+          reject(error);
+        },
+        () => undefined,
+      );
       cancelHooks.add(hook);
-      options.dispatch({ step, input, attempt, signal }).then(
+      options.dispatch({ step, input, attempt, signal: controller.signal }).then(
         (result) => {
           settle();
           resolve(result);
