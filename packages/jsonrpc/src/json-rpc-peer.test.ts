@@ -92,6 +92,16 @@ describe('round trips', () => {
     await client.close();
   });
 
+  it('answers with what a returned thenable resolves to', async () => {
+    const { client, server } = pair();
+    server.handleRequest('echo', (params) => ({
+      then: (resolve: (value: unknown) => void) => resolve({ wrapped: params }),
+    }));
+    await Promise.all([client.start(), server.start()]);
+    await expect(client.request('echo', 7)).resolves.toEqual({ wrapped: 7 });
+    await client.close();
+  });
+
   it('keeps 1,000 concurrent requests apart', async () => {
     const { client, server } = pair();
     server.handleRequest('echo', async (params) => {
