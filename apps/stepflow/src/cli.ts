@@ -2,6 +2,15 @@
 // Entry point of the `stepflow` command: wires the real process streams into runCli.
 import { runCli } from './program.ts';
 
+// A reader that goes away (`stepflow run … | head`) is not an error of ours: stop quietly, as
+// other Unix tools do, instead of crashing with an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,
   writeOut: (text) => process.stdout.write(text),
