@@ -140,7 +140,8 @@ class ComponentServerPlugin implements Plugin {
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #closing = new AbortController();
   readonly #connections = new Set<Connection>();
-  readonly #byStep = new Map<string, ExecutionContext[]>();
+  /** Executions in flight by run id, then step id (nested maps: no key string per execution). */
+  readonly #byRun = new Map<string, Map<string, ExecutionContext[]>>();
   readonly #inFlight = new Set<ExecutionContext>();
   /** The established, open connection, if any. */
   #live: Connection | undefined;
@@ -250,7 +251,7 @@ class ComponentServerPlugin implements Plugin {
       flow_id: context.flowId,
       step_id: context.stepId,
     };
-    const key = this.#track(context);
+    this.#track(context);
     let result;
     try {
       result = await connection.peer.request(
@@ -270,7 +271,7 @@ class ComponentServerPlugin implements Plugin {
         `executing ${component} for step '${context.stepId}' (attempt ${context.attempt})`,
       );
     } finally {
-      this.#untrack(key, context);
+      this.#untrack(context);
     }
     this.#failures = 0;
     if (typeof result !== 'object' || result === null || !('output' in result)) {
@@ -435,23 +436,29 @@ class ComponentServerPlugin implements Plugin {
     return new ComponentUnavailableError(`component server plugin '${this.name}' is closed`);
   }
 
-  /** Registers an execution in flight so callbacks can find it; returns its key for `#untrack`. */
-  #track(context: ExecutionContext): string {
-    const key = stepKey(context.runId, context.stepId);
-    const list = this.#byStep.get(key);
+  /** Registers an execution in flight so callbacks can find it (until `#untrack`). */
+  #track(context: ExecutionContext): void {
+    let steps = this.#byRun.get(context.runId);
+    if (steps === undefined) {
+      steps = new Map();
+      this.#byRun.set(context.runId, steps);
+    }
+    const list = steps.get(context.stepId);
     if (list) list.push(context);
-    else this.#byStep.set(key, [context]);
+    else steps.set(context.stepId, [context]);
     this.#inFlight.add(context);
-    return key;
   }
 
-  #untrack(key: string, context: ExecutionContext): void {
+  #untrack(context: ExecutionContext): void {
     this.#inFlight.delete(context);
-    const entries = this.#byStep.get(key);
-    if (!entries) return;
+    const steps = this.#byRun.get(context.runId);
+    const entries = steps?.get(context.stepId);
+    if (!steps || !entries) return;
     const index = entries.indexOf(context);
     if (index >= 0) entries.splice(index, 1);
-    if (entries.length === 0) this.#byStep.delete(key);
+    if (entries.length > 0) return;
+    steps.delete(context.stepId);
+    if (steps.size === 0) this.#byRun.delete(context.runId);
   }
 
   #resolveExecution(
@@ -462,7 +469,7 @@ class ComponentServerPlugin implements Plugin {
     const runId = observability?.run_id;
     const stepId = observability?.step_id;
     if (typeof runId === 'string' && typeof stepId === 'string') {
-      const entries = this.#byStep.get(stepKey(runId, stepId));
+      const entries = this.#byRun.get(runId)?.get(stepId);
       const found = entries?.[entries.length - 1];
       if (found) return found;
     }
@@ -478,10 +485,6 @@ class ComponentServerPlugin implements Plugin {
       `${method}: no execution in flight matches the callback (${which}; ${this.#inFlight.size} in flight)`,
     );
   }
-}
-
-function stepKey(runId: string, stepId: string): string {
-  return `${runId}\u0000${stepId}`;
 }
 
 function stringMap(value: unknown): Record<string, string> {
