@@ -57,6 +57,15 @@ describe('routing (§4.4, §14 row 13)', () => {
     expect(r.resolve('/remote/run', 'not an object').plugin).toBe('python');
   });
 
+  it('resolves a route without conditions the same way whatever the input, also when repeated', () => {
+    const r = router({ '/py/{*component}': [{ plugin: 'python' }] });
+    const first = r.resolve('/py/a/b', { tier: 'gpu' });
+    expect(first).toEqual({ plugin: 'python', component: '/a/b' });
+    expect(r.resolve('/py/a/b', 'anything')).toEqual(first);
+    expect(r.resolve('/py/c', null)).toEqual({ plugin: 'python', component: '/c' });
+    expect(Object.isFrozen(r.resolve('/py/a/b', null))).toBe(true);
+  });
+
   it('applies allow and deny lists to the resolved name; no passing rule is an error', () => {
     const r = router({
       '/x/{component}': [

@@ -157,11 +157,17 @@ export function createRouter(
     return found;
   };
 
+  // Targets of components whose route has no conditions: they do not depend on the input.
+  const targetCache = new Map<string, RouteTarget>();
+
   return {
     matches: (component) => match(component) !== null,
     resolve(component, input) {
+      const cached = targetCache.get(component);
+      if (cached !== undefined) return cached;
       const found = match(component);
       if (!found) throw new RoutingError(`No route matches component '${component}'`);
+      const inputFree = found.route.rules.every((rule) => rule.conditions.length === 0);
       for (const rule of found.route.rules) {
         const name =
           rule.template === undefined
@@ -177,7 +183,9 @@ export function createRouter(
         if (!conditionsHold) continue;
         if (rule.allow && !rule.allow.has(name)) continue;
         if (rule.deny?.has(name)) continue;
-        return { plugin: rule.plugin, component: name };
+        const target: RouteTarget = Object.freeze({ plugin: rule.plugin, component: name });
+        if (inputFree && targetCache.size < 10_000) targetCache.set(component, target);
+        return target;
       }
       throw new RoutingError(`No matching rule found for component: ${component}`);
     },
