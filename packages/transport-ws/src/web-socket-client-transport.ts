@@ -191,7 +191,7 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
             refused
               ? failure.message
               : `cannot connect to the component server at ${this.url}: ${failure.message} (${count} attempt${count === 1 ? '' : 's'})`,
-            { cause: failure },
+            refused ? { cause: failure, status: failure.status } : { cause: failure },
           );
         }
         const wait = backoffDelay(attempt + 1, this.#retry);
@@ -233,6 +233,7 @@ class WebSocketClientTransportImpl implements WebSocketClientTransport {
           new WebSocketTransportError(
             'rejected',
             `the server at ${this.url} refused the WebSocket upgrade: ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trim(),
+            res.statusCode === undefined ? undefined : { status: res.statusCode },
           ),
         );
       };

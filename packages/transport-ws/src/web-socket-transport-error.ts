@@ -17,11 +17,18 @@ export class WebSocketTransportError extends Error {
   override readonly name = 'WebSocketTransportError';
   /** The stable code of the failure. */
   readonly code: WebSocketTransportErrorCode;
+  /** The HTTP status of a refused upgrade (`rejected`), e.g. 401 without a valid token. */
+  readonly status?: number;
   readonly [marker] = true;
 
-  constructor(code: WebSocketTransportErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: WebSocketTransportErrorCode,
+    message: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
     super(message, options);
     this.code = code;
+    if (options?.status !== undefined) this.status = options.status;
   }
 
   /** Whether `value` is an `WebSocketTransportError` (also across copies of this package). */

@@ -320,6 +320,8 @@ describe('WebSocket faults', () => {
     expect((error as Error).message).toBe(
       `the server at ${c.transport.url} refused the WebSocket upgrade: ${status}`,
     );
+    // The status travels with the error so an owner can tell a refusal that retrying cannot fix.
+    expect((error as WebSocketTransportError).status).toBe(Number(status.slice(0, 3)));
   });
 
   it('accepts the bearer token from the configured headers', async () => {

@@ -264,6 +264,26 @@ describe('createStepflowPluginFactory', () => {
     expect(servers).toHaveLength(1);
   });
 
+  it.each([
+    [
+      'an HTTP 401 answer to initialize',
+      new JsonRpcError(-32603, 'Unauthorized', { transport: 'http', status: 401 }),
+    ],
+    [
+      'a refused WebSocket upgrade (403)',
+      Object.assign(new Error('refused: 403 Forbidden'), { code: 'rejected', status: 403 }),
+    ],
+  ])('gives up at once on %s: retrying cannot fix credentials', async (_what, refusal) => {
+    const { plugin, servers } = pluginWith(() => undefined, {
+      maxConsecutiveFailures: 3,
+      failStart: () => new Error('the server did not start', { cause: refusal }),
+    });
+    await expect(plugin.listComponents()).rejects.toThrow(
+      "component server plugin 'fake' (fake-server) could not be started",
+    );
+    expect(servers).toHaveLength(1);
+  });
+
   it('serves callbacks with the services of the matching execution, with REF error codes', async () => {
     const answers: Record<string, unknown> = {};
     const { plugin } = pluginWith((server) => {

@@ -129,6 +129,8 @@ interface Connection {
 }
 
 const PERMANENT_SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR']);
+/** HTTP statuses of a network server that will not let us in whatever we retry. */
+const REFUSED_STATUSES = new Set([401, 403]);
 
 class ComponentServerPlugin implements Plugin {
   readonly name: string;
@@ -497,8 +499,14 @@ function stringMap(value: unknown): Record<string, string> {
 function isPermanentSpawnFailure(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
+    const { code, status, data } = current as { code?: unknown; status?: unknown; data?: unknown };
     if (typeof code === 'string' && PERMANENT_SPAWN_ERRORS.has(code)) return true;
+    // A network server that refuses our credentials (401) or our origin (403) will refuse them
+    // again: retrying only delays the error. The status is on the error (WebSocket refusals) or
+    // in the JSON-RPC error's data (HTTP: `{transport: 'http', status}`).
+    const refusal =
+      typeof status === 'number' ? status : (data as { status?: unknown } | null)?.status;
+    if (typeof refusal === 'number' && REFUSED_STATUSES.has(refusal)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
