@@ -238,6 +238,8 @@ describe.each(['http', 'websocket'] as const)('stepflow run over %s: faults', (m
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toContain(`component server plugin 'remote' (${url})`);
     expect(bad.stdout).toContain('Unauthorized');
+    // A refusal is final: the plugin gives up at once instead of retrying the same token.
+    expect(bad.stdout).toContain('could not be started');
     if (mode === 'websocket') expect(bad.stdout).toContain('401');
   });
 

@@ -318,7 +318,7 @@ class HttpClientTransportImpl implements HttpClientTransport {
     const shape = messageKind(parsed);
     if (shape.kind === 'response' && (shape.id === id || (shape.id === null && status >= 400))) {
       // An error the server could not attach to a request id (id null) still answers this one.
-      this.#deliver(shape.id === id ? parsed : { ...(parsed as object), id });
+      this.#deliver(shape.id === id ? parsed : refusalFor(parsed, id, status));
       return;
     }
     this.#fail(id, {
@@ -598,4 +598,15 @@ function readEach(
       if (!body.readableEnded) fail(new Error('the response body was closed before its end'));
     });
   });
+}
+
+/**
+ * The server's id-less error answer (a refusal: 401, 403, 415, …) as the response to request
+ * `id`. The HTTP status is added as `data: {transport, status}` when the server gave no data, so
+ * the owner can tell a refusal that retrying cannot fix.
+ */
+function refusalFor(parsed: unknown, id: JsonRpcId, status: number): unknown {
+  const message = parsed as { error?: { data?: unknown } };
+  if (message.error === undefined || message.error.data !== undefined) return { ...message, id };
+  return { ...message, id, error: { ...message.error, data: { transport: 'http', status } } };
 }

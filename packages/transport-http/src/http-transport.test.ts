@@ -270,7 +270,10 @@ describe('streamable HTTP faults', () => {
     await client.send(request(1));
     expect(await clientInbox.next()).toMatchObject({
       id: 1,
-      error: { message: 'Unauthorized: a valid bearer token is required' },
+      error: {
+        message: 'Unauthorized: a valid bearer token is required',
+        data: { transport: 'http', status: 401 },
+      },
     });
     const authorized = createHttpClientTransport({
       url: listener.url,
