@@ -7,9 +7,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createJsonRpcPeer } from '@stepflow/jsonrpc';
-import type { Flow } from '@stepflow/protocol';
-import { createRuntime, createStepflowPluginFactory, resolveConfig } from '@stepflow/runtime';
-import { createComponentServer, serveHttp, serveWebSocket } from '@stepflow/server-sdk';
 import type { JsonRpcPeer, Transport } from '@stepflow/jsonrpc';
 import {
   createHttpClientTransport,
@@ -20,6 +17,7 @@ import { createWebSocketClientTransport, listenWebSocket } from '@stepflow/trans
 import { Pool } from 'undici';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { BenchRow } from './bench-row.ts';
+import { createEchoFanOut } from './echo-fan-out.ts';
 
 const PAYLOAD = { text: 'hello, stepflow', n: 42, tags: ['a', 'b', 'c'] };
 const IN_FLIGHT = 64;
@@ -181,41 +179,8 @@ interface FanOut {
 }
 
 async function fanOut(transport: 'http' | 'websocket'): Promise<FanOut> {
-  const server = createComponentServer({ name: 'bench', version: '1.0.0', writeLog: () => {} });
-  server.component('echo', {}, (input) => input);
-  const handle =
-    transport === 'http'
-      ? await serveHttp(server, { port: 0, graceMs: 0 })
-      : await serveWebSocket(server, { port: 0, graceMs: 0 });
-  const loaded = resolveConfig(
-    {
-      plugins: { net: { type: 'stepflow', transport, url: handle.url } },
-      routes: { '/net/{*component}': [{ plugin: 'net' }] },
-    },
-    { baseDirectory: process.cwd() },
-  );
-  const runtime = createRuntime({
-    config: loaded.config,
-    workingDirectory: loaded.workingDirectory,
-    pluginFactories: {
-      stepflow: createStepflowPluginFactory({
-        transports: {
-          http: (config) => createHttpClientTransport({ url: config.url, closeOnServerLoss: true }),
-          websocket: (config) =>
-            createWebSocketClientTransport({ url: config.url, reconnect: false }),
-        },
-      }),
-    },
-  });
-  const flow = {
-    schema: 'https://stepflow.org/schemas/v1/flow.json',
-    steps: Array.from({ length: FAN_OUT_STEPS }, (_, i) => ({
-      id: `s${i}`,
-      component: '/net/echo',
-      input: { i, ...PAYLOAD },
-    })),
-    output: { last: { $from: { step: `s${FAN_OUT_STEPS - 1}` } } },
-  } as unknown as Flow;
+  const fanOutRuntime = await createEchoFanOut(transport, FAN_OUT_STEPS);
+  const { runtime, flow } = fanOutRuntime;
   const once = async (): Promise<void> => {
     const { result } = await runtime.run({ flow, input: {} });
     if (result.outcome !== 'success') {
@@ -239,10 +204,7 @@ async function fanOut(transport: 'http' | 'websocket'): Promise<FanOut> {
   return {
     run: () => round(0),
     round,
-    async close() {
-      await runtime.close();
-      await handle.close();
-    },
+    close: () => fanOutRuntime.close(),
   };
 }
 
