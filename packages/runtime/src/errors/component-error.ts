@@ -1,4 +1,5 @@
-import { hasErrorMarker, markError } from './error-marker.ts';
+import { CodedError } from './coded-error.ts';
+import { hasErrorMarker } from './error-marker.ts';
 
 const NAME = 'ComponentError';
 
@@ -7,18 +8,9 @@ const NAME = 'ComponentError';
  * component server, a builtin's invalid input, …). It becomes the step's failure `{code, message,
  * data}` and is subject to the step's `onError`.
  */
-export class ComponentError extends Error {
-  override readonly name = NAME;
-  /** Numeric error code (a JSON-RPC code or a user code). */
-  readonly code: number;
-  /** Optional structured detail. */
-  readonly data: unknown;
-
+export class ComponentError extends CodedError {
   constructor(code: number, message: string, data?: unknown, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-    this.code = code;
-    this.data = data;
-    markError(this, NAME);
+    super(NAME, code, message, data, options);
   }
 
   /** Whether `value` is a `ComponentError` (works across package copies). */
