@@ -1,12 +1,11 @@
 // `components/execute` round trips per second through @stepflow/server-sdk to an echo component
 // over stdio, against a bare newline-JSON echo child measured in the same run with the same client.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createJsonRpcPeer } from '@stepflow/jsonrpc';
 import { spawnStdioTransport } from '@stepflow/transport-stdio';
 import type { BenchRow } from './bench-row.ts';
+import { spawnRawNewlineClient } from './raw-newline-client.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -51,43 +50,11 @@ function cpuSeconds(pid: number | undefined): number | undefined {
 
 /** A hand-written newline-JSON client (no library), so only the child differs between rows. */
 async function rawClient(script: string): Promise<Client> {
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await once(child, 'spawn');
-  const pending = new Map<number, (result: unknown) => void>();
-  let nextId = 1;
-  let buffer = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffer += chunk;
-    let newline;
-    while ((newline = buffer.indexOf('\n')) !== -1) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      const response = JSON.parse(line) as {
-        id: number;
-        result: unknown;
-        error?: { message: string };
-      };
-      if (response.error) throw new Error(`${script}: ${response.error.message}`);
-      const resolve = pending.get(response.id);
-      pending.delete(response.id);
-      resolve?.(response.result);
-    }
-  });
+  const client = await spawnRawNewlineClient(script);
   return {
-    pid: child.pid,
-    execute() {
-      const id = nextId++;
-      child.stdin.write(
-        `${JSON.stringify({ jsonrpc: '2.0', id, method: 'components/execute', params: PARAMS })}\n`,
-      );
-      return new Promise((resolve) => pending.set(id, resolve));
-    },
-    async close() {
-      const exited = once(child, 'exit');
-      child.stdin.end();
-      await exited;
-    },
+    pid: client.pid,
+    execute: () => client.request('components/execute', PARAMS),
+    close: () => client.close(),
   };
 }
 

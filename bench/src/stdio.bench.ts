@@ -1,11 +1,10 @@
 // JSON-RPC round trips per second over stdio to a child echo process: the library (peer +
 // stdio transport on both ends) against a bare newline-JSON echo loop measured in the same run.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createJsonRpcPeer } from '@stepflow/jsonrpc';
 import { spawnStdioTransport } from '@stepflow/transport-stdio';
 import type { BenchRow } from './bench-row.ts';
+import { spawnRawNewlineClient } from './raw-newline-client.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -22,37 +21,10 @@ interface EchoClient {
 
 /** The baseline: what a hand-written newline-JSON client and echo child do, nothing more. */
 async function rawClient(): Promise<EchoClient> {
-  const child = spawn(process.execPath, [fixture('raw-echo-child.mjs')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  await once(child, 'spawn');
-  const pending = new Map<number, (result: unknown) => void>();
-  let nextId = 1;
-  let buffer = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffer += chunk;
-    let newline;
-    while ((newline = buffer.indexOf('\n')) !== -1) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      const response = JSON.parse(line) as { id: number; result: unknown };
-      const resolve = pending.get(response.id);
-      pending.delete(response.id);
-      resolve?.(response.result);
-    }
-  });
+  const client = await spawnRawNewlineClient(fixture('raw-echo-child.mjs'));
   return {
-    request(params) {
-      const id = nextId++;
-      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'echo', params })}\n`);
-      return new Promise((resolve) => pending.set(id, resolve));
-    },
-    async close() {
-      const exited = once(child, 'exit');
-      child.stdin.end();
-      await exited;
-    },
+    request: (params) => client.request('echo', params),
+    close: () => client.close(),
   };
 }
 
