@@ -1,0 +1,36 @@
+import { describe, expect, it, vi } from 'vitest';
+import { runStepflow } from './helpers/run-stepflow.ts';
+
+// Every test spawns real processes; leave room for a loaded CI machine.
+vi.setConfig({ testTimeout: 60_000 });
+
+describe('stepflow help', () => {
+  it('lists every command with its options and arguments', async () => {
+    const result = await runStepflow(['--help']);
+    expect(result.code).toBe(0);
+    const commands = result.stdout.split('Commands:\n')[1]?.replace(/\s+/g, ' ').trim();
+    expect(commands).toBe(
+      [
+        'run [options] Run a flow once and write its FlowResult JSON to stdout',
+        'test [options] [paths...] Run the test cases in flow files (directories are searched for *.yaml / *.yml)',
+        'validate [options] Check a flow (and its config) without running it; diagnostics go to stderr',
+        'list-components [options] List the components of every configured plugin and the routes that reach them',
+        'visualize [options] Draw the dependency graph of a flow as Mermaid or Graphviz DOT text',
+        'help [command] display help for command',
+      ].join(' '),
+    );
+  });
+
+  it("shows a command's own options, after global options too", async () => {
+    for (const args of [
+      ['help', 'run'],
+      ['run', '--help'],
+      ['--log-level', 'debug', 'run', '--help'],
+    ]) {
+      const result = await runStepflow(args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Usage: stepflow run [options]');
+      expect(result.stdout).toContain('--input-json <json>');
+    }
+  });
+});
