@@ -96,10 +96,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** Makes commander report through `io` instead of printing and exiting the process. */
+/**
+ * Makes commander report through `io` instead of printing and exiting the process, its usage
+ * errors in stepflow's own style (`stepflow: error: …`, exit code 2).
+ */
 function configureCommand(command: Command, io: CliIo): Command {
   return command
     .exitOverride()
-    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+    .configureOutput({
+      writeOut: io.writeOut,
+      writeErr: io.writeErr,
+      outputError: (text, write) => write(text.replace(/^error: /, 'stepflow: error: ')),
+    })
     .showHelpAfterError('(run with --help for usage)');
 }

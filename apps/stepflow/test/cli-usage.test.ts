@@ -34,3 +34,34 @@ describe('stepflow help', () => {
     }
   });
 });
+
+describe('usage errors', () => {
+  it("reports the flag parser's errors in stepflow's style, exit code 2", async () => {
+    const cases: [string[], string][] = [
+      [['frobnicate'], "stepflow: error: unknown command 'frobnicate'"],
+      [['run'], "stepflow: error: required option '-f, --flow <file>' not specified"],
+      [['visualize', '--flow', 'f.yaml', '--bogus'], "stepflow: error: unknown option '--bogus'"],
+      [
+        ['--log-level', 'loud', 'run'],
+        "stepflow: error: option '--log-level <level>' argument 'loud' is invalid. " +
+          'Allowed choices are debug, info, warn, error, silent.',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runStepflow(args);
+      expect({ args, code: result.code, stdout: result.stdout }).toEqual({
+        args,
+        code: 2,
+        stdout: '',
+      });
+      expect(result.stderr.split('\n')[0]).toBe(message);
+    }
+  });
+
+  it("reports stepflow's own usage errors the same way", async () => {
+    const result = await runStepflow(['run', '--flow', 'missing.yaml', '--input-json', '{}']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('stepflow: error: missing.yaml: cannot read flow: file not found\n');
+  });
+});
