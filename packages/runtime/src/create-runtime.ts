@@ -473,10 +473,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   return {
-    async run(request: RunRequest) {
+    async run<Input, Output>(request: RunRequest<Input, Output>): Promise<RunOutcome<Output>> {
       const fatal = fatalDiagnostics(request.flow);
       if (fatal.length > 0) throw new FlowValidationError(fatal);
-      return runInternal({
+      // A typed flow's output type is the caller's promise about what the flow produces; the
+      // engine checks no types (a flow's outputSchema is documentation).
+      return (await runInternal({
         flow: request.flow,
         input: request.input,
         ...(request.runId === undefined ? {} : { runId: request.runId }),
@@ -485,7 +487,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
         validateInput: request.validateInput ?? true,
         depth: 0,
-      });
+      })) as RunOutcome<Output>;
     },
     async listComponents(): Promise<ListedComponent[]> {
       await start();
