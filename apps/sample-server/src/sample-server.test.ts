@@ -144,9 +144,7 @@ describe('sample server', () => {
     // Without a limit: a finish that does not race the clock (a 1 ms wait can outlast a 40 ms
     // limit on a loaded machine).
     const unlimited = await sample();
-    const finished = (await unlimited.execute('/slow', { ms: 1, tick_ms: 1 })) as {
-      ticks: number;
-    };
+    const finished = await unlimited.execute<{ ticks: number }>('/slow', { ms: 1, tick_ms: 1 });
     expect(finished.ticks).toBeGreaterThanOrEqual(1);
     const runtime = await sample({ executionTimeoutMs: 40 });
     await expect(runtime.execute('/slow', { ms: 3_600_000 })).rejects.toMatchObject({

@@ -34,7 +34,7 @@ export function testCommand(
     .option('--diff', 'show a unified diff instead of the full actual output on a mismatch', false)
     .option(
       '--strict',
-      "also compare error.data the expectation leaves out (as the reference Stepflow runner does)",
+      'also compare error.data the expectation leaves out (as the reference Stepflow runner does)',
       false,
     )
     .addHelpText(
