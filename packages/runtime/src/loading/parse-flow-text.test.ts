@@ -78,12 +78,12 @@ steps:
     }
   });
 
-  it('rejects a "billion laughs" document quickly with a clear error', () => {
-    const started = performance.now();
+  // The alias limit is what keeps this fast (it stops before expanding); how fast belongs in a
+  // bench, not in a test that a loaded machine could fail.
+  it('rejects a "billion laughs" document at the alias limit with a clear error', () => {
     expect(() => parseFlowText(billionLaughs(), { fileName: 'bomb.yaml' })).toThrow(
       `bomb.yaml: YAML aliases expand too much (more than ${MAX_YAML_ALIAS_COUNT} alias uses)`,
     );
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('accepts a few aliases', () => {
