@@ -14,6 +14,7 @@ import {
   CANCELLED_ERROR_CODE,
   INFRASTRUCTURE_ERROR_CODE,
   StepTimeoutError,
+  dependencyFailure,
   describeThrown,
   stepFailure,
 } from './step-failure.ts';
@@ -123,7 +124,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   ): StepFailureInfo => {
     if (resolution.status === 'failed') {
       return {
-        error: stepFailure(step.id, {
+        error: dependencyFailure(step.id, {
           field,
           dependency: resolution.stepId,
           cause: resolution.error,
