@@ -28,6 +28,7 @@ import { planFlow } from './scheduler/flow-plan.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
 import { INFRASTRUCTURE_ERROR_CODE } from './scheduler/step-failure.ts';
 import { createBatchRegistry } from './services/batch-registry.ts';
+import { isNestingLimitFailure, nestingLimitError } from './services/nesting-limit.ts';
 import type { RuntimeServices } from './services/runtime-services.ts';
 import type { Diagnostic } from './validation/diagnostic.ts';
 import { validateFlowInput } from './validation/validate-input.ts';
@@ -221,6 +222,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           reason: fatal.map((d) => d.message).join('; '),
         });
       }
+      if (depth > maxDepth) throw nestingLimitError(maxDepth, depth);
       const runSignal = detached ? undefined : nestedSignal(signal);
       const outcome = await runInternal({
         flow,
@@ -230,7 +232,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         depth,
         parentRunId,
       });
-      return { result: outcome.result, runId: outcome.runId };
+      const { result } = outcome;
+      if (result.outcome === 'failed' && isNestingLimitFailure(result.error))
+        throw nestingLimitError(maxDepth, depth);
+      return { result, runId: outcome.runId };
     };
     return {
       async putBlob(data, blobType) {
@@ -346,17 +351,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const flow = request.flow;
     const flowId = await storeFlow(flow);
     rememberFlow(flowId, flow);
-    if (request.depth > maxDepth) {
-      const result: FlowResult = {
-        outcome: 'failed',
-        error: {
-          code: INFRASTRUCTURE_ERROR_CODE,
-          message: `Maximum nesting depth of ${maxDepth} runs exceeded`,
-          data: { depth: request.depth },
-        },
-      };
-      return { runId, flowId, result };
-    }
     if (request.validateInput) {
       try {
         validateFlowInput(flow, request.input);

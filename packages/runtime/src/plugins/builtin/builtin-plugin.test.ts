@@ -339,7 +339,44 @@ describe('nested runs', () => {
     const ok = await runStep(rt, '/iterate', { flow: nest(leaf), initial_input: 0 });
     expect(ok).toMatchObject({ outcome: 'success', result: { result: 'leaf' } });
     const tooDeep = await runStep(rt, '/iterate', { flow: nest(nest(leaf)), initial_input: 0 });
+    expect(tooDeep.outcome).toBe('failed');
     expect(JSON.stringify(tooDeep)).toContain('Maximum nesting depth of 2 runs exceeded');
+  });
+  it('fail eval when a run below it hits the depth limit', async () => {
+    const rt = createRuntime({ config, workingDirectory: '.', maxDepth: 1 });
+    const idOf = async (data: unknown): Promise<string> =>
+      ((await runStep(rt, '/put_blob', { data, blob_type: 'flow' })) as { result: { blob_id: string } })
+        .result.blob_id;
+    const leaf = await idOf({ schema: 'https://stepflow.org/schemas/v1/flow.json', output: 1 });
+    const middle = await idOf({
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      steps: [{ id: 'e', component: '/eval', input: { flow_id: leaf } }],
+      output: { $from: { step: 'e' } },
+    });
+    expect(await runStep(rt, '/eval', { flow_id: leaf })).toMatchObject({ outcome: 'success' });
+    const result = await runStep(rt, '/eval', { flow_id: middle });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: {
+        message: 'step "s" failed',
+        data: { cause: { message: 'Maximum nesting depth of 1 runs exceeded' } },
+      },
+    });
+  });
+  it('fail map when a run below it hits the depth limit', async () => {
+    const rt = createRuntime({ config, workingDirectory: '.', maxDepth: 1 });
+    const leaf = { schema: 'https://stepflow.org/schemas/v1/flow.json', output: 1 };
+    const inner = {
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      steps: [{ id: 'm', component: '/map', input: { workflow: { $literal: leaf }, items: [1] } }],
+      output: { $from: { step: 'm' } },
+    };
+    expect(await runStep(rt, '/map', { workflow: leaf, items: [1] })).toMatchObject({
+      outcome: 'success',
+    });
+    const result = await runStep(rt, '/map', { workflow: inner, items: [1, 2] });
+    expect(result.outcome).toBe('failed');
+    expect(JSON.stringify(result)).toContain('Maximum nesting depth of 1 runs exceeded');
   });
 
   it('pass cancellation down', async () => {
