@@ -60,6 +60,7 @@ export {
   createBuiltinPluginFactory,
 } from './plugins/builtin/builtin-plugin.ts';
 export { DEFAULT_OPENAI_MODEL } from './plugins/builtin/openai.ts';
+export { LOAD_FILE_MAX_BYTES } from './plugins/builtin/load-file.ts';
 export { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 export type { RunJournal } from './scheduler/run-journal.ts';
 export { createRunJournal } from './scheduler/run-journal.ts';
