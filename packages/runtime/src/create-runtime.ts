@@ -12,6 +12,8 @@ import { createSemaphore, type Semaphore } from './internal/semaphore.ts';
 import { flowIdOf, serializeFlow } from './loading/flow-id.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { builtinPluginFactory } from './plugins/builtin/builtin-plugin.ts';
+import { checkPluginResult } from './plugins/check-plugin-result.ts';
+import { createDeclaredOutputSchemas } from './plugins/declared-output-schemas.ts';
 import { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 import type { ExecutionContext, ListedComponent, Plugin, PluginFactory } from './plugins/plugin.ts';
 import {
@@ -31,7 +33,7 @@ import { createBatchRegistry } from './services/batch-registry.ts';
 import { isNestingLimitFailure, nestingLimitError } from './services/nesting-limit.ts';
 import type { RuntimeServices } from './services/runtime-services.ts';
 import type { Diagnostic } from './validation/diagnostic.ts';
-import { validateFlowInput } from './validation/validate-input.ts';
+import { checkFlowInput } from './validation/check-flow-input.ts';
 import { validateFlow } from './validation/validate-flow.ts';
 
 /** Default maximum nesting of runs. */
@@ -46,30 +48,11 @@ interface InternalRun {
   readonly runId?: string;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
-  readonly validateInput: boolean;
+  /** Enforce schemas (input, step, flow and declared component outputs); nested runs inherit it. */
+  readonly validate: boolean;
   readonly resumeFrom?: readonly RunEvent[];
   readonly depth: number;
   readonly parentRunId?: string;
-}
-
-/** Whether a plugin's answer is a well-formed FlowResult. */
-function isFlowResult(value: unknown): value is FlowResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const result = value as {
-    outcome?: unknown;
-    result?: unknown;
-    error?: { code?: unknown; message?: unknown };
-  };
-  switch (result.outcome) {
-    case 'success':
-      return 'result' in result;
-    case 'skipped':
-      return true;
-    case 'failed':
-      return typeof result.error?.code === 'number' && typeof result.error.message === 'string';
-    default:
-      return false;
-  }
 }
 
 const fatalCache = new WeakMap<object, Diagnostic[]>();
@@ -161,6 +144,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const storedFlows = new WeakSet<object>();
   const flowsById = new Map<string, Flow>();
   const batches = createBatchRegistry();
+  const declaredOutputSchemas = createDeclaredOutputSchemas(logger);
 
   const storeFlow = async (flow: Flow): Promise<string> => {
     const flowId = flowIdOf(flow);
@@ -206,6 +190,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     depth: number,
     parentRunId: string,
     parentSignal: AbortSignal,
+    validate: boolean,
   ): RuntimeServices => {
     const nestedSignal = (signal?: AbortSignal): AbortSignal =>
       signal && signal !== parentSignal ? AbortSignal.any([parentSignal, signal]) : parentSignal;
@@ -228,7 +213,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         flow,
         input,
         ...(runSignal ? { signal: runSignal } : {}),
-        validateInput: true,
+        validate,
         depth,
         parentRunId,
       });
@@ -351,20 +336,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const flow = request.flow;
     const flowId = await storeFlow(flow);
     rememberFlow(flowId, flow);
-    if (request.validateInput) {
-      try {
-        validateFlowInput(flow, request.input);
-      } catch (error) {
-        if (request.depth === 0 || !InputValidationError.isInstance(error)) throw error;
-        return {
-          runId,
-          flowId,
-          result: {
-            outcome: 'failed',
-            error: { code: 400, message: error.message, data: { violations: error.violations } },
-          },
-        };
-      }
+    try {
+      checkFlowInput(flow, request.input, request.validate);
+    } catch (error) {
+      if (request.depth === 0 || !InputValidationError.isInstance(error)) throw error;
+      return {
+        runId,
+        flowId,
+        result: {
+          outcome: 'failed',
+          error: { code: 400, message: error.message, data: { violations: error.violations } },
+        },
+      };
     }
     await start();
     const controller = new AbortController();
@@ -376,7 +359,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     else if (external?.aborted) abort();
     else external?.addEventListener('abort', abort, { once: true });
     activeRuns.add(controller);
-    const services = servicesFor(request.depth + 1, runId, controller.signal);
+    const services = servicesFor(request.depth + 1, runId, controller.signal, request.validate);
     const dispatch = async ({
       step,
       input,
@@ -406,13 +389,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const result = await (limit
         ? limit.run(() => plugin.execute(execution))
         : plugin.execute(execution));
-      if (!isFlowResult(result)) {
-        throw new ComponentError(
-          ErrorCodes.internalError,
-          `Plugin '${target.plugin}' returned an invalid FlowResult for ${target.component}: ${JSON.stringify(result) ?? String(result)}`,
-        );
-      }
-      return result;
+      return checkPluginResult(
+        result,
+        target,
+        plugin,
+        request.validate ? declaredOutputSchemas : undefined,
+      );
     };
     const listeners = [request.onEvent, options.onEvent].filter(
       (listener): listener is (event: RunEvent) => void => listener !== undefined,
@@ -458,6 +440,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
               },
             }),
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
+        validate: request.validate,
       });
       return { runId, flowId, result };
     } finally {
@@ -477,7 +460,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(request.signal === undefined ? {} : { signal: request.signal }),
         ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
-        validateInput: request.validateInput ?? true,
+        validate: request.validateInput ?? true,
         depth: 0,
       });
     },

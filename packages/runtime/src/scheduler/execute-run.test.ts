@@ -582,7 +582,9 @@ output: { $from: { step: c } }
   });
 
   it('quotes a component-reported root failure as reported', async () => {
-    const mock = { '/fail': { behaviors: { '"x"': { outcome: 'failed', error: failing().error } } } };
+    const mock = {
+      '/fail': { behaviors: { '"x"': { outcome: 'failed', error: failing().error } } },
+    };
     const { result } = await testRuntime({ mock }).run({ flow: chain('/mock/fail'), input: {} });
     expect(result).toMatchObject({
       outcome: 'failed',

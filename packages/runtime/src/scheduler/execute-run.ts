@@ -9,6 +9,7 @@ import {
 import { isTruthy } from '../expressions/truthiness.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
+import { outputSchemaFailure } from './output-failure.ts';
 import type { RunEvent } from './run-event.ts';
 import {
   CANCELLED_ERROR_CODE,
@@ -50,6 +51,8 @@ export interface ExecuteRunOptions {
    */
   readonly emit?: (event: RunEvent) => void;
   readonly resumeFrom?: readonly RunEvent[];
+  /** Enforce the `outputSchema`s of the steps and of the flow. */
+  readonly validate: boolean;
 }
 
 const SKIPPED: FlowResult = { outcome: 'skipped' };
@@ -263,8 +266,21 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       let failure: FlowError;
       try {
         const result = await attemptOnce(step, input, attempt);
-        if (result.outcome !== 'failed') return { result, attempt };
-        failure = result.error;
+        if (result.outcome === 'skipped') return { result, attempt };
+        if (result.outcome === 'success') {
+          const invalid =
+            step.outputSchema !== undefined && options.validate
+              ? outputSchemaFailure(
+                  step.outputSchema,
+                  result.result,
+                  `the output of step ${JSON.stringify(step.id)}`,
+                )
+              : undefined;
+          if (invalid === undefined) return { result, attempt };
+          failure = stepFailure(step.id, { component: step.component, attempt, cause: invalid });
+        } else {
+          failure = result.error;
+        }
       } catch (error) {
         if (finished || options.signal.aborted) return { result: SKIPPED, attempt };
         if (
@@ -368,8 +384,12 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       start(ready.pop()!);
     }
     if (done === count && running === 0) {
-      const output = resolveTemplate(plan.output, scope);
-      finish(outputResult(output));
+      const result = outputResult(resolveTemplate(plan.output, scope));
+      const invalid =
+        result.outcome === 'success' && plan.outputSchema !== undefined && options.validate
+          ? outputSchemaFailure(plan.outputSchema, result.result, 'the flow output')
+          : undefined;
+      finish(invalid === undefined ? result : { outcome: 'failed', error: invalid });
     }
   };
 

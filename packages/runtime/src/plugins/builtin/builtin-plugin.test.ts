@@ -342,8 +342,11 @@ describe('nested runs', () => {
   it('fail eval when a run below it hits the depth limit', async () => {
     const rt = createRuntime({ config, workingDirectory: '.', maxDepth: 1 });
     const idOf = async (data: unknown): Promise<string> =>
-      ((await runStep(rt, '/put_blob', { data, blob_type: 'flow' })) as { result: { blob_id: string } })
-        .result.blob_id;
+      (
+        (await runStep(rt, '/put_blob', { data, blob_type: 'flow' })) as {
+          result: { blob_id: string };
+        }
+      ).result.blob_id;
     const leaf = await idOf({ schema: 'https://stepflow.org/schemas/v1/flow.json', output: 1 });
     const middle = await idOf({
       schema: 'https://stepflow.org/schemas/v1/flow.json',
