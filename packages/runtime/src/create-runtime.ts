@@ -30,6 +30,7 @@ import { planFlow } from './scheduler/flow-plan.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
 import { INFRASTRUCTURE_ERROR_CODE } from './scheduler/step-failure.ts';
 import { createBatchRegistry } from './services/batch-registry.ts';
+import { DEFAULT_MAX_BLOB_BYTES, checkBlobSize } from './services/blob-size.ts';
 import { isNestingLimitFailure, nestingLimitError } from './services/nesting-limit.ts';
 import type { RuntimeServices } from './services/runtime-services.ts';
 import type { Diagnostic } from './validation/diagnostic.ts';
@@ -77,6 +78,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const random = options.random ?? Math.random;
   const logger: Logger = options.logger ?? silentLogger;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const store: BlobStore = options.blobStore ?? createMemoryBlobStore();
   const factories: Record<string, PluginFactory> = {
     builtin: builtinPluginFactory,
@@ -232,6 +234,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             });
           }
         }
+        checkBlobSize(data, maxBlobBytes);
         return store.put(data, blobType);
       },
       async getBlob(id) {

@@ -25,6 +25,11 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Maximum nesting of runs (`eval`, `map`, `iterate`, `flows/evaluate`); default 32. */
   readonly maxDepth?: number;
+  /**
+   * Largest blob (bytes of its compact JSON text) that `put_blob` and `blobs/put` may store;
+   * default 32 MiB (`DEFAULT_MAX_BLOB_BYTES`, the protocol's message limit).
+   */
+  readonly maxBlobBytes?: number;
   /** Receives the events of every run, nested runs included (`runStarted.parentRunId` links them). */
   readonly onEvent?: (event: RunEvent) => void;
 }
