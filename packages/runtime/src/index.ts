@@ -34,6 +34,7 @@ export type { LoadedFlow } from './loading/loaded-flow.ts';
 export type { LoadConfigOptions, LoadedConfig } from './config/loaded-config.ts';
 export { createRuntime, DEFAULT_MAX_DEPTH } from './create-runtime.ts';
 export { MAX_VALUE_DEPTH } from './internal/value-depth.ts';
+export { isSecretKey, REDACTED, redactSecrets } from './internal/redact-secrets.ts';
 export { DEFAULT_MAX_BLOB_BYTES } from './services/blob-size.ts';
 export { loadFlowFile } from './loading/load-flow-file.ts';
 export type { ParseFlowTextOptions } from './loading/parse-flow-text.ts';

@@ -7,6 +7,7 @@ import {
   resolveTemplate,
 } from '../expressions/resolve-template.ts';
 import { isTruthy } from '../expressions/truthiness.ts';
+import { redactSecrets } from '../internal/redact-secrets.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
 import { outputSchemaFailure } from './output-failure.ts';
@@ -261,7 +262,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         stepId: step.id,
         attempt,
         component: options.componentName ? options.componentName(step, input) : step.component,
-        input,
+        input: redactSecrets(input),
       });
       let failure: FlowError;
       try {
@@ -310,6 +311,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
               : cause,
         });
       }
+      // Failure data often quotes the input (a component echoing what it got): no secrets in it.
+      failure = redactFailure(failure);
       failures++;
       const policy = step.onError;
       if (policy.action === 'retry' && failures < policy.maxAttempts) {
@@ -368,7 +371,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         running--;
         record(
           step,
-          { outcome: 'failed', error: stepFailure(step.id, { cause: describeThrown(error) }) },
+          {
+            outcome: 'failed',
+            error: redactFailure(stepFailure(step.id, { cause: describeThrown(error) })),
+          },
           0,
         );
         pump();
@@ -398,7 +404,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     runId,
     at: clock.now(),
     flowId: options.flowId,
-    input: options.input,
+    input: redactSecrets(options.input),
     ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
   });
   if (options.signal.aborted) {
@@ -425,6 +431,13 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   for (let i = initial.length - 1; i >= 0; i--) ready.push(initial[i]!);
   pump();
   return promise;
+}
+
+/** The failure with secret-looking fields of its data redacted (the message is kept). */
+function redactFailure(error: FlowError): FlowError {
+  if (error.data === undefined) return error;
+  const data = redactSecrets(error.data);
+  return data === error.data ? error : { ...error, data };
 }
 
 /** Turns the output resolution into the run's FlowResult (§3.5). */
