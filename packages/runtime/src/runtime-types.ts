@@ -46,7 +46,12 @@ export interface RunRequest {
   readonly signal?: AbortSignal;
   /** Receives every event of the run as it happens (record it to journal the run). */
   readonly onEvent?: (event: RunEvent) => void;
-  /** Validate `input` against the flow's `inputSchema` first (default true). */
+  /**
+   * Enforce the flow's schemas (default true): `input` against `inputSchema` before the run, and
+   * step outputs, component outputs and the flow output against their output schemas as they
+   * are produced. Nested runs inherit it. Inputs nested deeper than `MAX_VALUE_DEPTH` are refused
+   * either way.
+   */
   readonly validateInput?: boolean;
   /**
    * Events recorded from an earlier attempt at this run: steps with a `stepCompleted` event keep

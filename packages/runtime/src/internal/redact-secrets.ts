@@ -44,7 +44,12 @@ export function isSecretKey(key: string): boolean {
 }
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function redact(value: unknown, depth: number): unknown {
