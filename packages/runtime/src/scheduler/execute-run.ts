@@ -11,6 +11,7 @@ import { redactSecrets } from '../internal/redact-secrets.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
 import { outputSchemaFailure } from './output-failure.ts';
+import { outputResult } from './output-result.ts';
 import type { RunEvent } from './run-event.ts';
 import {
   CANCELLED_ERROR_CODE,
@@ -18,6 +19,7 @@ import {
   StepTimeoutError,
   dependencyFailure,
   describeThrown,
+  redactFailure,
   stepFailure,
 } from './step-failure.ts';
 
@@ -431,31 +433,4 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   for (let i = initial.length - 1; i >= 0; i--) ready.push(initial[i]!);
   pump();
   return promise;
-}
-
-/** The failure with secret-looking fields of its data redacted (the message is kept). */
-function redactFailure(error: FlowError): FlowError {
-  if (error.data === undefined) return error;
-  const data = redactSecrets(error.data);
-  return data === error.data ? error : { ...error, data };
-}
-
-/** Turns the output resolution into the run's FlowResult (§3.5). */
-function outputResult(output: Resolution): FlowResult {
-  switch (output.status) {
-    case 'success':
-      return { outcome: 'success', result: output.value };
-    case 'skipped':
-      return { outcome: 'skipped' };
-    case 'failed':
-      return { outcome: 'failed', error: output.error };
-    case 'error':
-      return {
-        outcome: 'failed',
-        error: {
-          code: INFRASTRUCTURE_ERROR_CODE,
-          message: `failed to resolve workflow output: ${output.message}`,
-        },
-      };
-  }
 }

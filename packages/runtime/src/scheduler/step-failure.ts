@@ -1,6 +1,7 @@
 import type { FlowError } from '@stepflow/protocol';
 import { ComponentError } from '../errors/component-error.ts';
 import { RuntimeServiceError } from '../errors/runtime-service-error.ts';
+import { redactSecrets } from '../internal/redact-secrets.ts';
 
 /** Code of failures the engine produces itself (REF: infrastructure errors are 500). */
 export const INFRASTRUCTURE_ERROR_CODE = 500;
@@ -101,4 +102,11 @@ export function dependencyFailure(
     message: `step ${JSON.stringify(stepId)} failed: step ${JSON.stringify(root.stepId)} failed: ${reason}`,
     data,
   };
+}
+
+/** The failure with secret-looking fields of its data redacted (the message is kept). */
+export function redactFailure(error: FlowError): FlowError {
+  if (error.data === undefined) return error;
+  const data = redactSecrets(error.data);
+  return data === error.data ? error : { ...error, data };
 }
