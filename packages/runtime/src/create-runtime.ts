@@ -12,6 +12,8 @@ import { createSemaphore, type Semaphore } from './internal/semaphore.ts';
 import { flowIdOf, serializeFlow } from './loading/flow-id.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { builtinPluginFactory } from './plugins/builtin/builtin-plugin.ts';
+import { checkPluginResult } from './plugins/check-plugin-result.ts';
+import { createDeclaredOutputSchemas } from './plugins/declared-output-schemas.ts';
 import { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 import type { ExecutionContext, ListedComponent, Plugin, PluginFactory } from './plugins/plugin.ts';
 import {
@@ -28,9 +30,11 @@ import { planFlow } from './scheduler/flow-plan.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
 import { INFRASTRUCTURE_ERROR_CODE } from './scheduler/step-failure.ts';
 import { createBatchRegistry } from './services/batch-registry.ts';
+import { DEFAULT_MAX_BLOB_BYTES, checkBlobSize } from './services/blob-size.ts';
+import { isNestingLimitFailure, nestingLimitError } from './services/nesting-limit.ts';
 import type { RuntimeServices } from './services/runtime-services.ts';
 import type { Diagnostic } from './validation/diagnostic.ts';
-import { validateFlowInput } from './validation/validate-input.ts';
+import { checkFlowInput } from './validation/check-flow-input.ts';
 import { validateFlow } from './validation/validate-flow.ts';
 
 /** Default maximum nesting of runs. */
@@ -45,30 +49,11 @@ interface InternalRun {
   readonly runId?: string;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
-  readonly validateInput: boolean;
+  /** Enforce schemas (input, step, flow and declared component outputs); nested runs inherit it. */
+  readonly validate: boolean;
   readonly resumeFrom?: readonly RunEvent[];
   readonly depth: number;
   readonly parentRunId?: string;
-}
-
-/** Whether a plugin's answer is a well-formed FlowResult. */
-function isFlowResult(value: unknown): value is FlowResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const result = value as {
-    outcome?: unknown;
-    result?: unknown;
-    error?: { code?: unknown; message?: unknown };
-  };
-  switch (result.outcome) {
-    case 'success':
-      return 'result' in result;
-    case 'skipped':
-      return true;
-    case 'failed':
-      return typeof result.error?.code === 'number' && typeof result.error.message === 'string';
-    default:
-      return false;
-  }
 }
 
 const fatalCache = new WeakMap<object, Diagnostic[]>();
@@ -93,6 +78,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const random = options.random ?? Math.random;
   const logger: Logger = options.logger ?? silentLogger;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxBlobBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const store: BlobStore = options.blobStore ?? createMemoryBlobStore();
   const factories: Record<string, PluginFactory> = {
     builtin: builtinPluginFactory,
@@ -160,6 +146,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const storedFlows = new WeakSet<object>();
   const flowsById = new Map<string, Flow>();
   const batches = createBatchRegistry();
+  const declaredOutputSchemas = createDeclaredOutputSchemas(logger);
 
   const storeFlow = async (flow: Flow): Promise<string> => {
     const flowId = flowIdOf(flow);
@@ -205,6 +192,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     depth: number,
     parentRunId: string,
     parentSignal: AbortSignal,
+    validate: boolean,
   ): RuntimeServices => {
     const nestedSignal = (signal?: AbortSignal): AbortSignal =>
       signal && signal !== parentSignal ? AbortSignal.any([parentSignal, signal]) : parentSignal;
@@ -221,16 +209,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           reason: fatal.map((d) => d.message).join('; '),
         });
       }
+      if (depth > maxDepth) throw nestingLimitError(maxDepth, depth);
       const runSignal = detached ? undefined : nestedSignal(signal);
       const outcome = await runInternal({
         flow,
         input,
         ...(runSignal ? { signal: runSignal } : {}),
-        validateInput: true,
+        validate,
         depth,
         parentRunId,
       });
-      return { result: outcome.result, runId: outcome.runId };
+      const { result } = outcome;
+      if (result.outcome === 'failed' && isNestingLimitFailure(result.error))
+        throw nestingLimitError(maxDepth, depth);
+      return { result, runId: outcome.runId };
     };
     return {
       async putBlob(data, blobType) {
@@ -242,6 +234,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             });
           }
         }
+        checkBlobSize(data, maxBlobBytes);
         return store.put(data, blobType);
       },
       async getBlob(id) {
@@ -346,31 +339,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const flow = request.flow;
     const flowId = await storeFlow(flow);
     rememberFlow(flowId, flow);
-    if (request.depth > maxDepth) {
-      const result: FlowResult = {
-        outcome: 'failed',
-        error: {
-          code: INFRASTRUCTURE_ERROR_CODE,
-          message: `Maximum nesting depth of ${maxDepth} runs exceeded`,
-          data: { depth: request.depth },
+    try {
+      checkFlowInput(flow, request.input, request.validate);
+    } catch (error) {
+      if (request.depth === 0 || !InputValidationError.isInstance(error)) throw error;
+      return {
+        runId,
+        flowId,
+        result: {
+          outcome: 'failed',
+          error: { code: 400, message: error.message, data: { violations: error.violations } },
         },
       };
-      return { runId, flowId, result };
-    }
-    if (request.validateInput) {
-      try {
-        validateFlowInput(flow, request.input);
-      } catch (error) {
-        if (request.depth === 0 || !InputValidationError.isInstance(error)) throw error;
-        return {
-          runId,
-          flowId,
-          result: {
-            outcome: 'failed',
-            error: { code: 400, message: error.message, data: { violations: error.violations } },
-          },
-        };
-      }
     }
     await start();
     const controller = new AbortController();
@@ -382,7 +362,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     else if (external?.aborted) abort();
     else external?.addEventListener('abort', abort, { once: true });
     activeRuns.add(controller);
-    const services = servicesFor(request.depth + 1, runId, controller.signal);
+    const services = servicesFor(request.depth + 1, runId, controller.signal, request.validate);
     const dispatch = async ({
       step,
       input,
@@ -412,13 +392,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const result = await (limit
         ? limit.run(() => plugin.execute(execution))
         : plugin.execute(execution));
-      if (!isFlowResult(result)) {
-        throw new ComponentError(
-          ErrorCodes.internalError,
-          `Plugin '${target.plugin}' returned an invalid FlowResult for ${target.component}: ${JSON.stringify(result) ?? String(result)}`,
-        );
-      }
-      return result;
+      return checkPluginResult(
+        result,
+        target,
+        plugin,
+        request.validate ? declaredOutputSchemas : undefined,
+      );
     };
     const listeners = [request.onEvent, options.onEvent].filter(
       (listener): listener is (event: RunEvent) => void => listener !== undefined,
@@ -464,6 +443,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
               },
             }),
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
+        validate: request.validate,
       });
       return { runId, flowId, result };
     } finally {
@@ -483,7 +463,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(request.signal === undefined ? {} : { signal: request.signal }),
         ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
-        validateInput: request.validateInput ?? true,
+        validate: request.validateInput ?? true,
         depth: 0,
       });
     },

@@ -33,6 +33,9 @@ export { RuntimeServiceError } from './errors/runtime-service-error.ts';
 export type { LoadedFlow } from './loading/loaded-flow.ts';
 export type { LoadConfigOptions, LoadedConfig } from './config/loaded-config.ts';
 export { createRuntime, DEFAULT_MAX_DEPTH } from './create-runtime.ts';
+export { MAX_VALUE_DEPTH } from './internal/value-depth.ts';
+export { isSecretKey, REDACTED, redactSecrets } from './internal/redact-secrets.ts';
+export { DEFAULT_MAX_BLOB_BYTES } from './services/blob-size.ts';
 export { loadFlowFile } from './loading/load-flow-file.ts';
 export type { ParseFlowTextOptions } from './loading/parse-flow-text.ts';
 export { flowFromDocument, parseFlowText } from './loading/parse-flow-text.ts';
@@ -60,6 +63,7 @@ export {
   createBuiltinPluginFactory,
 } from './plugins/builtin/builtin-plugin.ts';
 export { DEFAULT_OPENAI_MODEL } from './plugins/builtin/openai.ts';
+export { LOAD_FILE_MAX_BYTES } from './plugins/builtin/load-file.ts';
 export { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 export type { RunJournal } from './scheduler/run-journal.ts';
 export { createRunJournal } from './scheduler/run-journal.ts';

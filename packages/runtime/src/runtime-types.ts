@@ -25,6 +25,11 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Maximum nesting of runs (`eval`, `map`, `iterate`, `flows/evaluate`); default 32. */
   readonly maxDepth?: number;
+  /**
+   * Largest blob (bytes of its compact JSON text) that `put_blob` and `blobs/put` may store;
+   * default 32 MiB (`DEFAULT_MAX_BLOB_BYTES`, the protocol's message limit).
+   */
+  readonly maxBlobBytes?: number;
   /** Receives the events of every run, nested runs included (`runStarted.parentRunId` links them). */
   readonly onEvent?: (event: RunEvent) => void;
 }
@@ -41,7 +46,12 @@ export interface RunRequest {
   readonly signal?: AbortSignal;
   /** Receives every event of the run as it happens (record it to journal the run). */
   readonly onEvent?: (event: RunEvent) => void;
-  /** Validate `input` against the flow's `inputSchema` first (default true). */
+  /**
+   * Enforce the flow's schemas (default true): `input` against `inputSchema` before the run, and
+   * step outputs, component outputs and the flow output against their output schemas as they
+   * are produced. Nested runs inherit it. Inputs nested deeper than `MAX_VALUE_DEPTH` are refused
+   * either way.
+   */
   readonly validateInput?: boolean;
   /**
    * Events recorded from an earlier attempt at this run: steps with a `stepCompleted` event keep

@@ -7,14 +7,19 @@ import {
   resolveTemplate,
 } from '../expressions/resolve-template.ts';
 import { isTruthy } from '../expressions/truthiness.ts';
+import { redactSecrets } from '../internal/redact-secrets.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
+import { outputSchemaFailure } from './output-failure.ts';
+import { outputResult } from './output-result.ts';
 import type { RunEvent } from './run-event.ts';
 import {
   CANCELLED_ERROR_CODE,
   INFRASTRUCTURE_ERROR_CODE,
   StepTimeoutError,
+  dependencyFailure,
   describeThrown,
+  redactFailure,
   stepFailure,
 } from './step-failure.ts';
 
@@ -49,6 +54,8 @@ export interface ExecuteRunOptions {
    */
   readonly emit?: (event: RunEvent) => void;
   readonly resumeFrom?: readonly RunEvent[];
+  /** Enforce the `outputSchema`s of the steps and of the flow. */
+  readonly validate: boolean;
 }
 
 const SKIPPED: FlowResult = { outcome: 'skipped' };
@@ -123,7 +130,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   ): StepFailureInfo => {
     if (resolution.status === 'failed') {
       return {
-        error: stepFailure(step.id, {
+        error: dependencyFailure(step.id, {
           field,
           dependency: resolution.stepId,
           cause: resolution.error,
@@ -257,13 +264,26 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         stepId: step.id,
         attempt,
         component: options.componentName ? options.componentName(step, input) : step.component,
-        input,
+        input: redactSecrets(input),
       });
       let failure: FlowError;
       try {
         const result = await attemptOnce(step, input, attempt);
-        if (result.outcome !== 'failed') return { result, attempt };
-        failure = result.error;
+        if (result.outcome === 'skipped') return { result, attempt };
+        if (result.outcome === 'success') {
+          const invalid =
+            step.outputSchema !== undefined && options.validate
+              ? outputSchemaFailure(
+                  step.outputSchema,
+                  result.result,
+                  `the output of step ${JSON.stringify(step.id)}`,
+                )
+              : undefined;
+          if (invalid === undefined) return { result, attempt };
+          failure = stepFailure(step.id, { component: step.component, attempt, cause: invalid });
+        } else {
+          failure = result.error;
+        }
       } catch (error) {
         if (finished || options.signal.aborted) return { result: SKIPPED, attempt };
         if (
@@ -293,6 +313,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
               : cause,
         });
       }
+      // Failure data often quotes the input (a component echoing what it got): no secrets in it.
+      failure = redactFailure(failure);
       failures++;
       const policy = step.onError;
       if (policy.action === 'retry' && failures < policy.maxAttempts) {
@@ -351,7 +373,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         running--;
         record(
           step,
-          { outcome: 'failed', error: stepFailure(step.id, { cause: describeThrown(error) }) },
+          {
+            outcome: 'failed',
+            error: redactFailure(stepFailure(step.id, { cause: describeThrown(error) })),
+          },
           0,
         );
         pump();
@@ -367,8 +392,12 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       start(ready.pop()!);
     }
     if (done === count && running === 0) {
-      const output = resolveTemplate(plan.output, scope);
-      finish(outputResult(output));
+      const result = outputResult(resolveTemplate(plan.output, scope));
+      const invalid =
+        result.outcome === 'success' && plan.outputSchema !== undefined && options.validate
+          ? outputSchemaFailure(plan.outputSchema, result.result, 'the flow output')
+          : undefined;
+      finish(invalid === undefined ? result : { outcome: 'failed', error: invalid });
     }
   };
 
@@ -377,7 +406,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     runId,
     at: clock.now(),
     flowId: options.flowId,
-    input: options.input,
+    input: redactSecrets(options.input),
     ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
   });
   if (options.signal.aborted) {
@@ -404,24 +433,4 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   for (let i = initial.length - 1; i >= 0; i--) ready.push(initial[i]!);
   pump();
   return promise;
-}
-
-/** Turns the output resolution into the run's FlowResult (§3.5). */
-function outputResult(output: Resolution): FlowResult {
-  switch (output.status) {
-    case 'success':
-      return { outcome: 'success', result: output.value };
-    case 'skipped':
-      return { outcome: 'skipped' };
-    case 'failed':
-      return { outcome: 'failed', error: output.error };
-    case 'error':
-      return {
-        outcome: 'failed',
-        error: {
-          code: INFRASTRUCTURE_ERROR_CODE,
-          message: `failed to resolve workflow output: ${output.message}`,
-        },
-      };
-  }
 }

@@ -77,7 +77,6 @@ export function createBuiltinPluginFactory(options: BuiltinPluginOptions = {}): 
           throw new ComponentError(
             ErrorCodes.invalidParams,
             `Invalid input for ${componentName}: ${problems}`,
-            { input },
           );
         }
         const output = await component.execute(

@@ -1,6 +1,7 @@
 import { type FlowResult, ErrorCodes } from '@stepflow/protocol';
 import { ComponentError } from '../../errors/component-error.ts';
 import { canonicalJson } from '../../internal/canonical-json.ts';
+import { redactSecrets } from '../../internal/redact-secrets.ts';
 import type { Plugin, PluginFactory } from '../plugin.ts';
 
 interface MockComponent {
@@ -82,7 +83,7 @@ export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
       if (behavior === undefined) {
         throw new ComponentError(
           ErrorCodes.componentExecutionFailed,
-          `No behavior defined for ${path} on ${JSON.stringify(input)}`,
+          `No behavior defined for ${path} on ${JSON.stringify(redactSecrets(input))}`,
         );
       }
       const b = behavior as Record<string, unknown>;
@@ -93,7 +94,7 @@ export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
       }
       throw new ComponentError(
         ErrorCodes.internalError,
-        `Behavior for ${path} on ${JSON.stringify(input)} is neither a FlowResult nor {error}`,
+        `Behavior for ${path} on ${JSON.stringify(redactSecrets(input))} is neither a FlowResult nor {error}`,
       );
     },
     async close() {},
