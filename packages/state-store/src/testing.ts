@@ -7,3 +7,5 @@ export type {
 } from './compliance/compliance-context.ts';
 export { createManualStoreClock } from './manual-store-clock.ts';
 export type { ManualStoreClock } from './manual-store-clock.ts';
+export { benchmarkJournalAppends } from './journal-benchmark.ts';
+export type { JournalBenchmarkOptions, JournalBenchmarkResult } from './journal-benchmark.ts';
