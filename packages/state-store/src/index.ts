@@ -45,7 +45,10 @@ export type { MemoryStateStoreOptions } from './memory-state-store.ts';
 export { parseStateStoreUrl, redactUrl, stateStoreUrlOf } from './state-store-url.ts';
 export type { SqliteSynchronous, StateStoreLocation } from './state-store-url.ts';
 
-// For store implementations: the checks every store applies, so all refuse the same input
+// For store implementations: assembly from parts, and the checks every store applies so all
+// refuse the same input
+export { composeStateStore } from './compose-state-store.ts';
+export type { StateStoreParts } from './compose-state-store.ts';
 export {
   checkBatchStatusChange,
   checkLeaseArgs,
