@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  composeStateStore,
   parseStateStoreUrl,
   redactUrl,
   StateStoreError,
@@ -9,7 +10,13 @@ import {
   type StoreClock,
 } from '@stepflow/state-store';
 import { openSqliteDatabase } from './internal/sqlite-open.ts';
-import { SqliteStateStore } from './internal/sqlite-state-store.ts';
+import { SqliteAnswerStore } from './internal/sqlite-answers.ts';
+import { SqliteBatchStore } from './internal/sqlite-batches.ts';
+import { SqliteBlobStore } from './internal/sqlite-blobs.ts';
+import { SqliteConnection } from './internal/sqlite-connection.ts';
+import { SqliteJournal } from './internal/sqlite-journal.ts';
+import { SqliteLeaseStore } from './internal/sqlite-leases.ts';
+import { SqliteRunStore } from './internal/sqlite-runs.ts';
 
 /** Options of `createSqliteStateStore`. */
 export interface SqliteStateStoreOptions {
@@ -64,7 +71,19 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
     now: clock.now(),
   });
   const location = options.path === ':memory:' ? ':memory:' : resolve(options.path);
-  return new SqliteStateStore(db, clock, location);
+  const connection = new SqliteConnection(db, clock, location);
+  return composeStateStore(
+    'sqlite',
+    {
+      blobs: new SqliteBlobStore(connection),
+      runs: new SqliteRunStore(connection),
+      journal: new SqliteJournal(connection),
+      batches: new SqliteBatchStore(connection),
+      answers: new SqliteAnswerStore(connection),
+      leases: new SqliteLeaseStore(connection),
+    },
+    async () => connection.close(),
+  );
 }
 
 /** Options of `openSqliteStateStoreFromUrl` besides what the URL says. */
