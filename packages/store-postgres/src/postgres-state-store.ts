@@ -1,5 +1,6 @@
 import pg from 'pg';
 import {
+  composeStateStore,
   parseStateStoreUrl,
   redactUrl,
   StateStoreError,
@@ -8,7 +9,13 @@ import {
   type StoreClock,
 } from '@stepflow/state-store';
 import { migratePostgres, quoteIdentifier } from './internal/pg-migrations.ts';
-import { PostgresStateStore } from './internal/pg-state-store.ts';
+import { PostgresAnswerStore } from './internal/pg-answers.ts';
+import { PostgresBatchStore } from './internal/pg-batches.ts';
+import { PostgresBlobStore } from './internal/pg-blobs.ts';
+import { PostgresConnection } from './internal/pg-connection.ts';
+import { PostgresJournal } from './internal/pg-journal.ts';
+import { PostgresLeaseStore } from './internal/pg-leases.ts';
+import { PostgresRunStore } from './internal/pg-runs.ts';
 
 /** Options of `createPostgresStateStore`. */
 export interface PostgresStateStoreOptions {
@@ -86,7 +93,19 @@ export async function createPostgresStateStore(
     await pool.end();
     throw error;
   }
-  return new PostgresStateStore(pool, clock, quoteIdentifier(schema), where);
+  const connection = new PostgresConnection(pool, clock, quoteIdentifier(schema), where);
+  return composeStateStore(
+    'postgres',
+    {
+      blobs: new PostgresBlobStore(connection),
+      runs: new PostgresRunStore(connection),
+      journal: new PostgresJournal(connection),
+      batches: new PostgresBatchStore(connection),
+      answers: new PostgresAnswerStore(connection),
+      leases: new PostgresLeaseStore(connection),
+    },
+    () => connection.close(),
+  );
 }
 
 /** Options of `openPostgresStateStoreFromUrl` besides the URL. */
