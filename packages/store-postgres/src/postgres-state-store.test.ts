@@ -10,7 +10,7 @@ let admin: pg.Pool | undefined;
 let schemas = 0;
 
 /** A fresh schema per test: as isolated as a fresh database, and much faster to create. */
-async function freshSchema(): Promise<string> {
+function freshSchema(): string {
   return `t_${process.pid}_${++schemas}`;
 }
 
@@ -30,7 +30,7 @@ if (unavailable) {
 
   stateStoreComplianceSuite('postgres', async ({ clock }) => {
     const url = server!.url;
-    const schema = await freshSchema();
+    const schema = freshSchema();
     const open = (name = schema) =>
       createPostgresStateStore({ connectionString: url, schema: name, clock });
     return {
@@ -43,18 +43,18 @@ if (unavailable) {
         );
       },
       openCorrupt: async () => {
-        const other = await freshSchema();
+        const other = freshSchema();
         await open(other).then((store) => store.close());
         await admin!.query(`DELETE FROM ${other}.schema_migrations`);
         return open(other);
       },
       openForeign: async () => {
-        const other = await freshSchema();
+        const other = freshSchema();
         await admin!.query(`CREATE SCHEMA ${other}; CREATE TABLE ${other}.users (id int)`);
         return open(other);
       },
       openNewerSchema: async () => {
-        const other = await freshSchema();
+        const other = freshSchema();
         await open(other).then((store) => store.close());
         await admin!.query(`INSERT INTO ${other}.schema_migrations VALUES (999, 'future', 0)`);
         return open(other);
