@@ -9,7 +9,9 @@ import {
   resolveConfig,
   type Runtime,
 } from '@stepflow/runtime';
-import { createComponentServer, serveHttp, serveWebSocket } from '@stepflow/server-sdk';
+import { createComponentServer } from '@stepflow/server-sdk';
+import { serveHttp } from '@stepflow/server-sdk/http';
+import { serveWebSocket } from '@stepflow/server-sdk/websocket';
 import { createHttpClientTransport } from '@stepflow/transport-http';
 import { createWebSocketClientTransport } from '@stepflow/transport-ws';
 

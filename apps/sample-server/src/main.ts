@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Entry point: runs the sample component server (stdio by default; HTTP or WebSocket on request).
 import { parseArgs } from 'node:util';
-import { serveHttp, serveStdio, serveWebSocket } from '@stepflow/server-sdk';
+import { serveStdio } from '@stepflow/server-sdk';
+import { serveHttp } from '@stepflow/server-sdk/http';
+import { serveWebSocket } from '@stepflow/server-sdk/websocket';
 import { createSampleServer } from './sample-server.ts';
 
 const USAGE = `Usage: stepflow-sample-server [--transport stdio|http|websocket] [--host H] [--port P]

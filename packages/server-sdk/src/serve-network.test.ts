@@ -2,7 +2,9 @@ import { createJsonRpcPeer, type JsonRpcPeer, type Transport } from '@stepflow/j
 import { createHttpClientTransport } from '@stepflow/transport-http';
 import { createWebSocketClientTransport } from '@stepflow/transport-ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createComponentServer, serveHttp, serveWebSocket } from './index.ts';
+import { serveHttp } from './http.ts';
+import { createComponentServer } from './index.ts';
+import { serveWebSocket } from './websocket.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
