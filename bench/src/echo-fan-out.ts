@@ -34,7 +34,12 @@ const PAYLOAD = { text: 'hello, stepflow', n: 42, tags: ['a', 'b', 'c'] };
 export async function createEchoFanOut(mode: EchoFanOutMode, steps: number): Promise<EchoFanOut> {
   const transport = mode === 'memory' ? 'websocket' : mode;
   const recorded: unknown[][] = [];
-  const server = createComponentServer({ name: 'bench', version: '1.0.0', writeLog: () => {} });
+  const server = createComponentServer({
+    name: 'bench',
+    version: '1.0.0',
+    udf: false,
+    writeLog: () => {},
+  });
   server.component('echo', {}, (input) => input);
   const handle =
     mode === 'memory'

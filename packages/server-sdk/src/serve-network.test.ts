@@ -1,7 +1,7 @@
 import { createJsonRpcPeer, type JsonRpcPeer, type Transport } from '@stepflow/jsonrpc';
 import { createHttpClientTransport } from '@stepflow/transport-http';
 import { createWebSocketClientTransport } from '@stepflow/transport-ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveHttp } from './http.ts';
 import { createComponentServer } from './index.ts';
 import { serveWebSocket } from './websocket.ts';
@@ -11,10 +11,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function sampleServer() {
+function sampleServer(udf = false) {
   const server = createComponentServer({
     name: 'network-test',
     version: '1.0.0',
+    udf,
     writeLog: () => {},
   });
   server.component('echo', {}, (input) => input);
@@ -97,5 +98,42 @@ describe('serveHttp', () => {
       service: 'network-test',
     });
     expect(handle.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+});
+
+describe.each([
+  ['serveHttp', serveHttp],
+  ['serveWebSocket', serveWebSocket],
+] as const)('%s with /udf on', (name, serve) => {
+  it('refuses to start without a token unless told to allow it', async () => {
+    await expect(serve(sampleServer(true), { port: 0 })).rejects.toThrow(
+      `${name}: refusing to serve 'network-test' on 127.0.0.1:0 without a token`,
+    );
+    await expect(serve(sampleServer(true), { port: 0, token: '' })).rejects.toThrow(
+      `${name}: token must not be empty`,
+    );
+  });
+
+  it('starts with a token, and with the opt-in after a warning on stderr', async () => {
+    const withToken = await serve(sampleServer(true), { port: 0, graceMs: 0, token: 't' });
+    cleanups.push(() => withToken.close());
+    const warnings: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      warnings.push(String(chunk));
+      return true;
+    });
+    try {
+      const open = await serve(sampleServer(true), {
+        port: 0,
+        graceMs: 0,
+        allowUnauthenticatedUdf: true,
+      });
+      cleanups.push(() => open.close());
+    } finally {
+      write.mockRestore();
+    }
+    expect(warnings).toEqual([
+      `warning: ${name}: 'network-test' serves /udf on 127.0.0.1:0 without a token: any process that can connect can run arbitrary code in this server.\n`,
+    ]);
   });
 });

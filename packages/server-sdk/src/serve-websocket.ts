@@ -1,5 +1,6 @@
 import { listenWebSocket } from '@stepflow/transport-ws';
 import type { ComponentServer, ServerConnection } from './component-server.ts';
+import { checkUdfExposure } from './internal/udf-exposure.ts';
 
 /** Options of {@link serveWebSocket}. */
 export interface ServeWebSocketOptions {
@@ -11,6 +12,11 @@ export interface ServeWebSocketOptions {
   readonly path?: string;
   /** When set, the upgrade request must carry `Authorization: Bearer <token>` (else 401). */
   readonly token?: string;
+  /**
+   * Serve the built-in `/udf` component without a `token` (default `false`: refuse to start).
+   * `/udf` runs arbitrary code sent by whoever connects; opting in prints a warning on stderr.
+   */
+  readonly allowUnauthenticatedUdf?: boolean;
   /** Host names accepted in the `Host` header (DNS-rebinding protection; defaults as `serveHttp`). */
   readonly allowedHosts?: readonly string[] | 'any';
   /** Browser origins allowed to connect; default none. */
@@ -39,6 +45,9 @@ export interface WebSocketServerHandle {
  * Serves `server` over WebSocket (our extension): one JSON-RPC message per text frame, each
  * connection a protocol session of its own; `GET /health` on the same port.
  *
+ * @throws Error when the built-in `/udf` is on and neither `token` nor
+ * `allowUnauthenticatedUdf` is set (see {@link ServeWebSocketOptions.allowUnauthenticatedUdf}).
+ *
  * @example
  * ```ts
  * const handle = await serveWebSocket(server, { port: 8081 });
@@ -48,11 +57,14 @@ export async function serveWebSocket(
   server: ComponentServer,
   options: ServeWebSocketOptions = {},
 ): Promise<WebSocketServerHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8080;
+  checkUdfExposure(server, options, 'serveWebSocket', `${host}:${port}`);
   const graceMs = options.graceMs ?? 5000;
   const connections = new Set<ServerConnection>();
   const listener = await listenWebSocket({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 8080,
+    host,
+    port,
     service: server.name,
     ...(options.path !== undefined && { path: options.path }),
     ...(options.token !== undefined && { token: options.token }),
