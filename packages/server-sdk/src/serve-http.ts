@@ -2,12 +2,16 @@ import {
   createStreamableHttpHandler,
   defaultAllowedHostsFor,
   listenHttp,
+  type HttpServerTimeouts,
 } from '@stepflow/transport-http';
 import type { ComponentServer, ServerConnection } from './component-server.ts';
 import { checkUdfExposure } from './internal/udf-exposure.ts';
 
-/** Options of {@link serveHttp}. */
-export interface ServeHttpOptions {
+/**
+ * Options of {@link serveHttp}. `requestTimeoutMs` (default 60 000) and `headersTimeoutMs`
+ * (default 10 000) bound how long a client may take to send a request; past them it gets 408.
+ */
+export interface ServeHttpOptions extends HttpServerTimeouts {
   /** The address to bind (default `'127.0.0.1'`: loopback only; `'0.0.0.0'` for all interfaces). */
   readonly host?: string;
   /** The port (default 8080, as the Python SDK; 0 picks a free one). */
@@ -79,7 +83,12 @@ export async function serveHttp(
   });
   const graceMs = options.graceMs ?? 5000;
   const connection = await server.connect(handler.transport, { closeGraceMs: graceMs });
-  const listener = await listenHttp(handler, { host, port }).catch(async (error: unknown) => {
+  const listener = await listenHttp(handler, {
+    host,
+    port,
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.headersTimeoutMs !== undefined && { headersTimeoutMs: options.headersTimeoutMs }),
+  }).catch(async (error: unknown) => {
     await connection.shutdown({ graceMs: 0 });
     throw error;
   });

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { createJsonRpcPeer, type JsonRpcPeer, type Transport } from '@stepflow/jsonrpc';
 import { createHttpClientTransport } from '@stepflow/transport-http';
 import { createWebSocketClientTransport } from '@stepflow/transport-ws';
@@ -135,5 +137,23 @@ describe.each([
     expect(warnings).toEqual([
       `warning: ${name}: 'network-test' serves /udf on 127.0.0.1:0 without a token: any process that can connect can run arbitrary code in this server.\n`,
     ]);
+  });
+});
+
+describe.each([
+  ['serveHttp', serveHttp],
+  ['serveWebSocket', serveWebSocket],
+] as const)('%s timeouts', (_name, serve) => {
+  it('answers 408 and disconnects a client too slow to send its request', async () => {
+    const handle = await serve(sampleServer(), { port: 0, graceMs: 0, headersTimeoutMs: 100 });
+    cleanups.push(() => handle.close());
+    const socket = connect(handle.port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await once(socket, 'close');
+    expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 });

@@ -1,9 +1,13 @@
+import type { HttpServerTimeouts } from '@stepflow/transport-http';
 import { listenWebSocket } from '@stepflow/transport-ws';
 import type { ComponentServer, ServerConnection } from './component-server.ts';
 import { checkUdfExposure } from './internal/udf-exposure.ts';
 
-/** Options of {@link serveWebSocket}. */
-export interface ServeWebSocketOptions {
+/**
+ * Options of {@link serveWebSocket}. `requestTimeoutMs` (default 60 000) and `headersTimeoutMs`
+ * (default 10 000) bound how long a client may take to send its upgrade request (408 past them).
+ */
+export interface ServeWebSocketOptions extends HttpServerTimeouts {
   /** The address to bind (default `'127.0.0.1'`: loopback only). */
   readonly host?: string;
   /** The port (default 8080; 0 picks a free one). */
@@ -72,6 +76,8 @@ export async function serveWebSocket(
     ...(options.allowedOrigins !== undefined && { allowedOrigins: options.allowedOrigins }),
     ...(options.maxPayloadBytes !== undefined && { maxPayloadBytes: options.maxPayloadBytes }),
     ...(options.pingIntervalMs !== undefined && { pingIntervalMs: options.pingIntervalMs }),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.headersTimeoutMs !== undefined && { headersTimeoutMs: options.headersTimeoutMs }),
     onConnection: (transport) => {
       void server.connect(transport, { closeGraceMs: graceMs }).then((connection) => {
         connections.add(connection);
