@@ -18,6 +18,7 @@ import { compileJsonSchema } from '../internal/json-schema.ts';
 import { aliasDiagnostics } from './alias-diagnostics.ts';
 import type { Diagnostic, DiagnosticLevel } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { templateKeyDiagnostics } from './template-key-diagnostics.ts';
 
 /** Options of `validateFlow`. */
 export interface ValidateFlowOptions {
@@ -96,7 +97,8 @@ function schemaAllowsNull(schema: unknown): boolean {
 /**
  * Validates a flow statically (STEPFLOW.md §1.6 plus DECISIONS items 8-10): structure, step ids,
  * references (self, undefined, forward; in `input`, `skipIf` and `onError.defaultValue`), paths,
- * components (against routes when a config is given), unknown keys with a did-you-mean, aliases,
+ * components (against routes when a config is given), unknown keys (fatal when a near miss of a
+ * known key, with a did-you-mean), unknown `$` keys in templates, aliases,
  * missing name/description, unreachable steps and step schemas. Never throws.
  */
 export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Diagnostic[] {
@@ -139,11 +141,14 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   ): void => {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
+      // A misspelt key (`timeoutMS`, `inptu`) would drop what it sets without a word: fatal.
       const suggestion = didYouMean(key, known);
       add(
-        'warning',
-        'unknownKey',
-        `Unknown key '${key}' in ${what}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`,
+        suggestion === undefined ? 'warning' : 'fatal',
+        suggestion === undefined ? 'unknownKey' : 'misspelledKey',
+        suggestion === undefined
+          ? `Unknown key '${key}' in ${what}; it is ignored`
+          : `Unknown key '${key}' in ${what} (did you mean '${suggestion}'?): as written it would be ignored`,
         [...path, key],
         {
           ...(stepId === undefined ? {} : { stepId }),
@@ -358,6 +363,20 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
     templateIssues(inputIssues, [...path, 'input'], stepId, 'input');
     checkReferences(input, index, id, 'input', [...path, 'input']);
     checkTemplateKeys(step.input, [...path, 'input'], stepId);
+    diagnostics.push(
+      ...templateKeyDiagnostics(step.input, {
+        file,
+        stepId,
+        field: 'input',
+        path: [...path, 'input'],
+      }),
+      ...templateKeyDiagnostics(step.skipIf, {
+        file,
+        stepId,
+        field: 'skipIf',
+        path: [...path, 'skipIf'],
+      }),
+    );
 
     if (step.skipIf !== undefined && step.skipIf !== null) {
       const skipIssues: TemplateIssue[] = [];
@@ -508,6 +527,14 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   const output = compileTemplate(doc.output ?? null, outputIssues);
   templateIssues(outputIssues, ['output'], undefined, 'output');
   checkTemplateKeys(doc.output, ['output'], undefined);
+  diagnostics.push(
+    ...templateKeyDiagnostics(doc.output, {
+      file,
+      stepId: undefined,
+      field: 'output',
+      path: ['output'],
+    }),
+  );
   forEachReference(output, (ref) => {
     if (ref.source.kind !== 'step') return;
     referenced.add(ref.source.stepId);
