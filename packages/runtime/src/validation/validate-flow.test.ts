@@ -119,6 +119,71 @@ output: [{ $from: { step: b } }, { $from: { step: nowhere } }]
     expect(only(d, 'missingComponent')).toMatchObject([{ level: 'fatal', stepId: 'e' }]);
   });
 
+  it('a component that a builtin or mock plugin certainly lacks is an error with a did-you-mean', () => {
+    const config = {
+      plugins: {
+        builtin: { type: 'builtin' },
+        mock: { type: 'mock', components: { '/ask': {} } },
+        python: { type: 'stepflow', transport: 'stdio', command: 'python' },
+      },
+      routes: {
+        '/builtin/{*component}': [{ plugin: 'builtin' }],
+        '/mock/{*component}': [{ plugin: 'mock' }],
+        '/py/{*component}': [{ plugin: 'python' }],
+        '/either/{*component}': [
+          { plugin: 'python', conditions: [{ path: 'x', value: 1 }] },
+          { plugin: 'builtin' },
+        ],
+        '/{*component}': [{ plugin: 'builtin' }],
+      },
+    } as unknown as StepflowConfig;
+    const d = check(
+      `steps:
+  - { id: a, component: /builtin/create_mesages }
+  - { id: b, component: /nosuch/thing }
+  - { id: c, component: /mock/aks }
+  - { id: d, component: /py/anything }
+  - { id: e, component: /either/anything }
+  - { id: f, component: /builtin/eval }
+  - { id: g, component: /py/trasnform }
+output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }, { $from: { step: d } }, { $from: { step: e } }, { $from: { step: f } }, { $from: { step: g } }]
+`,
+      { config },
+    );
+    expect(only(d, 'unknownComponent').map((x) => [x.level, x.stepId, x.message])).toEqual([
+      [
+        'error',
+        'a',
+        "Step 'a' uses component '/builtin/create_mesages', but plugin 'builtin' has no component '/create_mesages' (did you mean '/builtin/create_messages'?)",
+      ],
+      [
+        'error',
+        'b',
+        "Step 'b' uses component '/nosuch/thing', but plugin 'builtin' has no component '/nosuch/thing'",
+      ],
+      [
+        'error',
+        'c',
+        "Step 'c' uses component '/mock/aks', but plugin 'mock' has no component '/aks' (did you mean '/mock/ask'?)",
+      ],
+    ]);
+    // With the list of a component server (fetched by `validate --check-components`).
+    const loaded = parseFlowText(
+      `${SCHEMA}
+steps:
+  - { id: g, component: /py/trasnform }
+output: { $from: { step: g } }
+`,
+    );
+    const listed = validateFlow(loaded.flow, {
+      config,
+      componentLists: new Map([['python', ['/transform']]]),
+    });
+    expect(only(listed, 'unknownComponent')[0]?.message).toBe(
+      "Step 'g' uses component '/py/trasnform', but plugin 'python' has no component '/trasnform' (did you mean '/py/transform'?)",
+    );
+  });
+
   it('reports bad routes in the given config', () => {
     const config = {
       plugins: {},

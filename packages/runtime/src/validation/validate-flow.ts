@@ -17,6 +17,11 @@ import { createRouter, type RouteRuleConfig, type Router } from '../routing/rout
 import { compileJsonSchema } from '../internal/json-schema.ts';
 import { aliasDiagnostics } from './alias-diagnostics.ts';
 import type { Diagnostic, DiagnosticLevel } from './diagnostic.ts';
+import {
+  type ComponentLists,
+  missingComponentReason,
+  staticComponentLists,
+} from './component-lists.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { templateKeyDiagnostics } from './template-key-diagnostics.ts';
 
@@ -28,6 +33,12 @@ export interface ValidateFlowOptions {
   readonly raw?: unknown;
   /** The flow file, named in every diagnostic. */
   readonly file?: string;
+  /**
+   * Component lists of plugins beyond those known from the config alone (`builtin`, `mock`),
+   * e.g. fetched from component servers; with `config`, a step whose component no plugin it may
+   * be routed to has is an error.
+   */
+  readonly componentLists?: ComponentLists;
 }
 
 const FLOW_KEYS = [
@@ -220,6 +231,7 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   }
 
   let router: Router | undefined;
+  let lists: ComponentLists = new Map();
   if (options.config) {
     try {
       const config = options.config as unknown as {
@@ -227,6 +239,7 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
         routes?: Record<string, RouteRuleConfig[]>;
       };
       router = createRouter(config.routes ?? {}, new Set(Object.keys(config.plugins ?? {})));
+      lists = new Map([...staticComponentLists(config.plugins), ...(options.componentLists ?? [])]);
     } catch (error) {
       add('error', 'invalidRouteReference', (error as Error).message, []);
     }
@@ -348,14 +361,18 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
         [...path, 'component'],
         { stepId, field: 'component' },
       );
-    } else if (router && !router.matches(step.component)) {
-      add(
-        'error',
-        'unknownComponent',
-        `Step '${stepId}' uses component '${step.component}', which no route matches`,
-        [...path, 'component'],
-        { stepId, field: 'component' },
-      );
+    } else if (router) {
+      const reason = router.matches(step.component)
+        ? missingComponentReason(step.component, router.targets(step.component), lists)
+        : 'no route matches it';
+      if (reason !== undefined)
+        add(
+          'error',
+          'unknownComponent',
+          `Step '${stepId}' uses component '${step.component}', but ${reason}`,
+          [...path, 'component'],
+          { stepId, field: 'component' },
+        );
     }
 
     const inputIssues: TemplateIssue[] = [];
