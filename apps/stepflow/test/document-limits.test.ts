@@ -99,7 +99,7 @@ describe('stepflow: document size and shape limits', () => {
     const yaml = join(directory, 'deep.yaml');
     await writeFile(
       yaml,
-      `schema: https://stepflow.org/schemas/v1/flow.json\noutput:\n  x: ${'- '.repeat(depth)}1\n`,
+      `schema: https://stepflow.org/schemas/v1/flow.json\noutput:\n  ${'- '.repeat(depth)}1\n`,
     );
     const json = join(directory, 'deep.json');
     await writeFile(json, `{"output":${'['.repeat(depth)}${']'.repeat(depth)}}`);
