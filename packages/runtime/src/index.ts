@@ -39,7 +39,17 @@ export { DEFAULT_MAX_BLOB_BYTES } from './services/blob-size.ts';
 export { loadFlowFile } from './loading/load-flow-file.ts';
 export type { ParseFlowTextOptions } from './loading/parse-flow-text.ts';
 export { flowFromDocument, parseFlowText } from './loading/parse-flow-text.ts';
-export { MAX_YAML_ALIAS_COUNT } from './loading/parse-document.ts';
+export type { DocumentErrorCode } from './errors/document-error.ts';
+export { DocumentError } from './errors/document-error.ts';
+export {
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_DEPTH,
+  MAX_YAML_ALIAS_COUNT,
+} from './loading/document-limits.ts';
+export type { DocumentFormat } from './loading/parse-document.ts';
+export { formatOfFile, parseDocumentText } from './loading/parse-document.ts';
+export { decodeDocumentBytes } from './loading/decode-document.ts';
+export { readDocumentFile } from './loading/read-document-file.ts';
 export { flowIdOf, serializeFlow } from './loading/flow-id.ts';
 export type { ValidateFlowOptions } from './validation/validate-flow.ts';
 export { validateFlow } from './validation/validate-flow.ts';

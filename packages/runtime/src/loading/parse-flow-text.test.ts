@@ -97,7 +97,7 @@ steps:
       'flow.txt: Unrecognized file extension',
     );
     expect(() => parseFlowText('a: 1\na: 2', { fileName: 'dup.yaml' })).toThrow(
-      /dup\.yaml:2:\d+: invalid YAML: Map keys must be unique/,
+      /dup\.yaml:2:1: invalid YAML: duplicate key 'a' in the top-level mapping/,
     );
     expect(() => parseFlowText('- 1', { fileName: 'list.yaml' })).toThrow(
       'list.yaml: a flow must be a YAML/JSON object, got an array',

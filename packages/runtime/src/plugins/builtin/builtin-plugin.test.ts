@@ -59,6 +59,15 @@ describe('create_messages', () => {
   });
 });
 
+describe('an unknown builtin', () => {
+  it('fails the step with a did-you-mean and the list of builtins', async () => {
+    const result = await runStep(runtime, '/builtin/create_mesages', {});
+    expect(causeOf(result)).toContain(
+      "Component '/create_mesages' not found in builtin plugin 'builtin' (did you mean '/create_messages'? it has /put_blob,",
+    );
+  });
+});
+
 describe('put_blob / get_blob', () => {
   it('round-trips data with the pinned ids (§6.8)', async () => {
     const data = {

@@ -2,6 +2,7 @@ import { type FlowResult, ErrorCodes } from '@stepflow/protocol';
 import { ComponentError } from '../../errors/component-error.ts';
 import { canonicalJson } from '../../internal/canonical-json.ts';
 import { redactSecrets } from '../../internal/redact-secrets.ts';
+import { didYouMean } from '../../validation/did-you-mean.ts';
 import type { Plugin, PluginFactory } from '../plugin.ts';
 
 interface MockComponent {
@@ -72,9 +73,10 @@ export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
     async execute({ component: path, input }): Promise<FlowResult> {
       const component = components.get(path);
       if (!component) {
+        const suggestion = didYouMean(path, [...components.keys()]);
         throw new ComponentError(
           ErrorCodes.componentNotFound,
-          `Component '${path}' not found in mock plugin '${name}'`,
+          `Component '${path}' not found in mock plugin '${name}'${suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`}`,
         );
       }
       let behavior = component.byInput.get(canonicalJson(input));
