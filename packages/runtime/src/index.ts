@@ -16,6 +16,7 @@ export type { EvaluateFlowOutcome, RuntimeServices } from './services/runtime-se
 export type {
   RunCompletedEvent,
   RunEvent,
+  RunResumedEvent,
   RunStartedEvent,
   StepCompletedEvent,
   StepRetryingEvent,
@@ -30,6 +31,19 @@ export { FlowValidationError } from './errors/flow-validation-error.ts';
 export type { InputViolation } from './errors/input-validation-error.ts';
 export { InputValidationError } from './errors/input-validation-error.ts';
 export { RuntimeServiceError } from './errors/runtime-service-error.ts';
+export { RunConflictError } from './errors/run-conflict-error.ts';
+export { RunSuspendedError } from './errors/run-suspended-error.ts';
+export type { RunJournalStore } from './journal/run-journal-store.ts';
+export type { RunState, RunStatus, StepState, StepStatus } from './run-state/run-state.ts';
+export {
+  foldRunEvents,
+  reduceRunEvent,
+  RunStateError,
+  statusOfResult,
+} from './run-state/reduce-run-event.ts';
+export { stepStatuses } from './run-state/step-statuses.ts';
+export type { FlowPlan, StepPlan } from './scheduler/flow-plan.ts';
+export { planFlow } from './scheduler/flow-plan.ts';
 export type { LoadedFlow } from './loading/loaded-flow.ts';
 export type { LoadConfigOptions, LoadedConfig } from './config/loaded-config.ts';
 export { createRuntime, DEFAULT_MAX_DEPTH } from './create-runtime.ts';

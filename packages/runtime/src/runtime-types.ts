@@ -2,6 +2,7 @@ import type { BlobStore } from '@stepflow/blob-store';
 import type { Flow, FlowResult, StepflowConfig } from '@stepflow/protocol';
 import type { Clock, IdGenerator, RandomSource } from './clock.ts';
 import type { Logger } from './logger.ts';
+import type { RunJournalStore } from './journal/run-journal-store.ts';
 import type { ListedComponent, PluginFactory } from './plugins/plugin.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
 
@@ -32,6 +33,14 @@ export interface RuntimeOptions {
   readonly maxBlobBytes?: number;
   /** Receives the events of every run, nested runs included (`runStarted.parentRunId` links them). */
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Makes runs durable: every run's events go to this journal (group-committed), a step's result
+   * is recorded before its dependents start and the run's before it is reported, nested runs are
+   * journaled as child runs of their step, and `run` with the id of a recorded run returns its
+   * result (finished) or resumes it (unfinished) without executing recorded steps again. Pass
+   * the same store as `blobStore` so flows and blobs outlive the process too.
+   */
+  readonly journal?: RunJournalStore;
 }
 
 /** One run to execute. */
@@ -40,7 +49,10 @@ export interface RunRequest {
   readonly flow: Flow;
   /** The flow input. */
   readonly input: unknown;
-  /** Run id to use; a fresh one is generated when absent. */
+  /**
+   * Run id to use; a fresh one is generated when absent. With a durable journal, the id of a
+   * recorded run returns its result (finished) or resumes it (unfinished).
+   */
   readonly runId?: string;
   /** Cancels the run: no new steps start and in-flight executions are aborted. */
   readonly signal?: AbortSignal;

@@ -22,10 +22,24 @@ export const RunStartedEventSchema = z.object({
   input: JsonValueSchema,
   /** The run that started this one (nested runs: `eval`, `map`, `iterate`, `flows/evaluate`). */
   parentRunId: z.string().optional(),
+  /** The step of the parent run whose execution started this one. */
+  parentStepId: z.string().optional(),
 });
 
 /** A run began. The first event of every run. */
 export type RunStartedEvent = Readonly<z.infer<typeof RunStartedEventSchema>>;
+
+/**
+ * Schema for `runResumed`: a run recorded earlier (by this or a dead process) goes on; its
+ * recorded steps keep their results and the others are dispatched again.
+ */
+export const RunResumedEventSchema = z.object({
+  type: z.literal('runResumed'),
+  ...eventBase,
+});
+
+/** A recorded run goes on after its process stopped. */
+export type RunResumedEvent = Readonly<z.infer<typeof RunResumedEventSchema>>;
 
 /** Schema for `stepStarted`: a step was dispatched to its component (one event per attempt). */
 export const StepStartedEventSchema = z.object({
@@ -99,6 +113,7 @@ export type RunCompletedEvent = Readonly<z.infer<typeof RunCompletedEventSchema>
 /** Schema for any run event, discriminated by `type`. */
 export const RunEventSchema = z.discriminatedUnion('type', [
   RunStartedEventSchema,
+  RunResumedEventSchema,
   StepStartedEventSchema,
   StepRetryingEventSchema,
   StepCompletedEventSchema,
@@ -107,7 +122,12 @@ export const RunEventSchema = z.discriminatedUnion('type', [
 
 /** What happens in a run, as a sequence a journal can record and replay. */
 export type RunEvent =
-  RunStartedEvent | StepStartedEvent | StepRetryingEvent | StepCompletedEvent | RunCompletedEvent;
+  | RunStartedEvent
+  | RunResumedEvent
+  | StepStartedEvent
+  | StepRetryingEvent
+  | StepCompletedEvent
+  | RunCompletedEvent;
 
 /** The `type` of every run event. */
 export type RunEventType = RunEvent['type'];

@@ -3,6 +3,7 @@
 export type {
   RunCompletedEvent,
   RunEvent,
+  RunResumedEvent,
   RunStartedEvent,
   StepCompletedEvent,
   StepRetryingEvent,
