@@ -7,6 +7,7 @@ import { createFlowCatalogue } from './engine/flow-catalogue.ts';
 import { createPluginRegistry } from './engine/plugin-registry.ts';
 import { createRunManager } from './engine/run-manager.ts';
 import { FlowValidationError } from './errors/flow-validation-error.ts';
+import { createStateStoreJournal } from './journal/state-store-journal.ts';
 import { RunSuspendedError } from './errors/run-suspended-error.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { builtinPluginFactory } from './plugins/builtin/builtin-plugin.ts';
@@ -41,7 +42,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const clock: Clock = options.clock ?? systemClock;
   const newId = options.ids ?? randomUUID;
   const logger: Logger = options.logger ?? silentLogger;
-  const blobs: BlobStore = options.blobStore ?? createMemoryBlobStore();
+  const blobs: BlobStore = options.blobStore ?? options.stateStore ?? createMemoryBlobStore();
+  const journal =
+    options.journal ??
+    (options.stateStore ? createStateStoreJournal(options.stateStore) : undefined);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const registry = createPluginRegistry({
     config: options.config,
@@ -63,7 +67,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     random: options.random ?? Math.random,
     logger,
     maxDepth,
-    ...(options.journal === undefined ? {} : { journal: options.journal }),
+    ...(journal === undefined ? {} : { journal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     servicesFor: (scope) =>
       createCallbackServices(

@@ -34,6 +34,7 @@ export { RuntimeServiceError } from './errors/runtime-service-error.ts';
 export { RunConflictError } from './errors/run-conflict-error.ts';
 export { RunSuspendedError } from './errors/run-suspended-error.ts';
 export type { RunJournalStore } from './journal/run-journal-store.ts';
+export { createStateStoreJournal } from './journal/state-store-journal.ts';
 export type { RunState, RunStatus, StepState, StepStatus } from './run-state/run-state.ts';
 export {
   foldRunEvents,

@@ -2,6 +2,7 @@ import type { BlobStore } from '@stepflow/blob-store';
 import type { Flow, FlowResult, StepflowConfig } from '@stepflow/protocol';
 import type { Clock, IdGenerator, RandomSource } from './clock.ts';
 import type { Logger } from './logger.ts';
+import type { StateStore } from '@stepflow/state-store';
 import type { RunJournalStore } from './journal/run-journal-store.ts';
 import type { ListedComponent, PluginFactory } from './plugins/plugin.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
@@ -41,6 +42,12 @@ export interface RuntimeOptions {
    * the same store as `blobStore` so flows and blobs outlive the process too.
    */
   readonly journal?: RunJournalStore;
+  /**
+   * A durable state store (`@stepflow/state-store`, `@stepflow/store-sqlite`,
+   * `@stepflow/store-postgres`): the default for both `blobStore` and `journal`, so runs, their
+   * journals, flows and blobs all live in it. The caller opens and closes it.
+   */
+  readonly stateStore?: StateStore;
 }
 
 /** One run to execute. */
