@@ -31,6 +31,7 @@ import type { RunEvent } from './scheduler/run-event.ts';
 import { INFRASTRUCTURE_ERROR_CODE } from './scheduler/step-failure.ts';
 import { createBatchRegistry } from './services/batch-registry.ts';
 import { DEFAULT_MAX_BLOB_BYTES, checkBlobSize } from './services/blob-size.ts';
+import { lazyServices } from './services/lazy-services.ts';
 import { isNestingLimitFailure, nestingLimitError } from './services/nesting-limit.ts';
 import type { RuntimeServices } from './services/runtime-services.ts';
 import type { Diagnostic } from './validation/diagnostic.ts';
@@ -90,6 +91,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     routes?: Record<string, RouteRuleConfig[]>;
   };
 
+  const closing = new AbortController();
+  // For callbacks that name no run: nested runs without a parent, ended when the runtime closes.
+  const detachedServices = lazyServices(() => servicesFor(1, undefined, closing.signal, true));
   const plugins = new Map<string, Plugin>();
   const limits = new Map<string, Semaphore>();
   for (const [name, pluginConfig] of Object.entries(config.plugins ?? {})) {
@@ -107,6 +111,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         config: pluginConfig,
         workingDirectory: options.workingDirectory,
         logger,
+        services: detachedServices,
       });
     } catch (error) {
       if (ConfigError.isInstance(error)) throw error;
@@ -133,7 +138,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     throw error;
   }
 
-  const closing = new AbortController();
   const activeRuns = new Set<AbortController>();
   let started: Promise<void> | undefined;
   const start = (): Promise<void> => {
@@ -190,7 +194,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const servicesFor = (
     depth: number,
-    parentRunId: string,
+    parentRunId: string | undefined,
     parentSignal: AbortSignal,
     validate: boolean,
   ): RuntimeServices => {
@@ -217,7 +221,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(runSignal ? { signal: runSignal } : {}),
         validate,
         depth,
-        parentRunId,
+        ...(parentRunId === undefined ? {} : { parentRunId }),
       });
       const { result } = outcome;
       if (result.outcome === 'failed' && isNestingLimitFailure(result.error))

@@ -26,7 +26,12 @@ import type {
 } from '../plugin.ts';
 import { ComponentServerDeadError } from './component-server-dead-error.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
-import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
+import type { RuntimeServices } from '../../services/runtime-services.ts';
+import {
+  registerRuntimeCallbacks,
+  type CallbackScope,
+  type RuntimePeer,
+} from './runtime-callbacks.ts';
 import { resolveStdioLaunch, type StdioLaunch } from './stdio-launch.ts';
 
 /** What a transport factory gets besides the transport config. */
@@ -104,9 +109,11 @@ export const DEFAULT_INITIALIZE_TIMEOUT_MS = 30_000;
  * dead and its steps fail with `ComponentServerDeadError`. A JSON-RPC error from
  * `components/execute` becomes a `ComponentError` with the server's code, message and data.
  * While an execute request is pending the server may call back (`blobs/*`, `flows/*`); each
- * callback is matched to its execution by the `run_id`/`step_id` of its `observability`
- * (falling back to the only execution in flight) and served with that execution's
- * `RuntimeServices`.
+ * callback is matched to its execution by the `run_id`/`step_id` of its `observability` and
+ * served with that execution's `RuntimeServices`. A callback without them (the Python SDK sends
+ * `observability: null` when it has no trace span) is served by the only execution in flight,
+ * else by the run all executions in flight belong to, else as the reference does: nested runs
+ * without a parent run.
  *
  * @example
  * const runtime = createRuntime({
@@ -126,6 +133,11 @@ interface Connection {
   established: boolean;
   /** Set once the connection closed (with its cause). */
   closedInfo: TransportCloseInfo | undefined;
+  /**
+   * The server's own spelling of components it lists without a leading slash, by routed name
+   * (`/add` → `add`); absent when it lists none such (or cannot list).
+   */
+  names: ReadonlyMap<string, string> | undefined;
 }
 
 const PERMANENT_SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR']);
@@ -145,6 +157,10 @@ class ComponentServerPlugin implements Plugin {
   /** Executions in flight by run id, then step id (nested maps: no key string per execution). */
   readonly #byRun = new Map<string, Map<string, ExecutionContext[]>>();
   readonly #inFlight = new Set<ExecutionContext>();
+  /** How many executions in flight use each `RuntimeServices` (one per run). */
+  readonly #servicesInFlight = new Map<RuntimeServices, number>();
+  /** Services not tied to a run, for callbacks no execution can be found for. */
+  readonly #detached: RuntimeServices | undefined;
   /** The established, open connection, if any. */
   #live: Connection | undefined;
   /** A (re)start in progress, shared by every caller waiting for it. */
@@ -160,6 +176,7 @@ class ComponentServerPlugin implements Plugin {
   constructor(args: PluginFactoryArgs, options: StepflowPluginFactoryOptions) {
     this.name = args.name;
     this.#logger = args.logger;
+    this.#detached = args.services;
     const config = args.config;
     const field = (key: string): string => `plugins.${args.name}.${key}`;
     const context: StepflowTransportContext = {
@@ -259,7 +276,7 @@ class ComponentServerPlugin implements Plugin {
       result = await connection.peer.request(
         'components/execute',
         {
-          component,
+          component: connection.names?.get(component) ?? component,
           input: input === undefined ? null : input,
           attempt: context.attempt,
           observability,
@@ -370,7 +387,13 @@ class ComponentServerPlugin implements Plugin {
           plugin: this.name,
         }),
     });
-    const connection: Connection = { peer, transport, established: false, closedInfo: undefined };
+    const connection: Connection = {
+      peer,
+      transport,
+      established: false,
+      closedInfo: undefined,
+      names: undefined,
+    };
     this.#connections.add(connection);
     void peer.closed.then((info) => {
       connection.closedInfo = info;
@@ -378,7 +401,7 @@ class ComponentServerPlugin implements Plugin {
       this.#onClosed(connection, info);
     });
     registerRuntimeCallbacks(peer, (observability, method, needsRun) =>
-      this.#resolveExecution(observability, method, needsRun),
+      this.#resolveCallback(observability, method, needsRun),
     );
     try {
       await peer.start();
@@ -397,6 +420,7 @@ class ComponentServerPlugin implements Plugin {
         );
       }
       await peer.notify('initialized', {});
+      connection.names = await this.#unslashedNames(peer);
     } catch (error) {
       const reason = connection.closedInfo?.error ?? error;
       await peer.close(asError(error));
@@ -407,6 +431,40 @@ class ComponentServerPlugin implements Plugin {
     connection.established = true;
     this.#logger.debug(`component server '${this.name}' is ready`, { plugin: this.name });
     return connection;
+  }
+
+  /**
+   * Servers built with the reference TypeScript SDK list (and only accept) names without the
+   * leading slash routing gives (`add`, not `/add`): learn their spelling from `components/list`
+   * once per (re)start. A server that cannot list keeps the routed names.
+   */
+  async #unslashedNames(peer: RuntimePeer): Promise<ReadonlyMap<string, string> | undefined> {
+    let listed: unknown;
+    try {
+      listed = await peer.request(
+        'components/list',
+        {},
+        { timeoutMs: this.#initializeTimeoutMs, signal: this.#closing.signal },
+      );
+    } catch (error) {
+      this.#logger.debug(`component server '${this.name}' did not list its components`, {
+        plugin: this.name,
+        error: messageOf(error),
+      });
+      return undefined;
+    }
+    const components = (listed as { components?: unknown } | null)?.components;
+    if (!Array.isArray(components)) return undefined;
+    const all = new Set<string>();
+    for (const info of components) {
+      const name = (info as { component?: unknown } | null)?.component;
+      if (typeof name === 'string') all.add(name);
+    }
+    const names = new Map<string, string>();
+    for (const name of all) {
+      if (name !== '' && !name.startsWith('/') && !all.has(`/${name}`)) names.set(`/${name}`, name);
+    }
+    return names.size > 0 ? names : undefined;
   }
 
   #onClosed(connection: Connection, info: TransportCloseInfo): void {
@@ -449,10 +507,16 @@ class ComponentServerPlugin implements Plugin {
     if (list) list.push(context);
     else steps.set(context.stepId, [context]);
     this.#inFlight.add(context);
+    const services = context.services;
+    this.#servicesInFlight.set(services, (this.#servicesInFlight.get(services) ?? 0) + 1);
   }
 
   #untrack(context: ExecutionContext): void {
     this.#inFlight.delete(context);
+    const services = context.services;
+    const count = this.#servicesInFlight.get(services) ?? 0;
+    if (count <= 1) this.#servicesInFlight.delete(services);
+    else this.#servicesInFlight.set(services, count - 1);
     const steps = this.#byRun.get(context.runId);
     const entries = steps?.get(context.stepId);
     if (!steps || !entries) return;
@@ -463,11 +527,11 @@ class ComponentServerPlugin implements Plugin {
     if (steps.size === 0) this.#byRun.delete(context.runId);
   }
 
-  #resolveExecution(
+  #resolveCallback(
     observability: ObservabilityContext | null | undefined,
     method: string,
     needsRun: boolean,
-  ): ExecutionContext {
+  ): CallbackScope {
     const runId = observability?.run_id;
     const stepId = observability?.step_id;
     if (typeof runId === 'string' && typeof stepId === 'string') {
@@ -475,7 +539,13 @@ class ComponentServerPlugin implements Plugin {
       const found = entries?.[entries.length - 1];
       if (found) return found;
     }
-    if (this.#inFlight.size === 1 || (!needsRun && this.#inFlight.size > 0)) {
+    if (this.#inFlight.size === 1) return this.#inFlight.values().next().value as ExecutionContext;
+    // Steps of one run share its services: nested runs keep their parent and depth.
+    if (this.#servicesInFlight.size === 1) {
+      return { services: this.#servicesInFlight.keys().next().value as RuntimeServices };
+    }
+    if (this.#detached !== undefined) return { services: this.#detached };
+    if (!needsRun && this.#inFlight.size > 0) {
       return this.#inFlight.values().next().value as ExecutionContext;
     }
     const which =
