@@ -171,6 +171,8 @@ class ComponentServerPlugin implements Plugin {
     { readonly connecting: Promise<Connection>; readonly wait: Promise<Connection> }
   >();
   #failures = 0;
+  /** What the last failed start looked like (see `startFailureSignature`). */
+  #lastStartFailure: string | undefined;
   #dead: ComponentServerDeadError | undefined;
 
   constructor(args: PluginFactoryArgs, options: StepflowPluginFactoryOptions) {
@@ -359,22 +361,33 @@ class ComponentServerPlugin implements Plugin {
       try {
         const connection = await this.#connect();
         this.#live = connection;
+        this.#lastStartFailure = undefined;
         return connection;
       } catch (error) {
         if (this.#closing.signal.aborted) throw this.#closedError();
         this.#failures++;
+        // A server that exits the same way twice before its handshake (a missing script, a
+        // syntax error) will do so again: retrying only repeats its stack trace.
+        const signature = startFailureSignature(error);
+        const repeated = signature !== undefined && signature === this.#lastStartFailure;
+        this.#lastStartFailure = signature;
         const permanent = isPermanentSpawnFailure(error);
-        this.#logger.warn(`component server '${this.name}' failed to start`, {
-          plugin: this.name,
-          attempt: this.#failures,
-          error: messageOf(error),
-        });
-        if (permanent || this.#failures >= this.#policy.maxConsecutiveFailures) {
+        if (permanent || repeated || this.#failures >= this.#policy.maxConsecutiveFailures) {
           throw this.#markDead(
             error,
-            permanent ? 'could not be started' : `failed ${this.#failures} times in a row`,
+            permanent
+              ? 'could not be started'
+              : repeated
+                ? 'exited the same way on two starts in a row'
+                : `failed ${this.#failures} times in a row`,
           );
         }
+        // The first line only: the server's stderr is in the final error, once.
+        this.#logger.warn(`component server '${this.name}' failed to start; retrying`, {
+          plugin: this.name,
+          attempt: this.#failures,
+          error: firstLine(messageOf(error)),
+        });
       }
     }
   }
@@ -580,6 +593,32 @@ function isPermanentSpawnFailure(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * How a server that exited before finishing its handshake failed (exit code or signal and its
+ * last stderr lines, digits masked so pids and timestamps do not count), or `undefined` for
+ * other failures (a handshake timeout, a refused connection).
+ */
+function startFailureSignature(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { exitCode, signal, stderrTail } = current as {
+      exitCode?: unknown;
+      signal?: unknown;
+      stderrTail?: unknown;
+    };
+    if ((exitCode !== undefined || signal !== undefined) && Array.isArray(stderrTail)) {
+      return JSON.stringify([exitCode, signal, stderrTail]).replace(/\d+/g, '#');
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline === -1 ? text : `${text.slice(0, newline).replace(/; last stderr lines:$/, '')} …`;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
