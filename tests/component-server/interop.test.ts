@@ -20,9 +20,9 @@ afterEach(async () => {
 });
 
 /** A harness with one fixture server as plugin `server`, routed at `/s/{*component}`. */
-function serverHarness(fixture: string): Harness {
+function serverHarness(fixture: string, extra: Record<string, unknown> = {}): Harness {
   const harness = createHarness((marker) => ({
-    plugins: { server: nodePlugin(join(FIXTURES, fixture), marker) },
+    plugins: { server: nodePlugin(join(FIXTURES, fixture), marker, extra) },
     routes: { '/s/{*component}': [{ plugin: 'server' }] },
   }));
   open.push(harness);
@@ -133,4 +133,40 @@ describe('component servers that list names without a leading slash', () => {
     expect(result).toEqual({ outcome: 'success', result: { sum: 5, restarted: { attempt: 2 } } });
     expect(harness.transports).toHaveLength(2);
   });
+});
+
+describe('servers that never answer', () => {
+  const step = (component: string): Flow =>
+    flow([{ id: 'call', component: `/s/${component}`, input: {} }], from('call'));
+
+  it('fail the step after the plugin defaultTimeoutMs', async () => {
+    const harness = serverHarness('misbehaving-server.mjs', { defaultTimeoutMs: 200 });
+    const { result } = await harness.run(step('hang'), {});
+    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(JSON.stringify(result)).toContain(
+      "component server 'server' did not answer in time (defaultTimeoutMs 200) executing /hang for step 'call'",
+    );
+  });
+
+  it('fail the request whose response is over maxMessageBytes at once, and keep the server', async () => {
+    const harness = serverHarness('misbehaving-server.mjs', { maxMessageBytes: 1024 });
+    const { result } = await harness.run(step('huge'), {});
+    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(JSON.stringify(result)).toContain(
+      'Incoming message exceeds the maximum size of 1 KiB (more than 4',
+    );
+    expect(harness.transports).toHaveLength(1);
+    expect(
+      harness.logs.filter((line) => line.includes('exceeds the maximum size')).length,
+    ).toBeGreaterThan(0);
+  });
+
+  for (const component of ['stop', 'close_stdout']) {
+    it(`are ended and restarted when they can no longer answer (${component})`, async () => {
+      const harness = serverHarness('misbehaving-server.mjs');
+      const { result } = await harness.run(step(component), {});
+      expect(result).toEqual({ outcome: 'success', result: { attempt: 2 } });
+      expect(harness.transports).toHaveLength(2);
+    });
+  }
 });

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   ConnectionClosedError,
   JsonRpcError,
+  RequestTimeoutError,
   createJsonRpcPeer,
   type Transport,
   type TransportCloseInfo,
@@ -151,6 +152,8 @@ class ComponentServerPlugin implements Plugin {
   readonly #describe: string;
   readonly #policy: RestartPolicy;
   readonly #initializeTimeoutMs: number;
+  /** Bound of each `components/execute` request (`defaultTimeoutMs`), if configured. */
+  readonly #executeTimeoutMs: number | undefined;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #closing = new AbortController();
   readonly #connections = new Set<Connection>();
@@ -240,6 +243,20 @@ class ComponentServerPlugin implements Plugin {
         ? config.initializeTimeoutMs
         : (options.initializeTimeoutMs ?? DEFAULT_INITIALIZE_TIMEOUT_MS);
     this.#sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
+    const defaultTimeoutMs = config.defaultTimeoutMs;
+    if (
+      defaultTimeoutMs !== undefined &&
+      !(
+        typeof defaultTimeoutMs === 'number' &&
+        Number.isInteger(defaultTimeoutMs) &&
+        defaultTimeoutMs > 0
+      )
+    ) {
+      throw new ConfigError(`'defaultTimeoutMs' must be a positive integer (milliseconds)`, {
+        field: field('defaultTimeoutMs'),
+      });
+    }
+    this.#executeTimeoutMs = defaultTimeoutMs;
   }
 
   /** Nothing to do: the server is started at first use (see `createStepflowPluginFactory`). */
@@ -283,7 +300,7 @@ class ComponentServerPlugin implements Plugin {
           attempt: context.attempt,
           observability,
         },
-        { signal: context.signal },
+        { signal: context.signal, timeoutMs: this.#executeTimeoutMs },
       );
     } catch (error) {
       throw this.#failure(
@@ -317,6 +334,18 @@ class ComponentServerPlugin implements Plugin {
   #failure(connection: Connection, error: unknown, doing: string): unknown {
     if (JsonRpcError.isInstance(error)) {
       return new ComponentError(error.code, error.message, error.data, { cause: error });
+    }
+    if (RequestTimeoutError.isInstance(error)) {
+      return new Error(
+        `component server '${this.name}' did not answer in time (defaultTimeoutMs ${error.timeoutMs}) ${doing}`,
+        { cause: error },
+      );
+    }
+    if ((error as { droppedMessage?: unknown } | null)?.droppedMessage !== undefined) {
+      // The transport dropped the answer unread (too large, say).
+      return new Error(`component server '${this.name}' failed ${doing}: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     if (ConnectionClosedError.isInstance(error) || connection.closedInfo !== undefined) {
       const cause = connection.closedInfo?.error ?? (error as Error).cause ?? error;
