@@ -473,7 +473,8 @@ describe('createStepflowPluginFactory', () => {
     ).toThrow(ConfigError);
     expect(() => factory({ ...args, config: { type: 'stepflow', transport: 'http' } })).toThrow(
       'not available',
-    );    const withStdio = createStepflowPluginFactory({ transports: { stdio: () => ({}) as never } });
+    );
+    const withStdio = createStepflowPluginFactory({ transports: { stdio: () => ({}) as never } });
     expect(() =>
       withStdio({
         ...args,

@@ -18,22 +18,14 @@ import { ComponentError } from '../../errors/component-error.ts';
 import { ComponentUnavailableError } from '../../errors/component-unavailable-error.ts';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { Logger } from '../../logger.ts';
-import type {
-  ComponentExecution,
-  ExecutionContext,
-  Plugin,
-  PluginFactory,
-  PluginFactoryArgs,
-} from '../plugin.ts';
+import type { ComponentExecution, Plugin, PluginFactory, PluginFactoryArgs } from '../plugin.ts';
 import { ComponentServerDeadError } from './component-server-dead-error.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
-import type { RuntimeServices } from '../../services/runtime-services.ts';
-import {
-  registerRuntimeCallbacks,
-  type CallbackScope,
-  type RuntimePeer,
-} from './runtime-callbacks.ts';
+import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
+import { unslashedNames } from './unslashed-names.ts';
+import { ExecutionsInFlight } from './executions-in-flight.ts';
 import { resolveStdioLaunch, type StdioLaunch } from './stdio-launch.ts';
+import { firstLine, isPermanentSpawnFailure, startFailureSignature } from './start-failure.ts';
 
 /** What a transport factory gets besides the transport config. */
 export interface StepflowTransportContext {
@@ -141,10 +133,6 @@ interface Connection {
   names: ReadonlyMap<string, string> | undefined;
 }
 
-const PERMANENT_SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR']);
-/** HTTP statuses of a network server that will not let us in whatever we retry. */
-const REFUSED_STATUSES = new Set([401, 403]);
-
 class ComponentServerPlugin implements Plugin {
   readonly name: string;
   readonly #logger: Logger;
@@ -157,13 +145,7 @@ class ComponentServerPlugin implements Plugin {
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #closing = new AbortController();
   readonly #connections = new Set<Connection>();
-  /** Executions in flight by run id, then step id (nested maps: no key string per execution). */
-  readonly #byRun = new Map<string, Map<string, ExecutionContext[]>>();
-  readonly #inFlight = new Set<ExecutionContext>();
-  /** How many executions in flight use each `RuntimeServices` (one per run). */
-  readonly #servicesInFlight = new Map<RuntimeServices, number>();
-  /** Services not tied to a run, for callbacks no execution can be found for. */
-  readonly #detached: RuntimeServices | undefined;
+  readonly #inFlight: ExecutionsInFlight;
   /** The established, open connection, if any. */
   #live: Connection | undefined;
   /** A (re)start in progress, shared by every caller waiting for it. */
@@ -181,7 +163,7 @@ class ComponentServerPlugin implements Plugin {
   constructor(args: PluginFactoryArgs, options: StepflowPluginFactoryOptions) {
     this.name = args.name;
     this.#logger = args.logger;
-    this.#detached = args.services;
+    this.#inFlight = new ExecutionsInFlight(args.services);
     const config = args.config;
     const field = (key: string): string => `plugins.${args.name}.${key}`;
     const context: StepflowTransportContext = {
@@ -289,7 +271,7 @@ class ComponentServerPlugin implements Plugin {
       flow_id: context.flowId,
       step_id: context.stepId,
     };
-    this.#track(context);
+    this.#inFlight.add(context);
     let result;
     try {
       result = await connection.peer.request(
@@ -309,7 +291,7 @@ class ComponentServerPlugin implements Plugin {
         `executing ${component} for step '${context.stepId}' (attempt ${context.attempt})`,
       );
     } finally {
-      this.#untrack(context);
+      this.#inFlight.delete(context);
     }
     this.#failures = 0;
     if (typeof result !== 'object' || result === null || !('output' in result)) {
@@ -443,7 +425,7 @@ class ComponentServerPlugin implements Plugin {
       this.#onClosed(connection, info);
     });
     registerRuntimeCallbacks(peer, (observability, method, needsRun) =>
-      this.#resolveCallback(observability, method, needsRun),
+      this.#inFlight.resolve(observability, method, needsRun),
     );
     try {
       await peer.start();
@@ -495,18 +477,7 @@ class ComponentServerPlugin implements Plugin {
       });
       return undefined;
     }
-    const components = (listed as { components?: unknown } | null)?.components;
-    if (!Array.isArray(components)) return undefined;
-    const all = new Set<string>();
-    for (const info of components) {
-      const name = (info as { component?: unknown } | null)?.component;
-      if (typeof name === 'string') all.add(name);
-    }
-    const names = new Map<string, string>();
-    for (const name of all) {
-      if (name !== '' && !name.startsWith('/') && !all.has(`/${name}`)) names.set(`/${name}`, name);
-    }
-    return names.size > 0 ? names : undefined;
+    return unslashedNames(listed);
   }
 
   #onClosed(connection: Connection, info: TransportCloseInfo): void {
@@ -537,68 +508,6 @@ class ComponentServerPlugin implements Plugin {
   #closedError(): Error {
     return new ComponentUnavailableError(`component server plugin '${this.name}' is closed`);
   }
-
-  /** Registers an execution in flight so callbacks can find it (until `#untrack`). */
-  #track(context: ExecutionContext): void {
-    let steps = this.#byRun.get(context.runId);
-    if (steps === undefined) {
-      steps = new Map();
-      this.#byRun.set(context.runId, steps);
-    }
-    const list = steps.get(context.stepId);
-    if (list) list.push(context);
-    else steps.set(context.stepId, [context]);
-    this.#inFlight.add(context);
-    const services = context.services;
-    this.#servicesInFlight.set(services, (this.#servicesInFlight.get(services) ?? 0) + 1);
-  }
-
-  #untrack(context: ExecutionContext): void {
-    this.#inFlight.delete(context);
-    const services = context.services;
-    const count = this.#servicesInFlight.get(services) ?? 0;
-    if (count <= 1) this.#servicesInFlight.delete(services);
-    else this.#servicesInFlight.set(services, count - 1);
-    const steps = this.#byRun.get(context.runId);
-    const entries = steps?.get(context.stepId);
-    if (!steps || !entries) return;
-    const index = entries.indexOf(context);
-    if (index >= 0) entries.splice(index, 1);
-    if (entries.length > 0) return;
-    steps.delete(context.stepId);
-    if (steps.size === 0) this.#byRun.delete(context.runId);
-  }
-
-  #resolveCallback(
-    observability: ObservabilityContext | null | undefined,
-    method: string,
-    needsRun: boolean,
-  ): CallbackScope {
-    const runId = observability?.run_id;
-    const stepId = observability?.step_id;
-    if (typeof runId === 'string' && typeof stepId === 'string') {
-      const entries = this.#byRun.get(runId)?.get(stepId);
-      const found = entries?.[entries.length - 1];
-      if (found) return found;
-    }
-    if (this.#inFlight.size === 1) return this.#inFlight.values().next().value as ExecutionContext;
-    // Steps of one run share its services: nested runs keep their parent and depth.
-    if (this.#servicesInFlight.size === 1) {
-      return { services: this.#servicesInFlight.keys().next().value as RuntimeServices };
-    }
-    if (this.#detached !== undefined) return { services: this.#detached };
-    if (!needsRun && this.#inFlight.size > 0) {
-      return this.#inFlight.values().next().value as ExecutionContext;
-    }
-    const which =
-      typeof runId === 'string' && typeof stepId === 'string'
-        ? `run '${runId}' step '${stepId}'`
-        : 'no observability run_id/step_id';
-    throw new JsonRpcError(
-      ErrorCodes.serverError,
-      `${method}: no execution in flight matches the callback (${which}; ${this.#inFlight.size} in flight)`,
-    );
-  }
 }
 
 function stringMap(value: unknown): Record<string, string> {
@@ -606,48 +515,6 @@ function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
   return out;
-}
-
-function isPermanentSpawnFailure(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const { code, status, data } = current as { code?: unknown; status?: unknown; data?: unknown };
-    if (typeof code === 'string' && PERMANENT_SPAWN_ERRORS.has(code)) return true;
-    // A network server that refuses our credentials (401) or our origin (403) will refuse them
-    // again: retrying only delays the error. The status is on the error (WebSocket refusals) or
-    // in the JSON-RPC error's data (HTTP: `{transport: 'http', status}`).
-    const refusal =
-      typeof status === 'number' ? status : (data as { status?: unknown } | null)?.status;
-    if (typeof refusal === 'number' && REFUSED_STATUSES.has(refusal)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-/**
- * How a server that exited before finishing its handshake failed (exit code or signal and its
- * last stderr lines, digits masked so pids and timestamps do not count), or `undefined` for
- * other failures (a handshake timeout, a refused connection).
- */
-function startFailureSignature(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const { exitCode, signal, stderrTail } = current as {
-      exitCode?: unknown;
-      signal?: unknown;
-      stderrTail?: unknown;
-    };
-    if ((exitCode !== undefined || signal !== undefined) && Array.isArray(stderrTail)) {
-      return JSON.stringify([exitCode, signal, stderrTail]).replace(/\d+/g, '#');
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function firstLine(text: string): string {
-  const newline = text.indexOf('\n');
-  return newline === -1 ? text : `${text.slice(0, newline).replace(/; last stderr lines:$/, '')} …`;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
