@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type BlobStore, createMemoryBlobStore } from '@stepflow/blob-store';
 import type { Flow } from '@stepflow/protocol';
 import { type Clock, systemClock } from './clock.ts';
-import { createCallbackServices } from './engine/callback-services.ts';
+import { type CallbackScope, createCallbackServices } from './engine/callback-services.ts';
 import { createFlowCatalogue } from './engine/flow-catalogue.ts';
 import { createPluginRegistry } from './engine/plugin-registry.ts';
 import { createRunManager } from './engine/run-manager.ts';
@@ -14,6 +14,8 @@ import { builtinPluginFactory } from './plugins/builtin/builtin-plugin.ts';
 import { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 import type { RunRequest, Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createBatchRegistry } from './services/batch-registry.ts';
+import { lazyServices } from './services/lazy-services.ts';
+import type { RuntimeServices } from './services/runtime-services.ts';
 import { DEFAULT_MAX_BLOB_BYTES } from './services/blob-size.ts';
 import type { Diagnostic } from './validation/diagnostic.ts';
 import { validateFlow } from './validation/validate-flow.ts';
@@ -47,6 +49,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     options.journal ??
     (options.stateStore ? createStateStoreJournal(options.stateStore) : undefined);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const closing = new AbortController();
+  // For callbacks that name no run: nested runs without a parent, ended when the runtime closes.
+  const detachedServices = lazyServices(() =>
+    servicesFor({
+      depth: 1,
+      generation: 0,
+      signal: closing.signal,
+      validate: true,
+      deriveChildIds: false,
+    }),
+  );
   const registry = createPluginRegistry({
     config: options.config,
     factories: {
@@ -56,6 +69,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     workingDirectory: options.workingDirectory,
     logger,
+    services: detachedServices,
   });
   const flows = createFlowCatalogue(blobs);
   const batches = createBatchRegistry();
@@ -69,22 +83,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     maxDepth,
     ...(journal === undefined ? {} : { journal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
-    servicesFor: (scope) =>
-      createCallbackServices(
-        {
-          blobs,
-          flows,
-          batches,
-          clock,
-          newId,
-          maxDepth,
-          maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES,
-          fatalDiagnostics,
-          runNested: (nested) => runs.run(nested),
-        },
-        scope,
-      ),
+    servicesFor: (scope) => servicesFor(scope),
   });
+  function servicesFor(scope: CallbackScope): RuntimeServices {
+    return createCallbackServices(
+      {
+        blobs,
+        flows,
+        batches,
+        clock,
+        newId,
+        maxDepth,
+        maxBlobBytes: options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES,
+        fatalDiagnostics,
+        runNested: (nested) => runs.run(nested),
+      },
+      scope,
+    );
+  }
 
   return {
     async run(request: RunRequest) {
@@ -103,7 +119,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     listComponents: () => registry.listComponents(),
     async close() {
-      runs.closeAll(new RunSuspendedError());
+      const reason = new RunSuspendedError();
+      closing.abort(reason);
+      runs.closeAll(reason);
       await registry.close();
     },
   };

@@ -27,7 +27,7 @@ export interface NestedRunRequest {
   readonly runId?: string;
   readonly signal?: AbortSignal;
   readonly depth: number;
-  readonly parentRunId: string;
+  readonly parentRunId?: string;
   readonly parentStepId?: string;
   /** Enforce schemas; inherited from the parent run. */
   readonly validate: boolean;
@@ -50,7 +50,8 @@ export interface CallbackServiceDeps {
 export interface CallbackScope {
   /** Depth of the runs these services start. */
   readonly depth: number;
-  readonly parentRunId: string;
+  /** The calling run; absent for callbacks that name no run (nested runs without a parent). */
+  readonly parentRunId?: string;
   readonly parentStepId?: string;
   /** The step's `onError` retry generation: a retry asks for fresh children, a resume does not. */
   readonly generation: number;
@@ -88,7 +89,12 @@ export function createCallbackServices(
     if (fatal.length > 0) throw invalidFlow(fatal);
     if (scope.depth > deps.maxDepth) throw nestingLimitError(deps.maxDepth, scope.depth);
     let runId: string | undefined;
-    if (scope.deriveChildIds && scope.parentStepId !== undefined && !detached) {
+    if (
+      scope.deriveChildIds &&
+      scope.parentRunId !== undefined &&
+      scope.parentStepId !== undefined &&
+      !detached
+    ) {
       const key = `${flowId}\n${JSON.stringify(input)}`;
       const occurrence = occurrences.get(key) ?? 0;
       occurrences.set(key, occurrence + 1);
@@ -109,7 +115,7 @@ export function createCallbackServices(
       ...(runId === undefined ? {} : { runId }),
       ...(runSignal ? { signal: runSignal } : {}),
       depth: scope.depth,
-      parentRunId: scope.parentRunId,
+      ...(scope.parentRunId === undefined ? {} : { parentRunId: scope.parentRunId }),
       ...(scope.parentStepId === undefined ? {} : { parentStepId: scope.parentStepId }),
       validate: scope.validate,
     });

@@ -5,6 +5,7 @@ import { createDeclaredOutputSchemas } from '../plugins/declared-output-schemas.
 import { ConfigError } from '../errors/config-error.ts';
 import { createSemaphore, type Semaphore } from '../internal/semaphore.ts';
 import type { Logger } from '../logger.ts';
+import type { RuntimeServices } from '../services/runtime-services.ts';
 import { defaultRoutes } from '../config/default-config.ts';
 import type {
   ComponentExecution,
@@ -50,6 +51,8 @@ export interface PluginRegistryOptions {
   readonly factories: Readonly<Record<string, PluginFactory>>;
   readonly workingDirectory: string;
   readonly logger: Logger;
+  /** Callbacks not tied to any run (see `PluginFactoryArgs.services`). */
+  readonly services: RuntimeServices;
 }
 
 type PluginConfigs = Record<string, Record<string, unknown> & { type: string }>;
@@ -72,6 +75,7 @@ function buildPlugins(options: PluginRegistryOptions, configs: PluginConfigs): M
           config: pluginConfig,
           workingDirectory: options.workingDirectory,
           logger: options.logger,
+          services: options.services,
         }),
       );
     } catch (error) {
