@@ -9,7 +9,9 @@ import {
   resolveConfig,
   type Runtime,
 } from '@stepflow/runtime';
-import { createComponentServer, serveHttp, serveWebSocket } from '@stepflow/server-sdk';
+import { createComponentServer } from '@stepflow/server-sdk';
+import { serveHttp } from '@stepflow/server-sdk/http';
+import { serveWebSocket } from '@stepflow/server-sdk/websocket';
 import { createHttpClientTransport } from '@stepflow/transport-http';
 import { createWebSocketClientTransport } from '@stepflow/transport-ws';
 
@@ -32,7 +34,12 @@ const PAYLOAD = { text: 'hello, stepflow', n: 42, tags: ['a', 'b', 'c'] };
 export async function createEchoFanOut(mode: EchoFanOutMode, steps: number): Promise<EchoFanOut> {
   const transport = mode === 'memory' ? 'websocket' : mode;
   const recorded: unknown[][] = [];
-  const server = createComponentServer({ name: 'bench', version: '1.0.0', writeLog: () => {} });
+  const server = createComponentServer({
+    name: 'bench',
+    version: '1.0.0',
+    udf: false,
+    writeLog: () => {},
+  });
   server.component('echo', {}, (input) => input);
   const handle =
     mode === 'memory'

@@ -1,4 +1,11 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tooling/tsup.shared.ts';
 
-export default defineConfig(packageBuild({ index: 'src/index.ts', testing: 'src/testing.ts' }));
+export default defineConfig(
+  packageBuild({
+    index: 'src/index.ts',
+    testing: 'src/testing.ts',
+    http: 'src/http.ts',
+    websocket: 'src/websocket.ts',
+  }),
+);

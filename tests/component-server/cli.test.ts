@@ -166,6 +166,35 @@ describe('stepflow binary with a component server over stdio', () => {
     expect(result.stderr).toContain("component server plugin 'broken'");
   });
 
+  it('gives up on a server command that fails the same way twice, printing its stderr once', async () => {
+    const { dir } = await workspace(
+      `  broken:
+    type: stepflow
+    transport: stdio
+    command: ${JSON.stringify(process.execPath)}
+    args: [missing-script.mjs]`,
+      `  /broken/{*component}:
+    - plugin: broken`,
+    );
+    const flow = await writeFlow(
+      dir,
+      `  - id: doomed
+    component: /broken/echo
+    input: {}`,
+      `  { $from: { step: doomed } }`,
+    );
+    const result = await runCli(['run', '--flow', flow, '--input-json', '{}'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const occurrences = (text: string, needle: string): number => text.split(needle).length - 1;
+    // Two starts: one retry, then dead.
+    expect(occurrences(result.stderr, "component server 'broken' failed to start")).toBe(1);
+    expect(occurrences(result.stderr, 'Cannot find module')).toBe(1);
+    expect(result.stderr).toContain(
+      `component server plugin 'broken' (${process.execPath} missing-script.mjs) exited the same way on two starts in a row and is marked dead`,
+    );
+    expect(result.stdout).toContain("component server plugin 'broken'");
+  });
+
   it('lists every component of every plugin with its routes', async () => {
     const { dir } = await workspace();
     const json = await runCli(['list-components', '--format', 'json'], { cwd: dir });

@@ -115,6 +115,7 @@ export function createHarness(build: (marker: string) => Record<string, unknown>
               stderrLines: context.logStderrLine,
               onNonJsonLine: context.logNonProtocolLine,
               killGraceMs: 500,
+              livenessIntervalMs: 50,
             });
             transports.push(transport);
             return transport;

@@ -52,6 +52,9 @@ function killAtCleanup(child: ChildProcess): void {
   });
 }
 
+/** The sample server's bearer token (the plugin sends it unless `COMPONENT_TOKEN` says otherwise). */
+const SAMPLE_TOKEN = 'sample-token';
+
 /** Starts the built sample server over `mode` on `port` and waits for its "listening on" line. */
 async function startSampleServer(
   mode: 'http' | 'websocket',
@@ -60,7 +63,7 @@ async function startSampleServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [SAMPLE_SERVER, '--transport', mode, '--port', String(port)],
+    [SAMPLE_SERVER, '--transport', mode, '--port', String(port), '--token', SAMPLE_TOKEN],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, [MARKER_VARIABLE]: marker } },
   );
   killAtCleanup(child);
@@ -94,7 +97,7 @@ function pluginYaml(mode: Mode, marker: string): string {
   return `    transport: ${mode}
     url: \${SAMPLE_URL}
     headers:
-      Authorization: Bearer \${COMPONENT_TOKEN:-none}`;
+      Authorization: Bearer \${COMPONENT_TOKEN:-${SAMPLE_TOKEN}}`;
 }
 
 /** A directory with a config routing `/remote/*` to the plugin and `flow.yaml`. */

@@ -147,7 +147,7 @@ describe('server process lifecycle over stdio', () => {
     async (transport) => {
       const child = spawn(
         process.execPath,
-        [SAMPLE_SERVER_MAIN, '--transport', transport, '--port', '0'],
+        [SAMPLE_SERVER_MAIN, '--transport', transport, '--port', '0', '--token', 'lifecycle'],
         {
           stdio: 'pipe',
         },
@@ -171,6 +171,7 @@ describe('server process lifecycle over stdio', () => {
           headers: {
             'content-type': 'application/json',
             accept: 'application/json, text/event-stream',
+            authorization: 'Bearer lifecycle',
           },
           body: JSON.stringify({
             jsonrpc: '2.0',

@@ -137,6 +137,9 @@ describe('JSON-RPC over a real child process', () => {
     const echoes = await Promise.all(Array.from({ length: 50 }, (_, i) => peer.request('echo', i)));
     expect(echoes).toEqual(Array.from({ length: 50 }, (_, i) => i));
     await expect(flood).resolves.toBe('flooded');
+    // stdout and stderr are separate pipes: the answer can arrive before the last stderr lines.
+    // Closing waits for the child's streams to end, so by then every line has been delivered.
+    await peer.close();
     expect(stderr).toHaveLength(16 * 1024);
   });
 

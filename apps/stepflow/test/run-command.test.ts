@@ -187,7 +187,7 @@ describe('stepflow run: bad flow, config or input (exit 2, nothing run)', () => 
   it('names --input-json when it is not JSON', async () => {
     expectUsageError(
       await runStepflow(['run', '--flow', GREET, '--input-json', '{name']),
-      /--input-json: invalid JSON/,
+      /--input-json:1:2: invalid JSON/,
     );
   });
 

@@ -9,7 +9,12 @@ export type {
   JsonRpcResponse,
   JsonRpcMessage,
 } from './message.ts';
-export type { Transport, TransportCloseInfo, TransportSendOptions } from './transport.ts';
+export type {
+  DroppedMessage,
+  Transport,
+  TransportCloseInfo,
+  TransportSendOptions,
+} from './transport.ts';
 export type { AnyMethods, MethodMap, MethodName, ParamsOf, ResultOf } from './method-map.ts';
 export { createJsonRpcPeer } from './json-rpc-peer.ts';
 export type {

@@ -600,6 +600,31 @@ describe('malformed input', () => {
     await peer.close();
   });
 
+  it('fails the request whose response the transport dropped unread, and answers a dropped request', async () => {
+    const errors: Error[] = [];
+    const { peer, a, next } = await rawPair((e) => errors.push(e));
+    const pending = peer.request('x', undefined);
+    const other = peer.request('y', undefined);
+    const request = (await next()) as { id: number };
+    await next();
+    const tooLarge = Object.assign(new Error('Incoming message exceeds the maximum size'), {
+      droppedMessage: { id: request.id, kind: 'response' },
+    });
+    a.onerror?.(tooLarge);
+    expect(await pending.catch((e: unknown) => e)).toBe(tooLarge);
+    a.onerror?.(
+      Object.assign(new Error('too large'), { droppedMessage: { id: 'cb-1', kind: 'request' } }),
+    );
+    expect(await next()).toEqual({
+      jsonrpc: '2.0',
+      id: 'cb-1',
+      error: { code: -32600, message: 'Invalid request: dropped unread: too large' },
+    });
+    expect(errors).toHaveLength(2);
+    await peer.close();
+    await expect(other).rejects.toThrow(ConnectionClosedError);
+  });
+
   it('forwards transport errors to onError and survives a throwing hook', async () => {
     const seen: Error[] = [];
     const { peer, a, sendRaw, next } = await rawPair((e) => {

@@ -5,7 +5,12 @@ import { MalformedMessageError } from './malformed-message-error.ts';
 import type { JsonRpcId, JsonRpcResponse } from './message.ts';
 import type { AnyMethods, MethodMap, MethodName, ParamsOf, ResultOf } from './method-map.ts';
 import { RequestCancelledError } from './request-cancelled-error.ts';
-import type { Transport, TransportCloseInfo, TransportSendOptions } from './transport.ts';
+import type {
+  DroppedMessage,
+  Transport,
+  TransportCloseInfo,
+  TransportSendOptions,
+} from './transport.ts';
 import { classifyMessage } from './internal/classify-message.ts';
 import { HandlerContext } from './internal/handler-context.ts';
 import { HandlerRegistry } from './internal/handler-registry.ts';
@@ -202,7 +207,10 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
     this.#lifecycle.open();
     const transport = this.#transport;
     transport.onmessage = (message) => this.#receive(message);
-    transport.onerror = (error) => this.#report(error);
+    transport.onerror = (error) => {
+      this.#report(error);
+      this.#settleDropped(error);
+    };
     transport.onclose = (info) => this.#shutdown(info);
     try {
       await transport.start();
@@ -343,6 +351,27 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
     }
   }
 
+  /** A message the transport dropped unread must not leave its request waiting on either side. */
+  #settleDropped(error: Error): void {
+    const dropped = droppedMessageOf(error);
+    if (dropped === undefined || this.#lifecycle.state === 'closed') return;
+    if (dropped.kind === 'response') {
+      this.#pending.fail(dropped.id, error);
+      return;
+    }
+    this.#respond(
+      {
+        jsonrpc: '2.0',
+        id: dropped.id,
+        error: {
+          code: JsonRpcErrorCode.invalidRequest,
+          message: `Invalid request: dropped unread: ${error.message}`,
+        },
+      },
+      dropped.id,
+    );
+  }
+
   #dispatchNotification(method: string, params: unknown): void {
     const entry = this.#registry.notification(method);
     if (entry === undefined) return; // Unhandled notifications are ignored, as JSON-RPC allows.
@@ -414,6 +443,15 @@ class Peer implements JsonRpcPeer<AnyMethods, AnyMethods> {
       // A throwing error hook must not take the connection down with it.
     }
   }
+}
+
+function droppedMessageOf(error: Error): DroppedMessage | undefined {
+  const dropped = (error as { droppedMessage?: Partial<DroppedMessage> }).droppedMessage;
+  if (typeof dropped !== 'object' || dropped === null) return undefined;
+  const { id, kind } = dropped;
+  const validId = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+  if (!validId || (kind !== 'request' && kind !== 'response')) return undefined;
+  return { id, kind };
 }
 
 function sendOptions(relatedRequestId: JsonRpcId | undefined): TransportSendOptions | undefined {

@@ -101,6 +101,35 @@ export type {
   SubmitBatchResult,
 } from './wire/batches.ts';
 
+// Runs: journal events and statuses
+export {
+  AttemptErrorSchema,
+  RunCompletedEventSchema,
+  RunEventSchema,
+  RunResumedEventSchema,
+  RunStartedEventSchema,
+  StepCompletedEventSchema,
+  StepRetryingEventSchema,
+  StepStartedEventSchema,
+} from './run/run-event.ts';
+export type {
+  RunCompletedEvent,
+  RunEvent,
+  RunEventType,
+  RunResumedEvent,
+  RunStartedEvent,
+  StepCompletedEvent,
+  StepRetryingEvent,
+  StepStartedEvent,
+} from './run/run-event.ts';
+export {
+  isTerminalRunStatus,
+  RunStatusSchema,
+  StepStatusSchema,
+  TERMINAL_RUN_STATUSES,
+} from './run/run-status.ts';
+export type { RunStatus, StepStatus } from './run/run-status.ts';
+
 // Methods and error codes
 export { isMethodName, methodNames, methods } from './methods.ts';
 export type {

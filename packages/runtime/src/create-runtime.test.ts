@@ -290,7 +290,7 @@ output: { $from: { step: consumer } }
       outcome: 'failed',
       error: {
         code: 500,
-        message: 'step "consumer" failed',
+        message: 'step "consumer" failed: step "s" failed: error',
         data: { dependency: 's', cause: { code: 8 } },
       },
     });

@@ -16,6 +16,7 @@ export type { EvaluateFlowOutcome, RuntimeServices } from './services/runtime-se
 export type {
   RunCompletedEvent,
   RunEvent,
+  RunResumedEvent,
   RunStartedEvent,
   StepCompletedEvent,
   StepRetryingEvent,
@@ -30,13 +31,40 @@ export { FlowValidationError } from './errors/flow-validation-error.ts';
 export type { InputViolation } from './errors/input-validation-error.ts';
 export { InputValidationError } from './errors/input-validation-error.ts';
 export { RuntimeServiceError } from './errors/runtime-service-error.ts';
+export { RunConflictError } from './errors/run-conflict-error.ts';
+export { RunSuspendedError } from './errors/run-suspended-error.ts';
+export type { RunJournalStore } from './journal/run-journal-store.ts';
+export { createStateStoreJournal } from './journal/state-store-journal.ts';
+export type { RunState, RunStatus, StepState, StepStatus } from './run-state/run-state.ts';
+export {
+  foldRunEvents,
+  reduceRunEvent,
+  RunStateError,
+  statusOfResult,
+} from './run-state/reduce-run-event.ts';
+export { stepStatuses } from './run-state/step-statuses.ts';
+export type { FlowPlan, StepPlan } from './scheduler/flow-plan.ts';
+export { planFlow } from './scheduler/flow-plan.ts';
 export type { LoadedFlow } from './loading/loaded-flow.ts';
 export type { LoadConfigOptions, LoadedConfig } from './config/loaded-config.ts';
 export { createRuntime, DEFAULT_MAX_DEPTH } from './create-runtime.ts';
+export { MAX_VALUE_DEPTH } from './internal/value-depth.ts';
+export { isSecretKey, REDACTED, redactSecrets } from './internal/redact-secrets.ts';
+export { DEFAULT_MAX_BLOB_BYTES } from './services/blob-size.ts';
 export { loadFlowFile } from './loading/load-flow-file.ts';
 export type { ParseFlowTextOptions } from './loading/parse-flow-text.ts';
 export { flowFromDocument, parseFlowText } from './loading/parse-flow-text.ts';
-export { MAX_YAML_ALIAS_COUNT } from './loading/parse-document.ts';
+export type { DocumentErrorCode } from './errors/document-error.ts';
+export { DocumentError } from './errors/document-error.ts';
+export {
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_DEPTH,
+  MAX_YAML_ALIAS_COUNT,
+} from './loading/document-limits.ts';
+export type { DocumentFormat } from './loading/parse-document.ts';
+export { formatOfFile, parseDocumentText } from './loading/parse-document.ts';
+export { decodeDocumentBytes } from './loading/decode-document.ts';
+export { readDocumentFile } from './loading/read-document-file.ts';
 export { flowIdOf, serializeFlow } from './loading/flow-id.ts';
 export type { ValidateFlowOptions } from './validation/validate-flow.ts';
 export { validateFlow } from './validation/validate-flow.ts';
@@ -60,6 +88,7 @@ export {
   createBuiltinPluginFactory,
 } from './plugins/builtin/builtin-plugin.ts';
 export { DEFAULT_OPENAI_MODEL } from './plugins/builtin/openai.ts';
+export { LOAD_FILE_MAX_BYTES } from './plugins/builtin/load-file.ts';
 export { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
 export type { RunJournal } from './scheduler/run-journal.ts';
 export { createRunJournal } from './scheduler/run-journal.ts';

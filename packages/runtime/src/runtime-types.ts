@@ -2,6 +2,8 @@ import type { BlobStore } from '@stepflow/blob-store';
 import type { FlowResult, StepflowConfig, TypedFlow } from '@stepflow/protocol';
 import type { Clock, IdGenerator, RandomSource } from './clock.ts';
 import type { Logger } from './logger.ts';
+import type { StateStore } from '@stepflow/state-store';
+import type { RunJournalStore } from './journal/run-journal-store.ts';
 import type { ListedComponent, PluginFactory } from './plugins/plugin.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
 
@@ -25,8 +27,27 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Maximum nesting of runs (`eval`, `map`, `iterate`, `flows/evaluate`); default 32. */
   readonly maxDepth?: number;
+  /**
+   * Largest blob (bytes of its compact JSON text) that `put_blob` and `blobs/put` may store;
+   * default 32 MiB (`DEFAULT_MAX_BLOB_BYTES`, the protocol's message limit).
+   */
+  readonly maxBlobBytes?: number;
   /** Receives the events of every run, nested runs included (`runStarted.parentRunId` links them). */
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Makes runs durable: every run's events go to this journal (group-committed), a step's result
+   * is recorded before its dependents start and the run's before it is reported, nested runs are
+   * journaled as child runs of their step, and `run` with the id of a recorded run returns its
+   * result (finished) or resumes it (unfinished) without executing recorded steps again. Pass
+   * the same store as `blobStore` so flows and blobs outlive the process too.
+   */
+  readonly journal?: RunJournalStore;
+  /**
+   * A durable state store (`@stepflow/state-store`, `@stepflow/store-sqlite`,
+   * `@stepflow/store-postgres`): the default for both `blobStore` and `journal`, so runs, their
+   * journals, flows and blobs all live in it. The caller opens and closes it.
+   */
+  readonly stateStore?: StateStore;
 }
 
 /**
@@ -38,13 +59,21 @@ export interface RunRequest<Input = unknown, Output = unknown> {
   readonly flow: TypedFlow<Input, Output>;
   /** The flow input (its type comes from the flow, not from this value). */
   readonly input: NoInfer<Input>;
-  /** Run id to use; a fresh one is generated when absent. */
+  /**
+   * Run id to use; a fresh one is generated when absent. With a durable journal, the id of a
+   * recorded run returns its result (finished) or resumes it (unfinished).
+   */
   readonly runId?: string;
   /** Cancels the run: no new steps start and in-flight executions are aborted. */
   readonly signal?: AbortSignal;
   /** Receives every event of the run as it happens (record it to journal the run). */
   readonly onEvent?: (event: RunEvent) => void;
-  /** Validate `input` against the flow's `inputSchema` first (default true). */
+  /**
+   * Enforce the flow's schemas (default true): `input` against `inputSchema` before the run, and
+   * step outputs, component outputs and the flow output against their output schemas as they
+   * are produced. Nested runs inherit it. Inputs nested deeper than `MAX_VALUE_DEPTH` are refused
+   * either way.
+   */
   readonly validateInput?: boolean;
   /**
    * Events recorded from an earlier attempt at this run: steps with a `stepCompleted` event keep

@@ -81,6 +81,11 @@ export interface ComponentServer {
   /** The server's version. */
   readonly version: string;
   /**
+   * Whether the built-in `/udf` component is on. It runs arbitrary code sent by the client, so
+   * the network servers refuse to serve it without a token unless told otherwise.
+   */
+  readonly udfEnabled: boolean;
+  /**
    * Registers a component. The name gets a leading `/` if it lacks one.
    *
    * @throws Error when the name is taken or a schema does not compile.
@@ -130,6 +135,7 @@ export function createComponentServer(options: ComponentServerOptions): Componen
   const server: ComponentServer = {
     name: options.name,
     version: options.version,
+    udfEnabled: options.udf !== false,
     component(name, definition, handler) {
       const normalized = normalizeComponentName(name);
       if (normalized === '/') throw new TypeError('component: the name must not be empty');

@@ -1,4 +1,5 @@
-// Public API of @stepflow/server-sdk: every export is listed here by name.
+// Public API of @stepflow/server-sdk: every export is listed here by name. The network servers
+// are the `./http` and `./websocket` entries, so this one loads no network transport.
 export { createComponentServer, normalizeComponentName } from './component-server.ts';
 export type {
   ComponentServer,
@@ -43,7 +44,3 @@ export type {
   Literal,
   OnSkip,
 } from './flow-builder.ts';
-export { serveHttp } from './serve-http.ts';
-export type { ServeHttpOptions, HttpServerHandle } from './serve-http.ts';
-export { serveWebSocket } from './serve-websocket.ts';
-export type { ServeWebSocketOptions, WebSocketServerHandle } from './serve-websocket.ts';

@@ -2,17 +2,27 @@ import {
   createStreamableHttpHandler,
   defaultAllowedHostsFor,
   listenHttp,
+  type HttpServerTimeouts,
 } from '@stepflow/transport-http';
 import type { ComponentServer, ServerConnection } from './component-server.ts';
+import { checkUdfExposure } from './internal/udf-exposure.ts';
 
-/** Options of {@link serveHttp}. */
-export interface ServeHttpOptions {
+/**
+ * Options of {@link serveHttp}. `requestTimeoutMs` (default 60 000) and `headersTimeoutMs`
+ * (default 10 000) bound how long a client may take to send a request; past them it gets 408.
+ */
+export interface ServeHttpOptions extends HttpServerTimeouts {
   /** The address to bind (default `'127.0.0.1'`: loopback only; `'0.0.0.0'` for all interfaces). */
   readonly host?: string;
   /** The port (default 8080, as the Python SDK; 0 picks a free one). */
   readonly port?: number;
   /** When set, every POST must carry `Authorization: Bearer <token>` (else 401). */
   readonly token?: string;
+  /**
+   * Serve the built-in `/udf` component without a `token` (default `false`: refuse to start).
+   * `/udf` runs arbitrary code sent by whoever connects; opting in prints a warning on stderr.
+   */
+  readonly allowUnauthenticatedUdf?: boolean;
   /**
    * Host names accepted in the `Host` header (DNS-rebinding protection; others get 403). Default:
    * loopback names for a loopback bind, the address plus loopback for a specific address, any
@@ -47,6 +57,9 @@ export interface HttpServerHandle {
  * Serves `server` over streamable HTTP, wire-compatible with the Python SDK: `POST /` answered
  * with JSON or, when a component calls back, an SSE stream; `GET /health`.
  *
+ * @throws Error when the built-in `/udf` is on and neither `token` nor
+ * `allowUnauthenticatedUdf` is set (see {@link ServeHttpOptions.allowUnauthenticatedUdf}).
+ *
  * @example
  * ```ts
  * const handle = await serveHttp(server, { port: 8080 });
@@ -58,6 +71,8 @@ export async function serveHttp(
   options: ServeHttpOptions = {},
 ): Promise<HttpServerHandle> {
   const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8080;
+  checkUdfExposure(server, options, 'serveHttp', `${host}:${port}`);
   const handler = createStreamableHttpHandler({
     service: server.name,
     allowedHosts: options.allowedHosts ?? defaultAllowedHostsFor(host),
@@ -68,12 +83,15 @@ export async function serveHttp(
   });
   const graceMs = options.graceMs ?? 5000;
   const connection = await server.connect(handler.transport, { closeGraceMs: graceMs });
-  const listener = await listenHttp(handler, { host, port: options.port ?? 8080 }).catch(
-    async (error: unknown) => {
-      await connection.shutdown({ graceMs: 0 });
-      throw error;
-    },
-  );
+  const listener = await listenHttp(handler, {
+    host,
+    port,
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.headersTimeoutMs !== undefined && { headersTimeoutMs: options.headersTimeoutMs }),
+  }).catch(async (error: unknown) => {
+    await connection.shutdown({ graceMs: 0 });
+    throw error;
+  });
   return {
     url: listener.url,
     port: listener.port,

@@ -1,18 +1,23 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { createJsonRpcPeer, type JsonRpcPeer, type Transport } from '@stepflow/jsonrpc';
 import { createHttpClientTransport } from '@stepflow/transport-http';
 import { createWebSocketClientTransport } from '@stepflow/transport-ws';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createComponentServer, serveHttp, serveWebSocket } from './index.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serveHttp } from './http.ts';
+import { createComponentServer } from './index.ts';
+import { serveWebSocket } from './websocket.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function sampleServer() {
+function sampleServer(udf = false) {
   const server = createComponentServer({
     name: 'network-test',
     version: '1.0.0',
+    udf,
     writeLog: () => {},
   });
   server.component('echo', {}, (input) => input);
@@ -95,5 +100,60 @@ describe('serveHttp', () => {
       service: 'network-test',
     });
     expect(handle.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+});
+
+describe.each([
+  ['serveHttp', serveHttp],
+  ['serveWebSocket', serveWebSocket],
+] as const)('%s with /udf on', (name, serve) => {
+  it('refuses to start without a token unless told to allow it', async () => {
+    await expect(serve(sampleServer(true), { port: 0 })).rejects.toThrow(
+      `${name}: refusing to serve 'network-test' on 127.0.0.1:0 without a token`,
+    );
+    await expect(serve(sampleServer(true), { port: 0, token: '' })).rejects.toThrow(
+      `${name}: token must not be empty`,
+    );
+  });
+
+  it('starts with a token, and with the opt-in after a warning on stderr', async () => {
+    const withToken = await serve(sampleServer(true), { port: 0, graceMs: 0, token: 't' });
+    cleanups.push(() => withToken.close());
+    const warnings: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      warnings.push(String(chunk));
+      return true;
+    });
+    try {
+      const open = await serve(sampleServer(true), {
+        port: 0,
+        graceMs: 0,
+        allowUnauthenticatedUdf: true,
+      });
+      cleanups.push(() => open.close());
+    } finally {
+      write.mockRestore();
+    }
+    expect(warnings).toEqual([
+      `warning: ${name}: 'network-test' serves /udf on 127.0.0.1:0 without a token: any process that can connect can run arbitrary code in this server.\n`,
+    ]);
+  });
+});
+
+describe.each([
+  ['serveHttp', serveHttp],
+  ['serveWebSocket', serveWebSocket],
+] as const)('%s timeouts', (_name, serve) => {
+  it('answers 408 and disconnects a client too slow to send its request', async () => {
+    const handle = await serve(sampleServer(), { port: 0, graceMs: 0, headersTimeoutMs: 100 });
+    cleanups.push(() => handle.close());
+    const socket = connect(handle.port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await once(socket, 'close');
+    expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 });

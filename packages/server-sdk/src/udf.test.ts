@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createComponentServer } from './index.ts';
+import { createComponentServer, type UdfOptions } from './index.ts';
 import { createTestRuntime, type TestRuntime } from './testing.ts';
 
 const runtimes: TestRuntime[] = [];
@@ -7,20 +7,32 @@ afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((runtime) => runtime.close({ graceMs: 0 })));
 });
 
-async function udfRuntime(timeoutMs?: number) {
+async function udfRuntime(udf: UdfOptions = {}) {
+  const lines: string[] = [];
+  const waiters: { text: string; resolve: () => void }[] = [];
   const server = createComponentServer({
     name: 'udf',
     version: '1',
-    writeLog: () => {},
-    ...(timeoutMs !== undefined && { udf: { timeoutMs } }),
+    writeLog: (line) => {
+      lines.push(line);
+      for (const waiter of waiters) if (line.includes(waiter.text)) waiter.resolve();
+    },
+    udf,
   });
+  server.component('echo', {}, (input) => input);
   const runtime = await createTestRuntime(server);
   runtimes.push(runtime);
   const run = async (code: string, input: unknown, inputSchema: unknown = { type: 'object' }) => {
     const blobId = await runtime.blobs.put({ code, input_schema: inputSchema });
     return runtime.execute('/udf', { blob_id: blobId, input });
   };
-  return { runtime, run };
+  /** Resolves once a log line contains `text`. */
+  const logged = (text: string) =>
+    new Promise<void>((resolve) => {
+      if (lines.some((line) => line.includes(text))) resolve();
+      else waiters.push({ text, resolve });
+    });
+  return { runtime, run, lines, logged };
 }
 
 describe('/udf', () => {
@@ -117,7 +129,7 @@ describe('/udf', () => {
   });
 
   it('stops a synchronous infinite loop at the time limit', async () => {
-    const { run } = await udfRuntime(50);
+    const { run } = await udfRuntime({ timeoutMs: 50 });
     await expect(run('while (true) {}', {})).rejects.toMatchObject({
       code: -32003,
       message: expect.stringMatching(
@@ -127,7 +139,7 @@ describe('/udf', () => {
   });
 
   it('stops an asynchronous UDF at the time limit', async () => {
-    const { run } = await udfRuntime(30);
+    const { run } = await udfRuntime({ timeoutMs: 30 });
     await expect(run('await new Promise(() => {}); return 1;', {})).rejects.toMatchObject({
       code: -32003,
       message: expect.stringContaining('timed out after 30 ms'),
@@ -164,5 +176,94 @@ describe('/udf', () => {
       message: expect.stringContaining('blobs/get failed: Failed to get blob'),
     });
     await expect(runtime.execute('/udf', { input: {} })).rejects.toMatchObject({ code: -32602 });
+  });
+
+  it('passes console output and context.log to the server log', async () => {
+    const { run, lines } = await udfRuntime();
+    expect(
+      await run('console.log("n is", input.n); context.log("done"); return 1;', { n: 2 }),
+    ).toBe(1);
+    expect(lines.filter((line) => /n is 2|done/.test(line))).toEqual([
+      expect.stringContaining('log: n is 2'),
+      expect.stringContaining('done'),
+    ]);
+  });
+
+  it('fails with the original error when a context call fails, and lets the UDF catch it', async () => {
+    const { run } = await udfRuntime();
+    const missing = '0'.repeat(64);
+    await expect(
+      run('return await context.getBlob(input.id);', { id: missing }),
+    ).rejects.toMatchObject({
+      code: -32003,
+      message: expect.stringContaining('blobs/get failed: Failed to get blob'),
+    });
+    expect(
+      await run('try { await context.getBlob(input.id); } catch (e) { return [e.name, e.code]; }', {
+        id: missing,
+      }),
+    ).toEqual(['RuntimeRequestError', expect.any(Number)]);
+  });
+});
+
+describe('/udf in worker threads', () => {
+  const NEXT = 'input.n + 1';
+
+  it.each([
+    ['a synchronous loop', 'while (true) {}'],
+    ['a loop after await', 'await null;\nwhile (true) {}'],
+    ['a .then loop', 'function spin() { return Promise.resolve().then(spin); }\nreturn spin();'],
+    [
+      'a .then loop left behind',
+      'const spin = () => Promise.resolve().then(spin);\nspin();\nreturn 1;',
+    ],
+  ])('stops %s at the time limit, and the next call works', async (_name, code) => {
+    const { run } = await udfRuntime({ timeoutMs: 200, maxWorkers: 1 });
+    await expect(run(code, {})).rejects.toMatchObject({
+      code: -32003,
+      message: expect.stringMatching(
+        /^Component execution failed: UDF [0-9a-f]{64} timed out after 200 ms$/,
+      ),
+    });
+    expect(await run(NEXT, { n: 1 })).toBe(2);
+  });
+
+  it('stops a UDF that exceeds its memory limit, and the next call works', async () => {
+    const { run } = await udfRuntime({ maxMemoryMb: 32, maxWorkers: 1 });
+    const bomb = 'const kept = [];\nwhile (true) kept.push(new Array(1e5).fill(kept.length));';
+    await expect(run(bomb, {})).rejects.toMatchObject({
+      code: -32003,
+      message: expect.stringMatching(
+        /UDF [0-9a-f]{64} failed: it ran out of memory \(limit 32 MiB\)$/,
+      ),
+    });
+    expect(await run(NEXT, { n: 1 })).toBe(2);
+  });
+
+  it('keeps serving other requests and UDFs while one spins, and stops it when the server closes', async () => {
+    const { run, runtime, logged } = await udfRuntime({ timeoutMs: 600_000 });
+    const spinning = run('console.log("spinning");\nawait null;\nwhile (true) {}', {}).catch(
+      (error: unknown) => error,
+    );
+    await logged('spinning');
+    expect(await runtime.execute('/echo', { still: 'serving' })).toEqual({ still: 'serving' });
+    expect(await Promise.all([1, 2, 3].map((n) => run(NEXT, { n })))).toEqual([2, 3, 4]);
+    await runtime.close({ graceMs: 0 });
+    expect(await spinning).toMatchObject({ code: -32003 });
+  });
+
+  it('queues calls beyond maxWorkers and runs them as workers free up', async () => {
+    const { runtime } = await udfRuntime({ maxWorkers: 1 });
+    const blobId = await runtime.blobs.put({ code: 'await null; return input.n * 10;' });
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => runtime.execute('/udf', { blob_id: blobId, input: { n } })),
+    );
+    expect(results).toEqual([10, 20, 30, 40]);
+  });
+
+  it('rejects limits that are not positive integers', () => {
+    expect(() =>
+      createComponentServer({ name: 'x', version: '1', udf: { maxWorkers: 0 } }),
+    ).toThrow('udf.maxWorkers must be a positive integer, got 0');
   });
 });

@@ -1,5 +1,5 @@
 import type { JsonRpcMessage, Transport, TransportCloseInfo } from '@stepflow/jsonrpc';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Inbox, unusedPort } from '../test/helpers.ts';
 import {
   HTTP_TRANSPORT_ERROR_CODE,
@@ -50,6 +50,19 @@ async function setup(
     await listener.close();
   });
   return { listener, server: handler.transport, serverInbox, client, clientInbox, clientErrors };
+}
+
+/**
+ * Puts the client's deadlines under the test's control: from here on a timeout passes only when
+ * the test calls `vi.advanceTimersByTimeAsync`, never because a loaded machine was slow (a real
+ * 50 ms deadline can pass before the request even reaches the server). Only `setTimeout` and
+ * `clearTimeout` are faked, so sockets and the server run as usual.
+ */
+function controlTimers(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  cleanups.push(async () => {
+    vi.useRealTimers();
+  });
 }
 
 const request = (
@@ -200,21 +213,22 @@ describe('streamable HTTP faults', () => {
     const serverInbox = new Inbox();
     handler.transport.onmessage = serverInbox.push;
     await handler.transport.start();
-    let listening: Promise<HttpListener> | undefined;
     const client = createHttpClientTransport({
       url: `http://127.0.0.1:${port}/`,
-      retry: { attempts: 50, initialDelayMs: 20, maxDelayMs: 20 },
+      retry: { attempts: 1, initialDelayMs: 20 },
     });
     const inbox = new Inbox();
+    const errors = new Inbox<Error>();
     client.onmessage = inbox.push;
-    client.onerror = () => {
-      listening ??= listenHttp(handler, { port });
-    };
-    cleanups.push(async () => {
-      await client.close();
-      await (await listening)?.close();
-    });
+    client.onerror = errors.push;
+    cleanups.push(() => client.close());
+    controlTimers();
     await client.send(request(1));
+    // The first attempt was refused and the retry waits: the server comes up before it is due.
+    expect((await errors.next()).message).toMatch(/retry 1 of 1 in 20 ms/);
+    const listener = await listenHttp(handler, { port });
+    cleanups.push(() => listener.close());
+    await vi.advanceTimersByTimeAsync(20);
     expect(await serverInbox.next()).toEqual(request(1));
     await handler.transport.send({ jsonrpc: '2.0', id: 1, result: 'up' });
     expect(await inbox.next()).toEqual({ jsonrpc: '2.0', id: 1, result: 'up' });
@@ -222,10 +236,14 @@ describe('streamable HTTP faults', () => {
 
   it('times out a slow SSE stream', async () => {
     const { server, serverInbox, client, clientInbox } = await setup({}, { timeoutMs: 100 });
+    controlTimers();
     await client.send(request(1));
     await serverInbox.next();
     await server.send(request('cb'), { relatedRequestId: 1 });
     expect(await clientInbox.next()).toMatchObject({ id: 'cb' });
+    await vi.advanceTimersByTimeAsync(99);
+    expect(clientInbox.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
     const answer = (await clientInbox.next()) as {
       id: number;
       error: { message: string; data: { kind: string } };
@@ -237,8 +255,12 @@ describe('streamable HTTP faults', () => {
 
   it('times out a request that gets no answer at all', async () => {
     const { serverInbox, client, clientInbox } = await setup({}, { timeoutMs: 50 });
+    controlTimers();
     await client.send(request(5));
     await serverInbox.next();
+    await vi.advanceTimersByTimeAsync(49);
+    expect(clientInbox.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(await clientInbox.next()).toMatchObject({ id: 5, error: { data: { kind: 'timeout' } } });
   });
 
@@ -453,8 +475,10 @@ describe('closeOnServerLoss', () => {
     client.onmessage = inbox.push;
     client.onclose = closed.push;
     cleanups.push(() => client.close());
+    controlTimers();
     await client.send(request(1));
     await serverInbox.next();
+    await vi.advanceTimersByTimeAsync(100);
     expect(await inbox.next()).toMatchObject({ id: 1, error: { data: { kind: 'timeout' } } });
     await client.send(request(2));
     await serverInbox.next();

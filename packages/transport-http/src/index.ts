@@ -11,6 +11,8 @@ export type {
   StreamableHttpHandlerOptions,
 } from './streamable-http-handler.ts';
 export { createNodeHttpServer, listenHttp } from './node-http-server.ts';
+export { nodeHttpTimeouts } from './http-server-timeouts.ts';
+export type { HttpServerTimeouts, NodeHttpTimeoutOptions } from './http-server-timeouts.ts';
 export type { HttpListener, ListenHttpOptions, WebRequestHandler } from './node-http-server.ts';
 export { INSTANCE_ID_HEADER, SESSION_ID_HEADER } from './http-headers.ts';
 export { HttpTransportError } from './http-transport-error.ts';

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { nodeHttpTimeouts, type HttpServerTimeouts } from './http-server-timeouts.ts';
 import { EXCHANGE_HANDLER, pathOf } from './internal/http-exchange.ts';
 import type { HttpExchangeHandler, IncomingHttp, OutgoingHttp } from './internal/http-exchange.ts';
 
@@ -9,7 +10,7 @@ import type { HttpExchangeHandler, IncomingHttp, OutgoingHttp } from './internal
 export type WebRequestHandler = (request: Request) => Promise<Response>;
 
 /** Options of {@link listenHttp}. */
-export interface ListenHttpOptions {
+export interface ListenHttpOptions extends HttpServerTimeouts {
   /** The address to bind (default `'127.0.0.1'`: loopback only). */
   readonly host?: string;
   /** The port (default 0: a free port chosen by the system). */
@@ -35,16 +36,23 @@ export interface HttpListener {
  * becomes a `Request` (its `signal` aborts when the client disconnects before the response is
  * complete) and the `Response` is streamed back, honouring socket backpressure. Handlers made by
  * {@link createStreamableHttpHandler} are served directly on `node:http`, skipping the web
- * objects (same behaviour, a fraction of the cost per request).
+ * objects (same behaviour, a fraction of the cost per request). A client that sends its
+ * request too slowly is answered 408 and disconnected (see {@link HttpServerTimeouts}).
+ *
+ * @throws RangeError when a timeout is not a positive integer.
  */
-export function createNodeHttpServer(handler: WebRequestHandler): Server {
+export function createNodeHttpServer(
+  handler: WebRequestHandler,
+  timeouts: HttpServerTimeouts = {},
+): Server {
+  const options = nodeHttpTimeouts(timeouts);
   const core = (handler as { [EXCHANGE_HANDLER]?: HttpExchangeHandler })[EXCHANGE_HANDLER];
   if (core !== undefined) {
-    return createServer((req, res) => {
+    return createServer(options, (req, res) => {
       void serveCore(core, req, res);
     });
   }
-  return createServer((req, res) => {
+  return createServer(options, (req, res) => {
     void serve(handler, req, res);
   });
 }
@@ -55,7 +63,7 @@ export async function listenHttp(
   options: ListenHttpOptions = {},
 ): Promise<HttpListener> {
   const host = options.host ?? '127.0.0.1';
-  const server = createNodeHttpServer(handler);
+  const server = createNodeHttpServer(handler, options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -160,14 +168,18 @@ function readNodeBody(req: IncomingMessage, max: number): Promise<string> {
       cleanup();
       reject(error);
     };
+    // A socket destroyed mid-body (request timeout, client gone) must not leave the read pending.
+    const onClose = (): void => onError(new Error('the connection closed before the body ended'));
     const cleanup = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 

@@ -11,6 +11,8 @@ export interface ChildExitInfo {
   readonly signal: NodeJS.Signals | null;
   /** The last lines the child wrote to stderr (oldest first). */
   readonly stderrTail: readonly string[];
+  /** Why the transport killed the child, when it did (it stopped, it closed its stdout). */
+  readonly killedBecause?: string;
 }
 
 /**
@@ -28,13 +30,15 @@ export class ChildProcessExitedError extends Error implements ChildExitInfo {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stderrTail: readonly string[];
+  readonly killedBecause?: string;
   private readonly [MARKER] = true;
 
   constructor(info: ChildExitInfo) {
     const how =
-      info.signal !== null
+      (info.signal !== null
         ? `was killed by signal ${info.signal}`
-        : `exited with code ${String(info.exitCode)}`;
+        : `exited with code ${String(info.exitCode)}`) +
+      (info.killedBecause === undefined ? '' : ` because ${info.killedBecause}`);
     const tail =
       info.stderrTail.length > 0
         ? `; last stderr lines:\n${info.stderrTail.map((l) => `  ${l}`).join('\n')}`
@@ -45,6 +49,7 @@ export class ChildProcessExitedError extends Error implements ChildExitInfo {
     this.exitCode = info.exitCode;
     this.signal = info.signal;
     this.stderrTail = info.stderrTail;
+    if (info.killedBecause !== undefined) this.killedBecause = info.killedBecause;
   }
 
   /** Whether `error` is a `ChildProcessExitedError`, also across duplicate copies of this package. */

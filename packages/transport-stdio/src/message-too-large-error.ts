@@ -1,3 +1,5 @@
+import type { DroppedMessage } from '@stepflow/jsonrpc';
+
 const MARKER = Symbol.for('@stepflow/transport-stdio/MessageTooLargeError');
 
 /**
@@ -17,7 +19,12 @@ export class MessageTooLargeError extends Error {
   readonly maxBytes: number;
   /** The first characters of the message, to help find its sender. */
   readonly preview: string;
-
+  /**
+   * Incoming: the `id` and kind read from the start (or end) of the discarded message, when
+   * readable; the JSON-RPC peer then fails the request it answered (or answers the request it
+   * carried) at once.
+   */
+  readonly droppedMessage?: DroppedMessage;
   private readonly [MARKER] = true;
 
   constructor(
@@ -25,6 +32,7 @@ export class MessageTooLargeError extends Error {
     maxBytes: number,
     preview: string,
     detail: string,
+    droppedMessage?: DroppedMessage,
   ) {
     super(
       `${direction === 'incoming' ? 'Incoming' : 'Outgoing'} message exceeds the maximum size of ${formatBytes(maxBytes)} (${detail}); ${
@@ -34,6 +42,7 @@ export class MessageTooLargeError extends Error {
     this.direction = direction;
     this.maxBytes = maxBytes;
     this.preview = preview;
+    if (droppedMessage !== undefined) this.droppedMessage = droppedMessage;
   }
 
   /** Whether `error` is a `MessageTooLargeError`, also across duplicate copies of this package. */

@@ -142,6 +142,35 @@ describe('spawnStdioTransport', () => {
     expect(await c.closed).toEqual({});
   });
 
+  it('ends a child that closed its stdout but stays alive, saying why', async () => {
+    const c = child(
+      `process.stdout.end(); process.stdin.on('end', () => {}); setInterval(() => {}, 1000);`,
+    );
+    await c.transport.start();
+    const pid = c.transport.pid;
+    const info = await c.closed;
+    expect(ChildProcessExitedError.isInstance(info.error)).toBe(true);
+    expect(info.error!.message).toContain(
+      'was killed by signal SIGTERM because it closed its stdout',
+    );
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('ends a child found stopped, saying why', async () => {
+    const c = child(`process.stdout.write('{"ready":true}\\n'); setInterval(() => {}, 1000);`, {
+      livenessIntervalMs: 20,
+    });
+    await c.transport.start();
+    expect(await c.next()).toEqual({ ready: true });
+    const pid = c.transport.pid!;
+    process.kill(pid, 'SIGSTOP');
+    const info = await c.closed;
+    expect(info.error!.message).toContain(
+      'was killed by signal SIGKILL because it was stopped and could not answer',
+    );
+    expect(isAlive(pid)).toBe(false);
+  });
+
   it('rejects start() with ChildProcessSpawnError for a missing command', async () => {
     const c = child('', { command: '/nonexistent/stepflow-server', args: [] });
     const error = await c.transport.start().catch((e: unknown) => e);

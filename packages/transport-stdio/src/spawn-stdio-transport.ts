@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type {
   JsonRpcMessage,
   Transport,
@@ -31,6 +32,12 @@ export interface SpawnStdioTransportOptions extends FramingOptions {
   readonly killGraceMs?: number;
   /** How many last stderr lines the exit error carries. Default 20. */
   readonly stderrTailLines?: number;
+  /**
+   * How often the child's state is checked (Linux, through `/proc`), in milliseconds; a child
+   * found stopped (SIGSTOP, SIGTSTP) twice in a row can answer nothing and is killed, so the
+   * transport closes. Default 1000; 0 turns the check off.
+   */
+  readonly livenessIntervalMs?: number;
 }
 
 /** A stdio transport to a child process. */
@@ -43,6 +50,8 @@ export interface StdioChildTransport extends Transport {
 const MAX_STDERR_LINE_BYTES = 64 * 1024;
 /** How long to wait, after the child exited, for its stdout to drain before closing anyway. */
 const STDOUT_DRAIN_AFTER_EXIT_MS = 1000;
+/** How long a child whose stdout ended may take to exit before it is killed. */
+const EXIT_AFTER_STDOUT_END_MS = 1000;
 
 /**
  * Creates the runtime side of a stdio connection: `start()` spawns `command` (no shell) and talks
@@ -51,6 +60,9 @@ const STDOUT_DRAIN_AFTER_EXIT_MS = 1000;
  * - The child's stderr is read line by line into `stderrLines`; the last lines are kept.
  * - If the child exits on its own, the transport closes with a `ChildProcessExitedError` (exit
  *   code or signal, last stderr lines) after delivering everything it wrote.
+ * - A child that can no longer answer is killed, so the transport closes (and pending requests
+ *   fail) instead of waiting forever: one that closed its stdout but does not exit, or (Linux)
+ *   one found stopped by SIGSTOP/SIGTSTP. The exit error says why.
  * - `close()` ends stdin, sends SIGTERM, then SIGKILL after `killGraceMs`, and resolves once the
  *   child is gone. Children still running when this process exits are killed.
  *
@@ -80,6 +92,11 @@ class ChildTransport implements StdioChildTransport {
   #closedByUs = false;
   #killTimer: NodeJS.Timeout | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
+  #livenessTimer: NodeJS.Timeout | undefined;
+  #eofTimer: NodeJS.Timeout | undefined;
+  /** Consecutive liveness checks that found the child stopped. */
+  #stoppedChecks = 0;
+  #killedBecause: string | undefined;
   #resolveFinished!: () => void;
   readonly #finished = new Promise<void>((resolve) => {
     this.#resolveFinished = resolve;
@@ -129,8 +146,9 @@ class ChildTransport implements StdioChildTransport {
         framed.start({
           onMessage: (message) => this.onmessage?.(message),
           onError: (error) => this.onerror?.(error),
-          onEnd: () => this.#maybeFinish(),
+          onEnd: () => this.#stdoutEnded(),
         });
+        this.#watchLiveness(child);
         resolve();
       });
       child.on('error', (error) => {
@@ -207,8 +225,8 @@ class ChildTransport implements StdioChildTransport {
           );
         }
       },
-      onOversized: (preview) => {
-        const line = `${preview}… [stderr line longer than ${MAX_STDERR_LINE_BYTES} bytes, cut]`;
+      onOversized: (head) => {
+        const line = `${head.slice(0, 120)}… [stderr line longer than ${MAX_STDERR_LINE_BYTES} bytes, cut]`;
         this.#stderrTail.push(line);
         sink(line);
       },
@@ -219,6 +237,49 @@ class ChildTransport implements StdioChildTransport {
     stderr.on('error', () => {
       // The process's exit reports what matters.
     });
+  }
+
+  /**
+   * Stdout ended: usually the child is exiting. One that stays alive can never answer again:
+   * it gets a moment to exit on its own, then is ended.
+   */
+  #stdoutEnded(): void {
+    this.#maybeFinish();
+    if (this.#exit !== undefined || this.#state !== 'running') return;
+    this.#eofTimer = setTimeout(() => {
+      if (this.#exit === undefined && this.#state === 'running') {
+        this.#kill('it closed its stdout', 'SIGTERM');
+      }
+    }, EXIT_AFTER_STDOUT_END_MS);
+  }
+
+  /** Checks the child's state in `/proc` now and then (Linux only): a stopped child is ended. */
+  #watchLiveness(child: ChildProcess): void {
+    const interval = this.#options.livenessIntervalMs ?? 1000;
+    const pid = child.pid;
+    if (interval <= 0 || pid === undefined || process.platform !== 'linux') return;
+    this.#livenessTimer = setInterval(() => {
+      if (this.#exit !== undefined || this.#state !== 'running') return;
+      const state = processState(pid);
+      this.#stoppedChecks = state === 'T' ? this.#stoppedChecks + 1 : 0;
+      // Twice in a row: a terminal's Ctrl-Z stops and continues us together with the child.
+      if (this.#stoppedChecks >= 2) this.#kill('it was stopped and could not answer', 'SIGKILL');
+    }, interval);
+    this.#livenessTimer.unref();
+  }
+
+  /** Ends a child that cannot answer any more; its exit then closes the transport. */
+  #kill(because: string, signal: NodeJS.Signals): void {
+    const child = this.#child;
+    if (child === undefined || this.#killedBecause !== undefined) return;
+    this.#killedBecause = because;
+    child.stdin?.end();
+    child.kill(signal);
+    if (signal !== 'SIGKILL') {
+      this.#killTimer = setTimeout(() => {
+        if (this.#exit === undefined) child.kill('SIGKILL');
+      }, this.#options.killGraceMs ?? 2000);
+    }
   }
 
   /** Closes once both the exit is known and stdout has ended. */
@@ -242,6 +303,7 @@ class ChildTransport implements StdioChildTransport {
         exitCode: exit.code,
         signal: exit.signal,
         stderrTail: this.#stderrTail.lines(),
+        ...(this.#killedBecause === undefined ? {} : { killedBecause: this.#killedBecause }),
       }),
     });
   }
@@ -251,6 +313,8 @@ class ChildTransport implements StdioChildTransport {
     this.#state = 'closed';
     if (this.#killTimer !== undefined) clearTimeout(this.#killTimer);
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    if (this.#livenessTimer !== undefined) clearInterval(this.#livenessTimer);
+    if (this.#eofTimer !== undefined) clearTimeout(this.#eofTimer);
     this.#framed?.stop();
     const child = this.#child;
     if (child !== undefined) {
@@ -261,5 +325,15 @@ class ChildTransport implements StdioChildTransport {
     }
     this.#resolveFinished();
     this.onclose?.(info);
+  }
+}
+
+/** The state letter of a process from `/proc/<pid>/stat` (`R`, `S`, `T`, …), if readable. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2];
+  } catch {
+    return undefined;
   }
 }

@@ -93,6 +93,27 @@ describe('framing', () => {
     expect((h.errors[1] as MessageTooLargeError).preview).toMatch(/^\{"huge":"y+/);
   });
 
+  it('reads the id and kind of a discarded message from its start or end', async () => {
+    const h = await harness({ maxMessageBytes: 64 });
+    const big = 'z'.repeat(200);
+    // The id first (one chunk); the id last (many chunks); a request; an `id` only nested.
+    h.stdin.write(`{"jsonrpc":"2.0","id":7,"result":{"id":99,"text":"${big}"}}\n`);
+    h.stdin.write(`{"jsonrpc":"2.0","result":{"text":"`);
+    for (let i = 0; i < 10; i++) h.stdin.write(big);
+    h.stdin.write(`","id":"x"},"id":"uuid-1"}\n`);
+    h.stdin.write(
+      `{"jsonrpc":"2.0","id":"cb-2","method":"blobs/put","params":{"data":"${big}"}}\n`,
+    );
+    h.stdin.write(`{"jsonrpc":"2.0","result":{"id":5,"text":"${big}"}}\n{"n":1}\n`);
+    await until(() => h.messages.length === 1);
+    expect(h.errors.map((e) => (e as MessageTooLargeError).droppedMessage)).toEqual([
+      { id: 7, kind: 'response' },
+      { id: 'uuid-1', kind: 'response' },
+      { id: 'cb-2', kind: 'request' },
+      undefined,
+    ]);
+  });
+
   it('accepts a message of exactly the maximum size', async () => {
     const h = await harness({ maxMessageBytes: 16 });
     h.stdin.write('{"s":"0123456"}\r\n'); // 15 bytes + \r

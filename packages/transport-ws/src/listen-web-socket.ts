@@ -3,8 +3,12 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Transport, TransportCloseInfo } from '@stepflow/jsonrpc';
-import { createRequestGuard, defaultAllowedHostsFor } from '@stepflow/transport-http';
-import type { RequestRefusal } from '@stepflow/transport-http';
+import {
+  createRequestGuard,
+  defaultAllowedHostsFor,
+  nodeHttpTimeouts,
+} from '@stepflow/transport-http';
+import type { HttpServerTimeouts, RequestRefusal } from '@stepflow/transport-http';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { SocketChannel } from './internal/socket-channel.ts';
@@ -25,8 +29,11 @@ export interface WebSocketServerTransport extends Transport {
   readonly bufferedAmount: number;
 }
 
-/** Options of {@link listenWebSocket}. */
-export interface ListenWebSocketOptions {
+/**
+ * Options of {@link listenWebSocket}. The timeouts bound how long a client may take to send its
+ * upgrade (or `/health`) request (408 past them); an open WebSocket is not limited by them.
+ */
+export interface ListenWebSocketOptions extends HttpServerTimeouts {
   /** Called for each accepted connection with its transport (connect a peer and start it). */
   readonly onConnection: (
     transport: WebSocketServerTransport,
@@ -94,7 +101,7 @@ export async function listenWebSocket(options: ListenWebSocketOptions): Promise<
   const channels = new Set<SocketChannel>();
   const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
 
-  const server = createServer((req, res) => {
+  const server = createServer(nodeHttpTimeouts(options), (req, res) => {
     const guard = check(req);
     if (guard !== undefined) {
       res.writeHead(guard.status, guard.headers).end(guard.body);

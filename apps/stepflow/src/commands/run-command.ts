@@ -8,6 +8,7 @@ import { CliError, ExitCode } from '../internal/cli-error.ts';
 import { describeFsError, formatOfPath } from '../internal/data-file.ts';
 import { formatData } from '../internal/json-text.ts';
 import { createCliRuntime } from '../internal/create-cli-runtime.ts';
+import { onShutdownSignal } from '../internal/shutdown-on-signals.ts';
 import {
   formatDiagnostic,
   formatDiagnostics,
@@ -115,51 +116,78 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
 
   const runtime = createCliRuntime(config, logger);
   const controller = new AbortController();
-  const cancel = (): void => {
-    logger.warn('interrupted: cancelling the run');
-    controller.abort(new Error('interrupted'));
-  };
-  process.once('SIGINT', cancel);
-  const progress = io.stderrIsTty ? createRunProgress(io.writeErr) : undefined;
-  let result: FlowResult;
-  try {
-    const outcome = await runtime.run({
-      flow: loaded.flow,
-      input,
-      signal: controller.signal,
-      validateInput: options.validate,
-      onEvent: progress?.onEvent,
-    });
-    logger.info('run finished', { run_id: outcome.runId, outcome: outcome.result.outcome });
-    result = outcome.result;
-  } catch (error) {
-    if (InputValidationError.isInstance(error) || FlowValidationError.isInstance(error)) {
-      throw new CliError(`${options.flow}: ${error.message}`, ExitCode.usage, { cause: error });
-    }
-    throw error;
-  } finally {
-    progress?.finish();
-    process.removeListener('SIGINT', cancel);
-    await runtime.close();
-  }
-
-  const text = formatData(result, outputFormat);
-  if (options.output === undefined) {
-    io.writeOut(text);
-  } else {
+  let printed = false;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const unregister = onShutdownSignal({
+    stop: (signal) => {
+      logger.warn(`${signal}: cancelling the run`);
+      controller.abort(new Error(`interrupted by ${signal}`));
+      return finished;
+    },
+    force: (signal) => {
+      // The run did not wind down in time: its result is that it was cancelled.
+      if (!printed && options.output === undefined)
+        io.writeOut(formatData(cancelled(signal), 'json'));
+    },
+  });
+  const runAndPrint = async (): Promise<ExitCode> => {
+    const progress = io.stderrIsTty ? createRunProgress(io.writeErr) : undefined;
+    let result: FlowResult;
     try {
-      await writeFile(options.output, text);
+      const outcome = await runtime.run({
+        flow: loaded.flow,
+        input,
+        signal: controller.signal,
+        validateInput: options.validate,
+        onEvent: progress?.onEvent,
+      });
+      logger.info('run finished', { run_id: outcome.runId, outcome: outcome.result.outcome });
+      result = outcome.result;
     } catch (error) {
-      throw new CliError(
-        `--output ${options.output}: cannot write: ${describeFsError(error)}`,
-        ExitCode.failed,
-        {
-          cause: error,
-        },
-      );
+      if (InputValidationError.isInstance(error) || FlowValidationError.isInstance(error)) {
+        throw new CliError(`${options.flow}: ${error.message}`, ExitCode.usage, { cause: error });
+      }
+      throw error;
+    } finally {
+      progress?.finish();
+      await runtime.close();
     }
+
+    const text = formatData(result, outputFormat);
+    if (options.output === undefined) {
+      printed = true;
+      io.writeOut(text);
+    } else {
+      try {
+        await writeFile(options.output, text);
+      } catch (error) {
+        throw new CliError(
+          `--output ${options.output}: cannot write: ${describeFsError(error)}`,
+          ExitCode.failed,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+    return exitCodeOf(result);
+  };
+  try {
+    return await runAndPrint();
+  } finally {
+    printed = true;
+    unregister();
+    finish();
   }
-  return exitCodeOf(result);
+}
+
+/** The result printed for a run a signal ended before it could report its own. */
+function cancelled(signal: string): FlowResult {
+  return {
+    outcome: 'failed',
+    error: { code: 410, message: 'Run cancelled', data: { reason: `interrupted by ${signal}` } },
+  };
 }
 
 /** Fails before anything runs when `--output` points into a directory that does not exist. */

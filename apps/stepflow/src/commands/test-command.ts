@@ -34,12 +34,12 @@ export function testCommand(
     .option('--diff', 'show a unified diff instead of the full actual output on a mismatch', false)
     .option(
       '--strict',
-      "also compare error.data the expectation leaves out (REF's exactness)",
+      'also compare error.data the expectation leaves out (as the reference Stepflow runner does)',
       false,
     )
     .addHelpText(
       'after',
-      '\nResults are compared after REF normalisation (keys sorted, run_id masked, backtrace dropped),' +
+      '\nResults are compared after normalisation (keys sorted, run_id masked, backtrace dropped),' +
         '\nnumbers by value, error.data only when the expectation has it.' +
         '\nExit codes: 0 all cases passed, 1 a case failed or could not run, 2 usage error.',
     )

@@ -25,14 +25,20 @@ describe('createCliLogger', () => {
       write: (l) => lines.push(l),
       now,
     });
-    logger.warn('spawn', { api_key: 'sk-123', authorization: 'Bearer x', command: 'node' });
+    logger.warn('spawn', {
+      api_key: 'sk-123',
+      authorization: 'Bearer x',
+      command: 'node',
+      request: { headers: { 'x-api-key': 'k' }, max_tokens: 5 },
+    });
     expect(JSON.parse(lines[0]!)).toEqual({
       time: '2026-01-02T03:04:05.000Z',
       level: 'warn',
       msg: 'spawn',
-      api_key: '***',
-      authorization: '***',
+      api_key: '[redacted]',
+      authorization: '[redacted]',
       command: 'node',
+      request: { headers: { 'x-api-key': '[redacted]' }, max_tokens: 5 },
     });
   });
 

@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from '@stepflow/runtime';
+import { type LogFields, type Logger, redactSecrets } from '@stepflow/runtime';
 
 /** Log levels, least to most severe; `silent` turns logging off. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -19,9 +19,10 @@ export interface CliLoggerOptions {
   readonly now?: () => Date;
 }
 
-const SECRET_KEY = /(secret|token|password|api[_-]?key|authorization)/i;
-
-/** Creates the logger the CLI hands to the runtime; values under secret-looking keys are masked. */
+/**
+ * Creates the logger the CLI hands to the runtime; values under secret-looking keys, at any depth,
+ * are redacted (`redactSecrets`).
+ */
 export function createCliLogger(options: CliLoggerOptions): Logger {
   const threshold = LOG_LEVELS.indexOf(options.level);
   const now = options.now ?? (() => new Date());
@@ -49,9 +50,8 @@ export function createCliLogger(options: CliLoggerOptions): Logger {
 }
 
 function maskSecrets(fields: LogFields): LogFields {
-  const masked: LogFields = {};
-  for (const [key, value] of Object.entries(fields)) {
-    masked[key] = SECRET_KEY.test(key) ? '***' : value instanceof Error ? value.message : value;
-  }
-  return masked;
+  const plain: LogFields = {};
+  for (const [key, value] of Object.entries(fields))
+    plain[key] = value instanceof Error ? value.message : value;
+  return redactSecrets(plain);
 }

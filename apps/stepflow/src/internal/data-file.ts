@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { DocumentError, parseDocumentText, readDocumentFile } from '@stepflow/runtime';
 import { CliError } from './cli-error.ts';
-import { parseYaml } from './parse-yaml.ts';
 
 /** A text format for data the CLI reads or writes. */
 export type DataFormat = 'json' | 'yaml';
@@ -14,28 +13,33 @@ export function formatOfPath(path: string): DataFormat | undefined {
   return undefined;
 }
 
-/**
- * Parses JSON or YAML text into a value; `source` names where the text came from in errors
- * (a file, `--input-json`, stdin). YAML aliases are bounded, multi-document YAML is rejected.
- */
-export function parseDataText(text: string, format: DataFormat, source: string): unknown {
-  if (format === 'json') {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new CliError(`${source}: invalid JSON: ${(error as Error).message}`, undefined, {
-        cause: error,
-      });
-    }
-  }
-  const parsed = parseYaml(text);
-  if ('value' in parsed) return parsed.value;
-  const { line, column, message } = parsed.problem;
-  const where = line === undefined ? source : `${source}:${line}:${column ?? 1}`;
-  throw new CliError(`${where}: invalid YAML: ${message}`);
+/** A document problem as a `CliError` naming its source and, when known, line and column. */
+export function documentCliError(error: DocumentError, source: string): CliError {
+  const where =
+    error.line === undefined
+      ? source
+      : `${source}:${error.line}${error.column === undefined ? '' : `:${error.column}`}`;
+  return new CliError(`${where}: ${error.message}`, undefined, { cause: error });
 }
 
-/** Reads a `.json`, `.yaml` or `.yml` file; errors name the file (exit code 2). */
+/**
+ * Parses JSON or YAML text into a value with the runtime's document parser (the one that reads
+ * flows and configs: same limits, same messages); `source` names where the text came from in
+ * errors (a file, `--input-json`, stdin).
+ */
+export function parseDataText(text: string, format: DataFormat, source: string): unknown {
+  try {
+    return parseDocumentText(text, format);
+  } catch (error) {
+    if (DocumentError.isInstance(error)) throw documentCliError(error, source);
+    throw error;
+  }
+}
+
+/**
+ * Reads a `.json`, `.yaml` or `.yml` file; errors name the file (exit code 2), including a file
+ * over the size limit or not UTF-8.
+ */
 export async function readDataFile(path: string, what = 'file'): Promise<unknown> {
   const format = formatOfPath(path);
   if (!format) {
@@ -43,8 +47,9 @@ export async function readDataFile(path: string, what = 'file'): Promise<unknown
   }
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readDocumentFile(path);
   } catch (error) {
+    if (DocumentError.isInstance(error)) throw documentCliError(error, path);
     throw new CliError(`${path}: cannot read ${what}: ${describeFsError(error)}`, undefined, {
       cause: error,
     });

@@ -31,12 +31,21 @@ export async function loadConfigOrExit(options: LoadConfigOptions): Promise<Load
   }
 }
 
-/** Loading diagnostics plus static validation against the config, loading ones first. */
-export function diagnoseFlow(loaded: LoadedFlow, config: LoadedConfig): Diagnostic[] {
+/**
+ * Loading diagnostics plus static validation against the config, loading ones first.
+ * `componentLists` adds the components of plugins listed at run time (`validate
+ * --check-components`).
+ */
+export function diagnoseFlow(
+  loaded: LoadedFlow,
+  config: LoadedConfig,
+  componentLists?: ReadonlyMap<string, readonly string[]>,
+): Diagnostic[] {
   const found = validateFlow(loaded.flow, {
     config: config.config,
     raw: loaded.raw,
     file: loaded.path,
+    ...(componentLists === undefined ? {} : { componentLists }),
   });
   const seen = new Set(found.map(keyOf));
   return [...loaded.diagnostics.filter((d) => !seen.has(keyOf(d))), ...found];

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
+import { DocumentError, MAX_DOCUMENT_BYTES, decodeDocumentBytes } from '@stepflow/runtime';
 import { CliError, ExitCode } from './cli-error.ts';
-import { parseDataText, readDataFile } from './data-file.ts';
+import { documentCliError, parseDataText, readDataFile } from './data-file.ts';
 import type { DataFormat } from './data-file.ts';
 
 /** The input flags of `run` (at most one of the three may be given). */
@@ -30,7 +31,13 @@ export async function readInput(options: InputOptions, stdin: Readable): Promise
   if (options.inputYaml !== undefined)
     return parseDataText(options.inputYaml, 'yaml', '--input-yaml');
   const format = stdinFormatOf(options.stdinFormat);
-  const text = await readAll(stdin);
+  let text: string;
+  try {
+    text = decodeDocumentBytes(await readAll(stdin));
+  } catch (error) {
+    if (DocumentError.isInstance(error)) throw documentCliError(error, 'stdin');
+    throw error;
+  }
   if (text.trim() === '') {
     throw new CliError(
       'no input: stdin was empty (pass --input <file>, --input-json or --input-yaml, or pipe the input)',
@@ -46,10 +53,18 @@ function stdinFormatOf(value: string | undefined): DataFormat {
   throw new CliError(`--stdin-format must be json or yaml (got '${value}')`);
 }
 
-async function readAll(stream: Readable): Promise<string> {
+/**
+ * Reads stdin to its end, or to one byte past the document size limit: a larger input is then
+ * refused when decoded, without reading (or holding) the rest.
+ */
+async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
+  let total = 0;
   for await (const chunk of stream) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(bytes);
+    total += bytes.length;
+    if (total > MAX_DOCUMENT_BYTES) break;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -22,8 +22,8 @@ export interface CliResult {
 
 /** Options of {@link runStepflow}. */
 export interface RunStepflowOptions {
-  /** Text piped to stdin (stdin is closed either way). */
-  readonly stdin?: string;
+  /** Text or bytes piped to stdin (stdin is closed either way). */
+  readonly stdin?: string | Uint8Array;
   readonly cwd?: string;
   readonly env?: Record<string, string>;
 }

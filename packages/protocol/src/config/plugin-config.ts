@@ -9,6 +9,16 @@ const commonPluginFields = {
   maxConcurrency: z.int().min(1).optional(),
 };
 
+/** Options every `type: stepflow` plugin accepts, whatever its transport. */
+const componentServerFields = {
+  /**
+   * Bound of each `components/execute` request in milliseconds: a server that does not answer
+   * in time fails the step (a step's own `timeoutMs` still applies). Default: none, as the
+   * reference.
+   */
+  defaultTimeoutMs: z.int().min(1).optional(),
+};
+
 /** Schema for the builtin plugin (`/eval`, `/map`, `/put_blob`, …). */
 export const BuiltinPluginConfigSchema = z.looseObject({
   type: z.literal('builtin'),
@@ -38,6 +48,7 @@ export const StdioPluginConfigSchema = z.looseObject({
   inheritEnv: z.union([z.boolean(), z.array(z.string())]).default(false),
   /** Working directory of the child (relative to the config's working directory). */
   cwd: z.string().optional(),
+  ...componentServerFields,
   ...commonPluginFields,
 });
 
@@ -54,6 +65,7 @@ export const HttpPluginConfigSchema = z.looseObject({
   headers: EnvMapSchema.default({}),
   /** Per-request timeout in milliseconds (absent: the transport's default). */
   timeoutMs: z.int().min(1).optional(),
+  ...componentServerFields,
   ...commonPluginFields,
 });
 
@@ -68,6 +80,7 @@ export const WebSocketPluginConfigSchema = z.looseObject({
   url: z.string(),
   /** Extra handshake headers. */
   headers: EnvMapSchema.default({}),
+  ...componentServerFields,
   ...commonPluginFields,
 });
 

@@ -102,7 +102,12 @@ describe('errors name the file and field', () => {
   it('a bad plugin type', async () => {
     const path = join(dir, 'stepflow-config.yml');
     await writeFile(path, 'plugins:\n  p: { type: teleport }\nroutes: {}\n');
-    await expectConfigError(loadConfig({ cwd: dir }), path, 'plugins.p.type', 'invalid config');
+    await expectConfigError(
+      loadConfig({ cwd: dir }),
+      path,
+      'plugins.p.type',
+      "unknown plugin type 'teleport' (known: builtin, stepflow, mcp, mock)",
+    );
   });
 
   it('a missing required field', async () => {
@@ -114,6 +119,51 @@ describe('errors name the file and field', () => {
       'plugins.py.command',
       'plugins.py.command',
     );
+    // The field is named once, and a missing one is called missing.
+    await expect(loadConfig({ cwd: dir })).rejects.toThrow(
+      new RegExp(`^${path}: plugins\\.py\\.command: missing \\(expected a string\\)$`),
+    );
+  });
+
+  it('a misspelt key or plugin type, with a did-you-mean', async () => {
+    const path = join(dir, 'stepflow-config.yml');
+    const cases: [string, string, string][] = [
+      [
+        'plugins:\n  greeter: { type: stepflow, transport: stdio, comand: node }\n',
+        'plugins.greeter.comand',
+        "unknown key 'comand' (did you mean 'command'?)",
+      ],
+      [
+        'plugins:\n  b: { type: bultin }\n',
+        'plugins.b.type',
+        "unknown plugin type 'bultin' (did you mean 'builtin'? known: builtin, stepflow, mcp, mock)",
+      ],
+      [
+        'plugins:\n  s: { type: stepflow, transport: stdoi, command: x }\n',
+        'plugins.s.transport',
+        "unknown transport 'stdoi' (did you mean 'stdio'? known: stdio, http, websocket)",
+      ],
+      [
+        'plugins:\n  b: { type: builtin, allowed_paths: [data] }\n',
+        'plugins.b.allowed_paths',
+        "unknown key 'allowed_paths' (did you mean 'allowedPaths'?)",
+      ],
+      [
+        'plugins:\n  m: { type: mock, components: { /x: { behaviours: {} } } }\n',
+        'plugins.m.components./x.behaviours',
+        "unknown key 'behaviours' (did you mean 'behaviors'?)",
+      ],
+      [
+        'plugins: { b: { type: builtin } }\nroutes:\n  "/{*component}": [{ plugn: b }]\n',
+        'routes./{*component}[0].plugn',
+        "unknown key 'plugn' (did you mean 'plugin'?)",
+      ],
+      ['plugns: {}\n', 'plugns', "unknown key 'plugns' (did you mean 'plugins'?)"],
+    ];
+    for (const [text, field, message] of cases) {
+      await writeFile(path, text);
+      await expect(loadConfig({ cwd: dir })).rejects.toThrow(`${path}: ${field}: ${message}`);
+    }
   });
 
   it('a route to an unknown plugin', async () => {
@@ -148,7 +198,8 @@ describe('aliases and unknown keys', () => {
         working_directory: 'w',
         plugins: { b: { type: 'builtin' } },
         routes: { '/{*component}': [{ plugin: 'b', component_deny: ['/openai'] }] },
-        plugns: {},
+        extras: {},
+        plugins_note: 'x',
       },
       { baseDirectory: dir },
     );
@@ -161,7 +212,8 @@ describe('aliases and unknown keys', () => {
       "state_store: 'state_store' is an alias: write 'stateStore'",
       "working_directory: 'working_directory' is an alias: write 'workingDirectory'",
       "routes./{*component}[0].component_deny: 'component_deny' is an alias: write 'componentDeny'",
-      "unknown config key 'plugns' (did you mean 'plugins'?); it is ignored",
+      "unknown config key 'extras'; it is ignored",
+      "unknown config key 'plugins_note'; it is ignored",
     ]);
   });
 });

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors/config-error.ts';
-import { DocumentSyntaxError, formatOfFile, parseDocumentText } from '../loading/parse-document.ts';
+import { DocumentError } from '../errors/document-error.ts';
+import { formatOfFile, parseDocumentText } from '../loading/parse-document.ts';
+import { readDocumentFile } from '../loading/read-document-file.ts';
 import { defaultConfig } from './default-config.ts';
 import type { LoadConfigOptions, LoadedConfig } from './loaded-config.ts';
 import { resolveConfig } from './resolve-config.ts';
@@ -42,12 +43,20 @@ export function discoverConfigFile(options: {
   return undefined;
 }
 
+function configDocumentError(path: string, error: DocumentError): ConfigError {
+  return new ConfigError(
+    error.line === undefined ? error.message : `line ${error.line}: ${error.message}`,
+    { file: path, cause: error },
+  );
+}
+
 /** Reads and parses a config file (YAML or JSON) into a raw document; throws `ConfigError`. */
 export async function readConfigDocument(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readDocumentFile(path);
   } catch (error) {
+    if (DocumentError.isInstance(error)) throw configDocumentError(path, error);
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(
       code === 'ENOENT'
@@ -59,12 +68,7 @@ export async function readConfigDocument(path: string): Promise<unknown> {
   try {
     return parseDocumentText(text, formatOfFile(path) ?? 'yaml');
   } catch (error) {
-    if (error instanceof DocumentSyntaxError) {
-      throw new ConfigError(
-        error.line === undefined ? error.message : `line ${error.line}: ${error.message}`,
-        { file: path },
-      );
-    }
+    if (DocumentError.isInstance(error)) throw configDocumentError(path, error);
     throw error;
   }
 }

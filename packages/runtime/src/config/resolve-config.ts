@@ -6,7 +6,7 @@ import {
 } from '@stepflow/protocol';
 import { ConfigError } from '../errors/config-error.ts';
 import { RouteConfigError, createRouter, type RouteRuleConfig } from '../routing/router.ts';
-import { didYouMean } from '../validation/did-you-mean.ts';
+import { checkConfigKeys } from './check-config-keys.ts';
 import { defaultRoutes } from './default-config.ts';
 import { UnsetVariableError, substituteEnv } from './env-substitution.ts';
 import type { LoadedConfig } from './loaded-config.ts';
@@ -21,8 +21,6 @@ export interface ResolveConfigOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-const TOP_LEVEL_KEYS = ['workingDirectory', 'plugins', 'routes', 'stateStore'];
-
 function formatField(path: readonly PropertyKey[]): string {
   let text = '';
   for (const part of path) {
@@ -30,6 +28,45 @@ function formatField(path: readonly PropertyKey[]): string {
     else text += text === '' ? String(part) : `.${String(part)}`;
   }
   return text;
+}
+
+/** The value at `path` in `root`, or `undefined`. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+/**
+ * A schema violation as a `ConfigError`: the field of the first problem is named once (by the
+ * error), a missing field is called missing, and further problems follow in brief.
+ */
+function schemaError(
+  issues: readonly {
+    path: readonly PropertyKey[];
+    message: string;
+    code: string;
+    expected?: unknown;
+  }[],
+  config: unknown,
+  file: string | undefined,
+): ConfigError {
+  const describe = (issue: (typeof issues)[number]): string =>
+    issue.code === 'invalid_type' &&
+    typeof issue.expected === 'string' &&
+    valueAt(config, issue.path) === undefined
+      ? `missing (expected ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`})`
+      : issue.message;
+  const [first, ...rest] = issues;
+  const more = rest.map((issue) => `${formatField(issue.path) || '(config)'}: ${describe(issue)}`);
+  const field = formatField(first!.path);
+  return new ConfigError(
+    `${describe(first!)}${more.length === 0 ? '' : ` (also ${more.join('; ')})`}`,
+    { ...(file === undefined ? {} : { file }), ...(field === '' ? {} : { field }) },
+  );
 }
 
 function substitutePlugin(
@@ -92,25 +129,9 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Load
         : `${formatField(use.path)}: '${use.alias}' is an alias: write '${use.canonical}'`,
     );
   }
-  for (const key of Object.keys(value as object)) {
-    if (TOP_LEVEL_KEYS.includes(key)) continue;
-    const suggestion = didYouMean(key, TOP_LEVEL_KEYS);
-    warnings.push(
-      `unknown config key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`,
-    );
-  }
+  warnings.push(...checkConfigKeys(value as Record<string, unknown>, file));
   const parsed = StepflowConfigSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues;
-    const first = issues[0]!;
-    const detail = issues
-      .map((issue) => `${formatField(issue.path) || '(config)'}: ${issue.message}`)
-      .join('; ');
-    throw new ConfigError(`invalid config: ${detail}`, {
-      ...where,
-      field: formatField(first.path),
-    });
-  }
+  if (!parsed.success) throw schemaError(parsed.error.issues, value, file);
   const env = options.env ?? process.env;
   const config = parsed.data as StepflowConfig & {
     plugins: Record<string, Record<string, unknown>>;

@@ -10,16 +10,27 @@ export interface InputViolation {
   readonly message: string;
 }
 
-/** Thrown by `Runtime.run` before anything runs when the input violates the flow's `inputSchema`. */
+/**
+ * Thrown by `Runtime.run` before anything runs when the input violates the flow's `inputSchema`
+ * or is nested deeper than `MAX_VALUE_DEPTH`.
+ */
 export class InputValidationError extends Error {
   override readonly name = NAME;
   /** Every violation found (not only the first). */
   readonly violations: readonly InputViolation[];
 
-  constructor(violations: readonly InputViolation[], options: { flowName?: string } = {}) {
+  /**
+   * `problem` says what is wrong as a whole (default `does not match its inputSchema`); the
+   * violations are listed under it.
+   */
+  constructor(
+    violations: readonly InputViolation[],
+    options: { flowName?: string; problem?: string } = {},
+  ) {
     const subject = options.flowName ? `input of flow '${options.flowName}'` : 'flow input';
     const lines = violations.map((v) => `  - ${v.path === '' ? '(input)' : v.path}: ${v.message}`);
-    super(`The ${subject} does not match its inputSchema:\n${lines.join('\n')}`);
+    const problem = options.problem ?? 'does not match its inputSchema';
+    super(`The ${subject} ${problem}:\n${lines.join('\n')}`);
     this.violations = violations;
     markError(this, NAME);
   }

@@ -1,20 +1,19 @@
-import { parseDocument } from 'yaml';
-import { canonicalJson } from '../internal/canonical-json.ts';
+import { type CST, Composer, type Document, Lexer, Parser } from 'yaml';
+import { DocumentError } from '../errors/document-error.ts';
+import {
+  MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_DEPTH,
+  MAX_YAML_ALIAS_COUNT,
+  documentTooDeep,
+  documentTooLarge,
+} from './document-limits.ts';
+import { lineAndColumn } from './line-and-column.ts';
+import { checkYamlTree } from './check-yaml-tree.ts';
+import { yamlValueToJson } from './yaml-value-to-json.ts';
+import { createYamlNestingGuard } from './yaml-nesting-guard.ts';
 
-/** Largest number of alias expansions a YAML document may use ("billion laughs" guard). */
-export const MAX_YAML_ALIAS_COUNT = 100;
-
-/** A syntax problem with its 1-based position. */
-export class DocumentSyntaxError extends Error {
-  override readonly name = 'DocumentSyntaxError';
-  constructor(
-    message: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(message);
-  }
-}
+// The name used before `DocumentError` covered more than syntax; `load_file` still catches it.
+export { DocumentError as DocumentSyntaxError };
 
 /** Text formats a flow or config file can have. */
 export type DocumentFormat = 'yaml' | 'json';
@@ -27,62 +26,63 @@ export function formatOfFile(fileName: string): DocumentFormat | undefined {
   return undefined;
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+/** Throws when a parsed JSON value nests deeper than {@link MAX_DOCUMENT_DEPTH}; iterative. */
+function checkJsonDepth(root: unknown): void {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DOCUMENT_DEPTH) throw documentTooDeep();
+    for (const child of Array.isArray(value) ? value : Object.values(value))
+      if (typeof child === 'object' && child !== null)
+        stack.push({ value: child, depth: depth + 1 });
   }
-  return { line, column: offset - lineStart + 1 };
 }
 
-/**
- * Converts what `yaml` gives with `mapAsMap` into JSON-shaped values. A key that is not a string
- * (a YAML complex key such as `{ input: "a" }`, used by mock behaviours) becomes its canonical
- * JSON text (sorted keys); numbers and booleans as keys become their text.
- */
-function toJson(value: unknown): unknown {
-  if (value instanceof Map) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of value) {
-      const name =
-        typeof key === 'string'
-          ? key
-          : typeof key === 'object' && key !== null
-            ? canonicalJson(toJson(key))
-            : String(key);
-      Object.defineProperty(out, name, {
-        value: toJson(item),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    }
-    return out;
+function parseJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const where = position ? lineAndColumn(text, Number(position[1])) : {};
+    throw new DocumentError('syntax', `invalid JSON: ${message}`, { ...where, cause: error });
   }
-  if (Array.isArray(value)) return value.map(toJson);
+  checkJsonDepth(value);
   return value;
 }
 
-/**
- * Parses YAML or JSON text into a JSON value. Throws `DocumentSyntaxError` with the line of the
- * problem; a YAML document expanding more than {@link MAX_YAML_ALIAS_COUNT} aliases is rejected.
- */
-export function parseDocumentText(text: string, format: DocumentFormat): unknown {
-  if (format === 'json') {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      const message = (error as Error).message;
-      const position = /position (\d+)/.exec(message);
-      const where = position ? lineAndColumn(text, Number(position[1])) : undefined;
-      throw new DocumentSyntaxError(`invalid JSON: ${message}`, where?.line, where?.column);
+/** `yaml`'s `parseDocument`, with the nesting guard between its lexer and its parser. */
+function composeYaml(text: string): Document {
+  const guard = createYamlNestingGuard(text);
+  function* tokens(): Generator<CST.Token> {
+    const parser = new Parser();
+    for (const lexeme of new Lexer().lex(text)) {
+      guard(lexeme);
+      yield* parser.next(lexeme);
+    }
+    yield* parser.end();
+  }
+  // `uniqueKeys: true` compares every key with every earlier one (quadratic in the keys of a
+  // mapping); `checkYamlTree` finds duplicates with a set instead.
+  const composer = new Composer({ uniqueKeys: false });
+  let doc: Document | undefined;
+  for (const next of composer.compose(tokens(), true, text.length)) {
+    if (doc === undefined) doc = next;
+    else {
+      throw new DocumentError(
+        'syntax',
+        'invalid YAML: the text holds more than one document (a `---` line starts another)',
+        lineAndColumn(text, next.range[0]),
+      );
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  return doc!;
+}
+
+function parseYaml(text: string): unknown {
+  const doc = composeYaml(text);
   // yaml 2.9 reports a spurious internal error ("Map comment with trailing content") for a
   // flow-map complex key that follows a nested block map (mock behaviours); the parsed tree is
   // right, so that one is ignored.
@@ -94,20 +94,48 @@ export function parseDocumentText(text: string, format: DocumentFormat): unknown
   );
   if (first) {
     const where = lineAndColumn(text, first.pos[0]);
-    throw new DocumentSyntaxError(
+    // The parser catches its own stack overflow on absurd nesting and reports it as an error.
+    if (first.message.includes('Maximum call stack size exceeded')) throw documentTooDeep(where);
+    throw new DocumentError(
+      'syntax',
       `invalid YAML: ${first.message.split('\n')[0] ?? first.message}`,
-      where.line,
-      where.column,
+      where,
     );
   }
+  checkYamlTree(doc, text);
+  let value: unknown;
   try {
-    return toJson(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_YAML_ALIAS_COUNT }));
+    value = doc.toJS({ mapAsMap: true, maxAliasCount: MAX_YAML_ALIAS_COUNT });
   } catch (error) {
+    if (error instanceof RangeError) throw documentTooDeep();
     if (error instanceof ReferenceError || /alias/i.test((error as Error).message)) {
-      throw new DocumentSyntaxError(
+      throw new DocumentError(
+        'syntax',
         `YAML aliases expand too much (more than ${MAX_YAML_ALIAS_COUNT} alias uses); the document is rejected as a resource-exhaustion risk`,
+        { cause: error },
       );
     }
-    throw new DocumentSyntaxError(`invalid YAML: ${(error as Error).message}`);
+    throw new DocumentError('syntax', `invalid YAML: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
+  try {
+    return yamlValueToJson(value);
+  } catch (error) {
+    if (error instanceof RangeError) throw documentTooDeep();
+    throw error;
+  }
+}
+
+/**
+ * Parses YAML or JSON text into a JSON value, in time linear in its size: the one parser of
+ * flows, configs and input documents. Throws `DocumentError` with the line of the problem for
+ * bad syntax, a key given twice in one YAML mapping, a text over {@link MAX_DOCUMENT_BYTES}
+ * characters, nesting deeper than {@link MAX_DOCUMENT_DEPTH}, or YAML expanding more than
+ * {@link MAX_YAML_ALIAS_COUNT} aliases.
+ */
+export function parseDocumentText(text: string, format: DocumentFormat): unknown {
+  // Each character is at least one byte in UTF-8, so this never refuses an allowed document.
+  if (text.length > MAX_DOCUMENT_BYTES) throw documentTooLarge();
+  return format === 'json' ? parseJson(text) : parseYaml(text);
 }

@@ -78,12 +78,12 @@ steps:
     }
   });
 
-  it('rejects a "billion laughs" document quickly with a clear error', () => {
-    const started = performance.now();
+  // The alias limit is what keeps this fast (it stops before expanding); how fast belongs in a
+  // bench, not in a test that a loaded machine could fail.
+  it('rejects a "billion laughs" document at the alias limit with a clear error', () => {
     expect(() => parseFlowText(billionLaughs(), { fileName: 'bomb.yaml' })).toThrow(
       `bomb.yaml: YAML aliases expand too much (more than ${MAX_YAML_ALIAS_COUNT} alias uses)`,
     );
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('accepts a few aliases', () => {
@@ -97,7 +97,7 @@ steps:
       'flow.txt: Unrecognized file extension',
     );
     expect(() => parseFlowText('a: 1\na: 2', { fileName: 'dup.yaml' })).toThrow(
-      /dup\.yaml:2:\d+: invalid YAML: Map keys must be unique/,
+      /dup\.yaml:2:1: invalid YAML: duplicate key 'a' in the top-level mapping/,
     );
     expect(() => parseFlowText('- 1', { fileName: 'list.yaml' })).toThrow(
       'list.yaml: a flow must be a YAML/JSON object, got an array',

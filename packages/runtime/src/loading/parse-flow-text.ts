@@ -3,12 +3,8 @@ import { FlowLoadError } from '../errors/flow-load-error.ts';
 import type { Diagnostic } from '../validation/diagnostic.ts';
 import { aliasDiagnostics } from '../validation/alias-diagnostics.ts';
 import type { LoadedFlow } from './loaded-flow.ts';
-import {
-  type DocumentFormat,
-  DocumentSyntaxError,
-  formatOfFile,
-  parseDocumentText,
-} from './parse-document.ts';
+import { DocumentError } from '../errors/document-error.ts';
+import { type DocumentFormat, formatOfFile, parseDocumentText } from './parse-document.ts';
 
 /** Options of `parseFlowText`. */
 export interface ParseFlowTextOptions {
@@ -36,7 +32,8 @@ export function flowFromDocument(raw: unknown, file?: string): LoadedFlow {
 
 /**
  * Parses flow text (YAML or JSON). Throws `FlowLoadError` naming the file and line for a syntax
- * error, an unrecognised extension, or a document that is not an object.
+ * error, a duplicate key, a document too large or too deeply nested, an unrecognised extension,
+ * or a document that is not an object.
  */
 export function parseFlowText(text: string, options: ParseFlowTextOptions = {}): LoadedFlow {
   const file = options.fileName;
@@ -53,7 +50,7 @@ export function parseFlowText(text: string, options: ParseFlowTextOptions = {}):
   try {
     raw = parseDocumentText(text, format ?? 'yaml');
   } catch (error) {
-    if (error instanceof DocumentSyntaxError) {
+    if (DocumentError.isInstance(error)) {
       throw new FlowLoadError(error.message, {
         ...(file === undefined ? {} : { file }),
         ...(error.line === undefined ? {} : { line: error.line }),

@@ -61,6 +61,13 @@ export interface PluginFactoryArgs {
   readonly workingDirectory: string;
   /** Logger for the plugin. */
   readonly logger: Logger;
+  /**
+   * Callbacks into the runtime not tied to any run, for requests that cannot be matched to an
+   * execution (a component server's callback without `observability`): nested runs started
+   * through them have no parent run and end when the runtime closes. `createRuntime` always
+   * provides them.
+   */
+  readonly services?: RuntimeServices;
 }
 
 /** Creates a plugin from its config; registered per plugin `type` in `RuntimeOptions.pluginFactories`. */

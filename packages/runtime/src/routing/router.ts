@@ -49,6 +49,11 @@ export interface Router {
   resolve(component: string, input: unknown): RouteTarget;
   /** Whether some pattern matches `component` (ignores conditions): used by validation. */
   matches(component: string): boolean;
+  /**
+   * Every target `component` may go to, whatever the step's input (conditions ignored, allow and
+   * deny lists applied): used by validation. Empty when no route matches.
+   */
+  targets(component: string): RouteTarget[];
 }
 
 /** A problem in the `routes` section, with the field at fault. */
@@ -160,8 +165,26 @@ export function createRouter(
   // Targets of components whose route has no conditions: they do not depend on the input.
   const targetCache = new Map<string, RouteTarget>();
 
+  const nameFor = (rule: CompiledRule, params: Record<string, string>): string =>
+    rule.template === undefined
+      ? `/${params.component ?? ''}`
+      : rule.template.replace(
+          /\{\*?([A-Za-z_][A-Za-z0-9_]*)\}/g,
+          (whole, param: string) => params[param] ?? whole,
+        );
+
   return {
     matches: (component) => match(component) !== null,
+    targets(component) {
+      const found = match(component);
+      if (!found) return [];
+      return found.route.rules.flatMap((rule) => {
+        const name = nameFor(rule, found.params);
+        if (rule.allow && !rule.allow.has(name)) return [];
+        if (rule.deny?.has(name)) return [];
+        return [{ plugin: rule.plugin, component: name }];
+      });
+    },
     resolve(component, input) {
       const cached = targetCache.get(component);
       if (cached !== undefined) return cached;
@@ -169,13 +192,7 @@ export function createRouter(
       if (!found) throw new RoutingError(`No route matches component '${component}'`);
       const inputFree = found.route.rules.every((rule) => rule.conditions.length === 0);
       for (const rule of found.route.rules) {
-        const name =
-          rule.template === undefined
-            ? `/${found.params.component ?? ''}`
-            : rule.template.replace(
-                /\{\*?([A-Za-z_][A-Za-z0-9_]*)\}/g,
-                (whole, param: string) => found.params[param] ?? whole,
-              );
+        const name = nameFor(rule, found.params);
         const conditionsHold = rule.conditions.every((condition) => {
           const lookup = applyPath(input, condition.path);
           return lookup.found && jsonEquals(lookup.value, condition.value);

@@ -549,3 +549,46 @@ output: { $from: { step: c } }
     expect(resumed.stepResults().get('a')).toStrictEqual({ outcome: 'success', result: 1 });
   });
 });
+
+describe('a chain of failures', () => {
+  const chain = (first: string): ReturnType<typeof yamlFlow> =>
+    yamlFlow(`
+steps:
+  - { id: a, component: ${first}, input: x }
+  - { id: b, component: /test/echo, input: { $from: { step: a } } }
+  - { id: c, component: /test/echo, input: { $from: { step: b } } }
+output: { $from: { step: c } }
+`);
+
+  it('names the root step and its reason in the top-level message', async () => {
+    const handler = (): FlowResult => {
+      throw new ComponentError(-32003, 'disk full');
+    };
+    const { result } = await testRuntime({ handler }).run({ flow: chain('/test/x'), input: {} });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: {
+        code: 500,
+        message: 'step "c" failed: step "a" failed: disk full',
+        data: {
+          dependency: 'b',
+          cause: {
+            message: 'step "b" failed: step "a" failed: disk full',
+            data: { dependency: 'a', cause: { message: 'step "a" failed' } },
+          },
+        },
+      },
+    });
+  });
+
+  it('quotes a component-reported root failure as reported', async () => {
+    const mock = {
+      '/fail': { behaviors: { '"x"': { outcome: 'failed', error: failing().error } } },
+    };
+    const { result } = await testRuntime({ mock }).run({ flow: chain('/mock/fail'), input: {} });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: { code: 500, message: 'step "c" failed: step "a" failed: error' },
+    });
+  });
+});

@@ -1,20 +1,29 @@
 import type { FlowError, FlowResult } from '@stepflow/protocol';
 import type { Clock, RandomSource } from '../clock.ts';
 import { ComponentUnavailableError } from '../errors/component-unavailable-error.ts';
+import { RunSuspendedError } from '../errors/run-suspended-error.ts';
 import {
   type Resolution,
   type ResolutionScope,
   resolveTemplate,
 } from '../expressions/resolve-template.ts';
 import { isTruthy } from '../expressions/truthiness.ts';
+import { redactSecrets } from '../internal/redact-secrets.ts';
+import type { PersistEvent } from '../journal/group-commit.ts';
+import { foldRunEvents } from '../run-state/reduce-run-event.ts';
+import type { StepState } from '../run-state/run-state.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
+import { outputSchemaFailure } from './output-failure.ts';
+import { outputResult } from './output-result.ts';
 import type { RunEvent } from './run-event.ts';
 import {
   CANCELLED_ERROR_CODE,
   INFRASTRUCTURE_ERROR_CODE,
   StepTimeoutError,
+  dependencyFailure,
   describeThrown,
+  redactFailure,
   stepFailure,
 } from './step-failure.ts';
 
@@ -26,6 +35,8 @@ export interface StepDispatch {
   readonly step: StepPlan;
   readonly input: unknown;
   readonly attempt: number;
+  /** `onError: retry` retries before this attempt (0 for the first try and transport retries). */
+  readonly retries: number;
   readonly signal: AbortSignal;
 }
 
@@ -36,6 +47,7 @@ export interface ExecuteRunOptions {
   readonly runId: string;
   readonly flowId: string;
   readonly parentRunId?: string;
+  readonly parentStepId?: string;
   readonly signal: AbortSignal;
   readonly clock: Clock;
   readonly random: RandomSource;
@@ -48,7 +60,16 @@ export interface ExecuteRunOptions {
    * skips two event objects, two clock reads and a routing per step).
    */
   readonly emit?: (event: RunEvent) => void;
+  /**
+   * Makes events durable. When present, a step's `stepCompleted` is persisted before its
+   * dependents start, `runStarted` before the first dispatch and `runCompleted` before the run's
+   * result is reported; a failure to persist rejects the run.
+   */
+  readonly persist?: PersistEvent;
+  /** Events of an earlier attempt at this run: recorded results are kept, not re-executed. */
   readonly resumeFrom?: readonly RunEvent[];
+  /** Enforce the `outputSchema`s of the steps and of the flow. */
+  readonly validate: boolean;
 }
 
 const SKIPPED: FlowResult = { outcome: 'skipped' };
@@ -76,9 +97,17 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   let done = 0;
   let finished = false;
   let resolveRun!: (result: FlowResult) => void;
-  const promise = new Promise<FlowResult>((resolve) => {
+  let rejectRun!: (error: Error) => void;
+  const promise = new Promise<FlowResult>((resolve, reject) => {
     resolveRun = resolve;
+    rejectRun = reject;
   });
+  const persist = options.persist;
+  /** `stepCompleted` events not yet durable: the run cannot end before they are. */
+  let unpersisted = 0;
+  /** The state an earlier attempt at the run left, when this one resumes it. */
+  const earlier = options.resumeFrom?.length ? foldRunEvents(options.resumeFrom) : undefined;
+  const prior: ReadonlyMap<string, StepState> | undefined = earlier?.steps;
   const ready: number[] = [];
   // In-flight attempts register here instead of each adding an abort listener to the run signal
   // (a fan-out of thousands of steps would otherwise pile up listeners).
@@ -88,9 +117,29 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     if (finished) return;
     finished = true;
     options.signal.removeEventListener('abort', onAbort);
-    emit?.({ type: 'runCompleted', runId, at: clock.now(), result });
-    resolveRun(result);
+    if (!emit && !persist) {
+      resolveRun(result);
+      return;
+    }
+    const event: RunEvent = { type: 'runCompleted', runId, at: clock.now(), result };
+    emit?.(event);
+    // A run stopped by its runtime shutting down stays unfinished in the journal: it resumes.
+    if (persist && !RunSuspendedError.isInstance(options.signal.reason))
+      persist(event).then(() => resolveRun(result), journalFailed);
+    else resolveRun(result);
   };
+
+  /** The journal refused a write: the run cannot go on durably, so it stops where it is. */
+  function journalFailed(error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    if (!finished) {
+      finished = true;
+      options.signal.removeEventListener('abort', onAbort);
+      for (const hook of cancelHooks) hook(failure);
+      cancelHooks.clear();
+    }
+    rejectRun(failure);
+  }
 
   function onAbort(): void {
     const reason: unknown = options.signal.reason;
@@ -104,16 +153,49 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     });
   }
 
-  const record = (step: StepPlan, result: FlowResult, attempt: number): void => {
-    if (finished) return;
-    results[step.index] = result;
-    done++;
-    emit?.({ type: 'stepCompleted', runId, at: clock.now(), stepId: step.id, attempt, result });
+  const release = (step: StepPlan): void => {
     const dependents = step.dependents;
     for (let i = 0; i < dependents.length; i++) {
       const dependent = dependents[i]!;
       if (--pending[dependent]! === 0) ready.push(dependent);
     }
+  };
+
+  /** Records a step's final result; `replayed` results are in the journal already. */
+  const record = (step: StepPlan, result: FlowResult, attempt: number, replayed = false): void => {
+    if (finished) return;
+    results[step.index] = result;
+    done++;
+    if (!emit && !persist) {
+      release(step);
+      return;
+    }
+    const event: RunEvent = {
+      type: 'stepCompleted',
+      runId,
+      at: clock.now(),
+      stepId: step.id,
+      attempt,
+      result,
+    };
+    emit?.(event);
+    if (!persist || replayed) {
+      release(step);
+      return;
+    }
+    unpersisted++;
+    persist(event).then(() => {
+      unpersisted--;
+      if (finished) return;
+      release(step);
+      pump();
+    }, journalFailed);
+  };
+
+  /** Emits an event and starts persisting it without waiting (attempt bookkeeping). */
+  const note = (event: RunEvent): void => {
+    emit?.(event);
+    persist?.(event).catch(journalFailed);
   };
 
   const failureFromResolution = (
@@ -123,7 +205,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   ): StepFailureInfo => {
     if (resolution.status === 'failed') {
       return {
-        error: stepFailure(step.id, {
+        error: dependencyFailure(step.id, {
           field,
           dependency: resolution.stepId,
           cause: resolution.error,
@@ -175,20 +257,26 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
    * One dispatch, settled early when the run is cancelled or the step's `timeoutMs` elapses (the
    * component's signal is aborted too, so it can stop its work).
    */
-  const attemptOnce = (step: StepPlan, input: unknown, attempt: number): Promise<FlowResult> =>
+  const attemptOnce = (
+    step: StepPlan,
+    input: unknown,
+    attempt: number,
+    retries: number,
+  ): Promise<FlowResult> =>
     step.timeoutMs === undefined
-      ? attemptWithoutTimeout(step, input, attempt)
-      : attemptWithTimeout(step, input, attempt);
+      ? attemptWithoutTimeout(step, input, attempt, retries)
+      : attemptWithTimeout(step, input, attempt, retries);
 
   /** The usual case: the run's signal is the attempt's, and run cancellation rejects it. */
   const attemptWithoutTimeout = (
     step: StepPlan,
     input: unknown,
     attempt: number,
+    retries: number,
   ): Promise<FlowResult> =>
     new Promise<FlowResult>((resolve, reject) => {
       cancelHooks.add(reject);
-      options.dispatch({ step, input, attempt, signal: options.signal }).then(
+      options.dispatch({ step, input, attempt, retries, signal: options.signal }).then(
         (result) => {
           cancelHooks.delete(reject);
           resolve(result);
@@ -205,6 +293,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     step: StepPlan,
     input: unknown,
     attempt: number,
+    retries: number,
   ): Promise<FlowResult> =>
     new Promise<FlowResult>((resolve, reject) => {
       const timeoutMs = step.timeoutMs ?? 0;
@@ -228,7 +317,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         () => undefined,
       );
       cancelHooks.add(hook);
-      options.dispatch({ step, input, attempt, signal: controller.signal }).then(
+      options.dispatch({ step, input, attempt, retries, signal: controller.signal }).then(
         (result) => {
           settle();
           resolve(result);
@@ -244,26 +333,42 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     step: StepPlan,
     input: unknown,
   ): Promise<{ result: FlowResult; attempt: number }> => {
-    let attempt = 0;
-    let transportRetries = 0;
-    let failures = 0;
+    const earlier = prior?.get(step.id);
+    let attempt = earlier?.attempts ?? 0;
+    let transportRetries = earlier?.transportRetries ?? 0;
+    let failures = earlier?.onErrorRetries ?? 0;
+    const tracked = emit !== undefined || persist !== undefined;
     for (;;) {
       attempt++;
       if (finished) return { result: SKIPPED, attempt };
-      emit?.({
-        type: 'stepStarted',
-        runId,
-        at: clock.now(),
-        stepId: step.id,
-        attempt,
-        component: options.componentName ? options.componentName(step, input) : step.component,
-        input,
-      });
+      if (tracked)
+        note({
+          type: 'stepStarted',
+          runId,
+          at: clock.now(),
+          stepId: step.id,
+          attempt,
+          component: options.componentName ? options.componentName(step, input) : step.component,
+          input: redactSecrets(input),
+        });
       let failure: FlowError;
       try {
-        const result = await attemptOnce(step, input, attempt);
-        if (result.outcome !== 'failed') return { result, attempt };
-        failure = result.error;
+        const result = await attemptOnce(step, input, attempt, failures);
+        if (result.outcome === 'skipped') return { result, attempt };
+        if (result.outcome === 'success') {
+          const invalid =
+            step.outputSchema !== undefined && options.validate
+              ? outputSchemaFailure(
+                  step.outputSchema,
+                  result.result,
+                  `the output of step ${JSON.stringify(step.id)}`,
+                )
+              : undefined;
+          if (invalid === undefined) return { result, attempt };
+          failure = stepFailure(step.id, { component: step.component, attempt, cause: invalid });
+        } else {
+          failure = result.error;
+        }
       } catch (error) {
         if (finished || options.signal.aborted) return { result: SKIPPED, attempt };
         if (
@@ -271,16 +376,17 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
           transportRetries < TRANSPORT_RETRY_BUDGET
         ) {
           transportRetries++;
-          emit?.({
-            type: 'stepRetrying',
-            runId,
-            at: clock.now(),
-            stepId: step.id,
-            attempt,
-            error: describeThrown(error),
-            delayMs: 0,
-            reason: 'transport',
-          });
+          if (tracked)
+            note({
+              type: 'stepRetrying',
+              runId,
+              at: clock.now(),
+              stepId: step.id,
+              attempt,
+              error: describeThrown(error),
+              delayMs: 0,
+              reason: 'transport',
+            });
           continue;
         }
         const cause = describeThrown(error);
@@ -293,20 +399,23 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
               : cause,
         });
       }
+      // Failure data often quotes the input (a component echoing what it got): no secrets in it.
+      failure = redactFailure(failure);
       failures++;
       const policy = step.onError;
       if (policy.action === 'retry' && failures < policy.maxAttempts) {
         const delayMs = backoffDelay(policy.backoff, failures, options.random);
-        emit?.({
-          type: 'stepRetrying',
-          runId,
-          at: clock.now(),
-          stepId: step.id,
-          attempt,
-          error: failure,
-          delayMs,
-          reason: 'onError',
-        });
+        if (tracked)
+          note({
+            type: 'stepRetrying',
+            runId,
+            at: clock.now(),
+            stepId: step.id,
+            attempt,
+            error: failure,
+            delayMs,
+            reason: 'onError',
+          });
         try {
           await clock.sleep(delayMs, options.signal);
         } catch {
@@ -351,7 +460,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
         running--;
         record(
           step,
-          { outcome: 'failed', error: stepFailure(step.id, { cause: describeThrown(error) }) },
+          {
+            outcome: 'failed',
+            error: redactFailure(stepFailure(step.id, { cause: describeThrown(error) })),
+          },
           0,
         );
         pump();
@@ -366,62 +478,49 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       if (finished) return;
       start(ready.pop()!);
     }
-    if (done === count && running === 0) {
-      const output = resolveTemplate(plan.output, scope);
-      finish(outputResult(output));
+    if (done === count && running === 0 && unpersisted === 0) {
+      const result = outputResult(resolveTemplate(plan.output, scope));
+      const invalid =
+        result.outcome === 'success' && plan.outputSchema !== undefined && options.validate
+          ? outputSchemaFailure(plan.outputSchema, result.result, 'the flow output')
+          : undefined;
+      finish(invalid === undefined ? result : { outcome: 'failed', error: invalid });
     }
   };
 
-  emit?.({
-    type: 'runStarted',
-    runId,
-    at: clock.now(),
-    flowId: options.flowId,
-    input: options.input,
-    ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
-  });
+  const opening: RunEvent | undefined =
+    !emit && !persist
+      ? undefined
+      : earlier
+        ? { type: 'runResumed', runId, at: clock.now() }
+        : {
+            type: 'runStarted',
+            runId,
+            at: clock.now(),
+            flowId: options.flowId,
+            input: redactSecrets(options.input),
+            ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
+            ...(options.parentStepId === undefined ? {} : { parentStepId: options.parentStepId }),
+          };
+  if (opening) emit?.(opening);
   if (options.signal.aborted) {
     onAbort();
     return promise;
   }
   options.signal.addEventListener('abort', onAbort, { once: true });
 
-  const replayed = new Map<string, FlowResult>();
-  for (const event of options.resumeFrom ?? []) {
-    if (event.type === 'stepCompleted') replayed.set(event.stepId, event.result);
-  }
   for (let i = 0; i < count; i++) pending[i] = steps[i]!.dependencies.length;
-  const resumed: StepPlan[] = [];
   for (const step of steps) {
-    const previous = replayed.get(step.id);
-    if (previous !== undefined) resumed.push(step);
+    const previous = prior?.get(step.id)?.result;
+    if (previous !== undefined) record(step, previous, 0, true);
   }
-  for (const step of resumed) record(step, replayed.get(step.id)!, 0);
   // Steps start in declaration order (the ready list is a stack, so push in reverse).
   const initial: number[] = [];
   for (let i = 0; i < count; i++) if (pending[i] === 0 && results[i] === undefined) initial.push(i);
   ready.length = 0;
   for (let i = initial.length - 1; i >= 0; i--) ready.push(initial[i]!);
-  pump();
+  // A durable run's opening event is in the journal before anything is dispatched.
+  if (persist && opening) persist(opening).then(pump, journalFailed);
+  else pump();
   return promise;
-}
-
-/** Turns the output resolution into the run's FlowResult (§3.5). */
-function outputResult(output: Resolution): FlowResult {
-  switch (output.status) {
-    case 'success':
-      return { outcome: 'success', result: output.value };
-    case 'skipped':
-      return { outcome: 'skipped' };
-    case 'failed':
-      return { outcome: 'failed', error: output.error };
-    case 'error':
-      return {
-        outcome: 'failed',
-        error: {
-          code: INFRASTRUCTURE_ERROR_CODE,
-          message: `failed to resolve workflow output: ${output.message}`,
-        },
-      };
-  }
 }

@@ -1,4 +1,5 @@
 import type { Flow } from '@stepflow/protocol';
+import type { ValidateFunction } from 'ajv';
 import {
   type TemplateIssue,
   type TemplateNode,
@@ -6,6 +7,7 @@ import {
   compileTemplate,
   forEachReference,
 } from '../expressions/compile-template.ts';
+import { compileJsonSchema } from '../internal/json-schema.ts';
 
 /** Backoff settings of `onError: retry`, defaults filled in (DECISIONS item 12). */
 export interface RetryBackoffPolicy {
@@ -40,6 +42,8 @@ export interface StepPlan {
   /** Indexes of the steps that depend on this one. */
   readonly dependents: number[];
   readonly metadata: Record<string, unknown>;
+  /** The step's `outputSchema`, compiled; undefined when it has none (or ajv cannot use it). */
+  readonly outputSchema: ValidateFunction | undefined;
 }
 
 /** A flow compiled once and reused by every run of it. */
@@ -47,6 +51,8 @@ export interface FlowPlan {
   readonly steps: readonly StepPlan[];
   readonly byId: ReadonlyMap<string, StepPlan>;
   readonly output: TemplateNode;
+  /** The flow's `outputSchema`, compiled; undefined when it has none (or ajv cannot use it). */
+  readonly outputSchema: ValidateFunction | undefined;
 }
 
 const DEFAULT_BACKOFF: RetryBackoffPolicy = {
@@ -97,6 +103,15 @@ function compileErrorPolicy(raw: unknown, issues: TemplateIssue[]): ErrorPolicy 
   }
 }
 
+/**
+ * A schema ajv cannot compile is not enforced (`validateFlow` warns about it as invalidSchema),
+ * like an input schema.
+ */
+function compileOutputSchema(schema: unknown): ValidateFunction | undefined {
+  if (schema === undefined || schema === null) return undefined;
+  return compileJsonSchema(schema).validate;
+}
+
 const plans = new WeakMap<object, FlowPlan>();
 
 /**
@@ -143,13 +158,19 @@ export function planFlow(flow: Flow): FlowPlan {
       dependencies: [...dependencies],
       dependents: [],
       metadata: asRecord(step.metadata),
+      outputSchema: compileOutputSchema(step.outputSchema),
     };
     for (const dependency of plan.dependencies) steps[dependency]!.dependents.push(index);
     steps.push(plan);
     if (!byId.has(plan.id)) byId.set(plan.id, plan);
   });
   const output = compileTemplate(doc.output ?? null, issues);
-  const plan: FlowPlan = { steps, byId, output };
+  const plan: FlowPlan = {
+    steps,
+    byId,
+    output,
+    outputSchema: compileOutputSchema(doc.outputSchema),
+  };
   plans.set(flow, plan);
   return plan;
 }

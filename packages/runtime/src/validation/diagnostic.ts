@@ -5,7 +5,8 @@ export type DiagnosticLevel = 'fatal' | 'error' | 'warning';
  * One finding of static validation, naming the file, the step and the field at fault.
  *
  * `type` is a stable camelCase identifier (REF names where they exist, e.g. `duplicateStepId`,
- * `undefinedStepReference`, `unreachableStep`, plus `unknownKey`, `aliasUsed`, `invalidPath`, …).
+ * `undefinedStepReference`, `unreachableStep`, plus `unknownKey`, `misspelledKey`,
+ * `unknownExpressionKey`, `aliasUsed`, `invalidPath`, …).
  */
 export interface Diagnostic {
   /** Severity. */

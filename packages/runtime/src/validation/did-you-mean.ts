@@ -21,8 +21,10 @@ function simplify(key: string): string {
 
 /**
  * The known key closest to `key` (case, `_` and `-` ignored): within an edit distance of a third
- * of its length (at least 1, at most 3), or one a prefix of the other (`skip` → `skipIf`).
- * `undefined` when nothing is close.
+ * of its length (at least 1, at most 3), or one a prefix of the other differing by at most three
+ * characters (`skip` → `skipIf`, `timeout` → `timeoutMs`). `undefined` when nothing is close:
+ * callers treat a match as a misspelling, so a key that merely starts like a known one
+ * (`metadataVersion`) is not one.
  */
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
   const target = simplify(key);
@@ -31,7 +33,9 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
   for (const candidate of known) {
     const simple = simplify(candidate);
     const d =
-      target.length >= 3 && (simple.startsWith(target) || target.startsWith(simple))
+      target.length >= 3 &&
+      Math.abs(target.length - simple.length) <= 3 &&
+      (simple.startsWith(target) || target.startsWith(simple))
         ? 0.5
         : distance(target, simple);
     if (d < bestDistance) {

@@ -119,6 +119,71 @@ output: [{ $from: { step: b } }, { $from: { step: nowhere } }]
     expect(only(d, 'missingComponent')).toMatchObject([{ level: 'fatal', stepId: 'e' }]);
   });
 
+  it('a component that a builtin or mock plugin certainly lacks is an error with a did-you-mean', () => {
+    const config = {
+      plugins: {
+        builtin: { type: 'builtin' },
+        mock: { type: 'mock', components: { '/ask': {} } },
+        python: { type: 'stepflow', transport: 'stdio', command: 'python' },
+      },
+      routes: {
+        '/builtin/{*component}': [{ plugin: 'builtin' }],
+        '/mock/{*component}': [{ plugin: 'mock' }],
+        '/py/{*component}': [{ plugin: 'python' }],
+        '/either/{*component}': [
+          { plugin: 'python', conditions: [{ path: 'x', value: 1 }] },
+          { plugin: 'builtin' },
+        ],
+        '/{*component}': [{ plugin: 'builtin' }],
+      },
+    } as unknown as StepflowConfig;
+    const d = check(
+      `steps:
+  - { id: a, component: /builtin/create_mesages }
+  - { id: b, component: /nosuch/thing }
+  - { id: c, component: /mock/aks }
+  - { id: d, component: /py/anything }
+  - { id: e, component: /either/anything }
+  - { id: f, component: /builtin/eval }
+  - { id: g, component: /py/trasnform }
+output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }, { $from: { step: d } }, { $from: { step: e } }, { $from: { step: f } }, { $from: { step: g } }]
+`,
+      { config },
+    );
+    expect(only(d, 'unknownComponent').map((x) => [x.level, x.stepId, x.message])).toEqual([
+      [
+        'error',
+        'a',
+        "Step 'a' uses component '/builtin/create_mesages', but plugin 'builtin' has no component '/create_mesages' (did you mean '/builtin/create_messages'?)",
+      ],
+      [
+        'error',
+        'b',
+        "Step 'b' uses component '/nosuch/thing', but plugin 'builtin' has no component '/nosuch/thing'",
+      ],
+      [
+        'error',
+        'c',
+        "Step 'c' uses component '/mock/aks', but plugin 'mock' has no component '/aks' (did you mean '/mock/ask'?)",
+      ],
+    ]);
+    // With the list of a component server (fetched by `validate --check-components`).
+    const loaded = parseFlowText(
+      `${SCHEMA}
+steps:
+  - { id: g, component: /py/trasnform }
+output: { $from: { step: g } }
+`,
+    );
+    const listed = validateFlow(loaded.flow, {
+      config,
+      componentLists: new Map([['python', ['/transform']]]),
+    });
+    expect(only(listed, 'unknownComponent')[0]?.message).toBe(
+      "Step 'g' uses component '/py/trasnform', but plugin 'python' has no component '/trasnform' (did you mean '/py/transform'?)",
+    );
+  });
+
   it('reports bad routes in the given config', () => {
     const config = {
       plugins: {},
@@ -130,7 +195,7 @@ output: [{ $from: { step: b } }, { $from: { step: nowhere } }]
     );
   });
 
-  it('unknown keys are warnings with a did-you-mean', () => {
+  it('near misses of known keys are fatal with a did-you-mean; other unknown keys warn', () => {
     const d = check(`descripton: typo
 steps:
   - id: a
@@ -141,17 +206,84 @@ steps:
     depends_on: [b]
 output: { $from: { step: a }, pathh: x }
 `);
-    const keys = only(d, 'unknownKey');
-    expect(keys.map((x) => x.message)).toEqual([
-      "Unknown key 'descripton' in the flow (did you mean 'description'?); it is ignored",
-      "Unknown key 'skip' in step 'a' (did you mean 'skipIf'?); it is ignored",
-      "Unknown key 'inptu' in step 'a' (did you mean 'input'?); it is ignored",
-      "Unknown key 'depends_on' in step 'a'; it is ignored",
-      "Unknown key 'maxAtempts' in onError of step 'a' (did you mean 'maxAttempts'?); it is ignored",
-      "Unknown key 'initalMs' in onError.backoff of step 'a' (did you mean 'initialMs'?); it is ignored",
-      "Unknown key 'pathh' in a reference (did you mean 'path'?); it is ignored",
+    const misspelt = only(d, 'misspelledKey');
+    const ignored = ': as written it would be ignored';
+    expect(misspelt.map((x) => x.message)).toEqual([
+      `Unknown key 'descripton' in the flow (did you mean 'description'?)${ignored}`,
+      `Unknown key 'skip' in step 'a' (did you mean 'skipIf'?)${ignored}`,
+      `Unknown key 'inptu' in step 'a' (did you mean 'input'?)${ignored}`,
+      `Unknown key 'maxAtempts' in onError of step 'a' (did you mean 'maxAttempts'?)${ignored}`,
+      `Unknown key 'initalMs' in onError.backoff of step 'a' (did you mean 'initialMs'?)${ignored}`,
+      `Unknown key 'pathh' in a reference (did you mean 'path'?)${ignored}`,
     ]);
-    expect(keys.every((x) => x.level === 'warning')).toBe(true);
+    expect(misspelt.every((x) => x.level === 'fatal')).toBe(true);
+    expect(only(d, 'unknownKey')).toMatchObject([
+      {
+        level: 'warning',
+        message: "Unknown key 'depends_on' in step 'a'; it is ignored",
+        stepId: 'a',
+        field: 'depends_on',
+      },
+    ]);
+  });
+
+  it('a misspelt timeoutMs, input or onError is fatal, so the flow never runs without it', () => {
+    const d = check(`steps:
+  - id: a
+    component: /x
+    timeoutMS: 100
+    inputs: { $from: { workflow: input } }
+    onErorr: { action: skip }
+    metadataVersion: 2
+output: { $from: { step: a } }
+`);
+    expect(only(d, 'misspelledKey')).toMatchObject([
+      { level: 'fatal', stepId: 'a', field: 'timeoutMS', path: ['steps', 0, 'timeoutMS'] },
+      { level: 'fatal', stepId: 'a', field: 'inputs' },
+      { level: 'fatal', stepId: 'a', field: 'onErorr' },
+    ]);
+    expect(only(d, 'misspelledKey')[0]?.message).toContain("(did you mean 'timeoutMs'?)");
+    // Starting like a known key is not a misspelling of it.
+    expect(only(d, 'unknownKey')).toMatchObject([{ level: 'warning', field: 'metadataVersion' }]);
+  });
+
+  it('an unknown $ key in a template is an error, fatal with a did-you-mean when a near miss', () => {
+    const d = check(`steps:
+  - id: a
+    component: /x
+    input:
+      name: { $form: { workflow: input } }
+      list: [{ $literall: 1 }]
+      old: { $input: name }
+      schema: { $schema: "https://json-schema.org/draft/2020-12/schema", $ref: "#/$defs/x" }
+      data: { $literal: { $anything: 1 } }
+    skipIf: { $fromm: { workflow: input } }
+output: { $from: { step: a }, onSkip: { action: useDefault } }
+`);
+    expect(
+      only(d, 'unknownExpressionKey').map((x) => [x.level, x.path.join('.'), x.message]),
+    ).toEqual([
+      [
+        'fatal',
+        'steps.0.input.name.$form',
+        "Unknown expression key '$form' in step 'a' input (did you mean '$from'?): as written the object would be passed on as plain data",
+      ],
+      [
+        'fatal',
+        'steps.0.input.list.0.$literall',
+        "Unknown expression key '$literall' in step 'a' input (did you mean '$literal'?): as written the object would be passed on as plain data",
+      ],
+      [
+        'error',
+        'steps.0.input.old.$input',
+        "Unknown expression key '$input' in step 'a' input: only $from and $literal are expressions (to pass the object on as data, wrap it in {$literal: …})",
+      ],
+      [
+        'fatal',
+        'steps.0.skipIf.$fromm',
+        "Unknown expression key '$fromm' in step 'a' skipIf (did you mean '$from'?): as written the object would be passed on as plain data",
+      ],
+    ]);
   });
 
   it('reports snake_case aliases as warnings (DECISIONS 8)', () => {

@@ -17,7 +17,13 @@ import { createRouter, type RouteRuleConfig, type Router } from '../routing/rout
 import { compileJsonSchema } from '../internal/json-schema.ts';
 import { aliasDiagnostics } from './alias-diagnostics.ts';
 import type { Diagnostic, DiagnosticLevel } from './diagnostic.ts';
+import {
+  type ComponentLists,
+  missingComponentReason,
+  staticComponentLists,
+} from './component-lists.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { templateKeyDiagnostics } from './template-key-diagnostics.ts';
 
 /** Options of `validateFlow`. */
 export interface ValidateFlowOptions {
@@ -27,6 +33,12 @@ export interface ValidateFlowOptions {
   readonly raw?: unknown;
   /** The flow file, named in every diagnostic. */
   readonly file?: string;
+  /**
+   * Component lists of plugins beyond those known from the config alone (`builtin`, `mock`),
+   * e.g. fetched from component servers; with `config`, a step whose component no plugin it may
+   * be routed to has is an error.
+   */
+  readonly componentLists?: ComponentLists;
 }
 
 const FLOW_KEYS = [
@@ -96,7 +108,8 @@ function schemaAllowsNull(schema: unknown): boolean {
 /**
  * Validates a flow statically (STEPFLOW.md §1.6 plus DECISIONS items 8-10): structure, step ids,
  * references (self, undefined, forward; in `input`, `skipIf` and `onError.defaultValue`), paths,
- * components (against routes when a config is given), unknown keys with a did-you-mean, aliases,
+ * components (against routes when a config is given), unknown keys (fatal when a near miss of a
+ * known key, with a did-you-mean), unknown `$` keys in templates, aliases,
  * missing name/description, unreachable steps and step schemas. Never throws.
  */
 export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Diagnostic[] {
@@ -139,11 +152,14 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   ): void => {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
+      // A misspelt key (`timeoutMS`, `inptu`) would drop what it sets without a word: fatal.
       const suggestion = didYouMean(key, known);
       add(
-        'warning',
-        'unknownKey',
-        `Unknown key '${key}' in ${what}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored`,
+        suggestion === undefined ? 'warning' : 'fatal',
+        suggestion === undefined ? 'unknownKey' : 'misspelledKey',
+        suggestion === undefined
+          ? `Unknown key '${key}' in ${what}; it is ignored`
+          : `Unknown key '${key}' in ${what} (did you mean '${suggestion}'?): as written it would be ignored`,
         [...path, key],
         {
           ...(stepId === undefined ? {} : { stepId }),
@@ -215,6 +231,7 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   }
 
   let router: Router | undefined;
+  let lists: ComponentLists = new Map();
   if (options.config) {
     try {
       const config = options.config as unknown as {
@@ -222,6 +239,7 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
         routes?: Record<string, RouteRuleConfig[]>;
       };
       router = createRouter(config.routes ?? {}, new Set(Object.keys(config.plugins ?? {})));
+      lists = new Map([...staticComponentLists(config.plugins), ...(options.componentLists ?? [])]);
     } catch (error) {
       add('error', 'invalidRouteReference', (error as Error).message, []);
     }
@@ -343,14 +361,18 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
         [...path, 'component'],
         { stepId, field: 'component' },
       );
-    } else if (router && !router.matches(step.component)) {
-      add(
-        'error',
-        'unknownComponent',
-        `Step '${stepId}' uses component '${step.component}', which no route matches`,
-        [...path, 'component'],
-        { stepId, field: 'component' },
-      );
+    } else if (router) {
+      const reason = router.matches(step.component)
+        ? missingComponentReason(step.component, router.targets(step.component), lists)
+        : 'no route matches it';
+      if (reason !== undefined)
+        add(
+          'error',
+          'unknownComponent',
+          `Step '${stepId}' uses component '${step.component}', but ${reason}`,
+          [...path, 'component'],
+          { stepId, field: 'component' },
+        );
     }
 
     const inputIssues: TemplateIssue[] = [];
@@ -358,6 +380,20 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
     templateIssues(inputIssues, [...path, 'input'], stepId, 'input');
     checkReferences(input, index, id, 'input', [...path, 'input']);
     checkTemplateKeys(step.input, [...path, 'input'], stepId);
+    diagnostics.push(
+      ...templateKeyDiagnostics(step.input, {
+        file,
+        stepId,
+        field: 'input',
+        path: [...path, 'input'],
+      }),
+      ...templateKeyDiagnostics(step.skipIf, {
+        file,
+        stepId,
+        field: 'skipIf',
+        path: [...path, 'skipIf'],
+      }),
+    );
 
     if (step.skipIf !== undefined && step.skipIf !== null) {
       const skipIssues: TemplateIssue[] = [];
@@ -508,6 +544,14 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
   const output = compileTemplate(doc.output ?? null, outputIssues);
   templateIssues(outputIssues, ['output'], undefined, 'output');
   checkTemplateKeys(doc.output, ['output'], undefined);
+  diagnostics.push(
+    ...templateKeyDiagnostics(doc.output, {
+      file,
+      stepId: undefined,
+      field: 'output',
+      path: ['output'],
+    }),
+  );
   forEachReference(output, (ref) => {
     if (ref.source.kind !== 'step') return;
     referenced.add(ref.source.stepId);

@@ -1,6 +1,7 @@
 import type { Flow } from '@stepflow/protocol';
-import { InputValidationError, type InputViolation } from '../errors/input-validation-error.ts';
+import { InputValidationError } from '../errors/input-validation-error.ts';
 import { compileJsonSchema } from '../internal/json-schema.ts';
+import { schemaViolations } from './schema-violations.ts';
 
 /**
  * Checks a flow input against the flow's `inputSchema` with ajv (DECISIONS item 14) and throws
@@ -16,12 +17,6 @@ export function validateFlowInput(flow: Flow, input: unknown): void {
   // enforced schemas, and `validateFlow` already warns about it (invalidSchema).
   if (!validate) return;
   if (validate(input)) return;
-  const violations: InputViolation[] = (validate.errors ?? []).map((error) => ({
-    path: error.instancePath,
-    message:
-      error.message === undefined
-        ? error.keyword
-        : `${error.message}${error.keyword === 'additionalProperties' ? ` ('${String((error.params as { additionalProperty?: unknown }).additionalProperty)}')` : ''}`,
-  }));
+  const violations = schemaViolations(validate.errors);
   throw new InputValidationError(violations, flowName === undefined ? {} : { flowName });
 }

@@ -5,6 +5,7 @@ import { ComponentError } from '../component-error.ts';
 import type { JsonSchema } from '../component-schema.ts';
 import type { UdfOptions } from '../udf-options.ts';
 import { compileJsonSchema, describeIssues, type ValidationOutcome } from './schema-adapter.ts';
+import { UdfWorkerPool } from './udf-worker-pool.ts';
 
 /** The input of `/udf`: which UDF blob to run, on what. */
 export interface UdfInput {
@@ -27,30 +28,34 @@ export const UDF_DESCRIPTION =
   'Runs a JavaScript user-defined function stored in a blob {code, input_schema}: an expression over `input`, ' +
   'a function expression, or a function body with `return`. Not a security sandbox.';
 
+/** A UDF blob checked in the main thread: its input check and the source a worker compiles. */
 interface CompiledUdf {
   readonly validate: (value: unknown) => ValidationOutcome;
-  readonly run: (input: unknown, context: ComponentContext) => unknown;
+  readonly source: string;
+  readonly filename: string;
 }
 
-const INVOKE = new vm.Script('__stepflowUdf(__stepflowInput, __stepflowContext)', {
-  filename: 'udf-invoke.js',
-});
-
 /**
- * Creates the `/udf` handler. Compiled UDFs are cached per blob id (a blob id names immutable
- * content, so a cache entry never goes stale); failed compilations are not cached.
+ * Creates the `/udf` handler. UDF blobs are checked and compiled once per blob id (a blob id
+ * names immutable content, so a cache entry never goes stale; failed ones are not cached), then
+ * run in a pool of worker threads with a time and a memory limit: a UDF that loops, however it
+ * loops, has its worker terminated and the server carries on. This is isolation against
+ * accidents, not a security boundary: UDF code can reach the host process.
  *
- * Code runs in its own `node:vm` context with a time limit on synchronous execution. This is
- * isolation against accidents, not a security boundary: UDF code can reach the host process.
+ * @throws RangeError when an option is not a positive integer.
  */
 export function createUdfHandler(options: UdfOptions = {}) {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const pool = new UdfWorkerPool({
+    timeoutMs: positive(options.timeoutMs, 'udf.timeoutMs', 10_000),
+    maxWorkers: positive(options.maxWorkers, 'udf.maxWorkers', 4),
+    maxMemoryMb: positive(options.maxMemoryMb, 'udf.maxMemoryMb', 256),
+  });
   const cache = new Map<string, Promise<CompiledUdf>>();
 
   const load = (blobId: string, context: ComponentContext): Promise<CompiledUdf> => {
     let entry = cache.get(blobId);
     if (!entry) {
-      entry = context.getBlob(blobId).then((blob) => compileUdf(blob, blobId, timeoutMs, context));
+      entry = context.getBlob(blobId).then((blob) => compileUdf(blob, blobId));
       cache.set(blobId, entry);
       entry.catch(() => cache.delete(blobId));
     }
@@ -67,26 +72,31 @@ export function createUdfHandler(options: UdfOptions = {}) {
         { blob_id: params.blob_id, issues: checked.issues },
       );
     }
-    const result = udf.run(params.input, context);
-    return isThenable(result)
-      ? withTimeLimit(result, timeoutMs, params.blob_id, context.signal)
-      : result;
+    return pool.run({
+      key: params.blob_id,
+      label: params.blob_id,
+      source: udf.source,
+      filename: udf.filename,
+      input: params.input,
+      context,
+    });
   };
 }
 
-function compileUdf(
-  blob: unknown,
-  blobId: string,
-  timeoutMs: number,
-  context: ComponentContext,
-): CompiledUdf {
+function positive(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function compileUdf(blob: unknown, blobId: string): CompiledUdf {
   if (typeof blob !== 'object' || blob === null || Array.isArray(blob)) {
     throw new ComponentError(
       ErrorCodes.invalidParams,
       `UDF blob ${blobId} must be an object {code, input_schema}`,
-      {
-        blob_id: blobId,
-      },
+      { blob_id: blobId },
     );
   }
   const { code, input_schema: inputSchema } = blob as { code?: unknown; input_schema?: unknown };
@@ -94,9 +104,7 @@ function compileUdf(
     throw new ComponentError(
       ErrorCodes.invalidParams,
       `UDF blob ${blobId}: 'code' must be a non-empty string`,
-      {
-        blob_id: blobId,
-      },
+      { blob_id: blobId },
     );
   }
   let validate: CompiledUdf['validate'] = (value) => ({ ok: true, value });
@@ -108,54 +116,24 @@ function compileUdf(
       throw new ComponentError(
         ErrorCodes.invalidParams,
         `UDF blob ${blobId}: 'input_schema' must be a JSON Schema object`,
-        {
-          blob_id: blobId,
-        },
+        { blob_id: blobId },
       );
     }
     validate = compileJsonSchema(inputSchema as JsonSchema, `UDF blob ${blobId}: input_schema`);
   }
 
   const filename = `udf-${blobId.slice(0, 12)}.js`;
-  const sandbox = vm.createContext({
-    console: udfConsole((line) => context.log(line)),
-  }) as Record<string, unknown>;
   // Expression forms are re-evaluated per call, so `input` is in scope; a function value is then called.
   const source = isExpression(code)
     ? `(function (input, context) { return (\n${code}\n); })`
     : `(${/\bawait\b/.test(code) ? 'async ' : ''}function (input, context) {\n${withEntryCall(code)}\n})`;
-  let fn: unknown;
   try {
-    // Evaluating the wrapper only creates a function; no user code runs yet, so no time limit.
-    fn = new vm.Script(source, { filename }).runInContext(sandbox);
+    // Compiling runs no user code; it reports syntax errors here, before any worker is involved.
+    new vm.Script(source, { filename });
   } catch (error) {
     throw new Error(`UDF ${blobId} does not compile: ${messageOf(error)}`, { cause: error });
   }
-  sandbox.__stepflowUdf = fn;
-
-  const invoke = (target: unknown, input: unknown, ctx: ComponentContext): unknown => {
-    sandbox.__stepflowUdf = target;
-    sandbox.__stepflowInput = input;
-    sandbox.__stepflowContext = ctx;
-    try {
-      return INVOKE.runInContext(sandbox, { timeout: timeoutMs });
-    } catch (error) {
-      if (isVmTimeout(error))
-        throw new Error(`UDF ${blobId} timed out after ${timeoutMs} ms`, { cause: error });
-      throw error;
-    } finally {
-      sandbox.__stepflowInput = undefined;
-      sandbox.__stepflowContext = undefined;
-    }
-  };
-
-  return {
-    validate,
-    run(input, ctx) {
-      const value = invoke(fn, input, ctx);
-      return typeof value === 'function' ? invoke(value, input, ctx) : value;
-    },
-  };
+  return { validate, source, filename };
 }
 
 const TOP_LEVEL_FUNCTION = /^(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(/gm;
@@ -182,73 +160,6 @@ function isExpression(code: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function isVmTimeout(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT'
-  );
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-async function withTimeLimit(
-  work: PromiseLike<unknown>,
-  timeoutMs: number,
-  blobId: string,
-  signal: AbortSignal,
-): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`UDF ${blobId} timed out after ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        onAbort = () =>
-          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
-}
-
-function udfConsole(write: (line: string) => void) {
-  const line =
-    (level: string) =>
-    (...args: unknown[]) =>
-      write(
-        `${level}: ${args.map((arg) => (typeof arg === 'string' ? arg : safeJson(arg))).join(' ')}`,
-      );
-  return {
-    log: line('log'),
-    info: line('info'),
-    debug: line('debug'),
-    warn: line('warn'),
-    error: line('error'),
-  };
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }
 

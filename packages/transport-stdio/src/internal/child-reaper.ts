@@ -4,15 +4,17 @@ const live = new Set<ChildProcess>();
 let hooked = false;
 
 /** Kills every still-running child synchronously: the last thing this process does. */
-function killAll(): void {
+export function killTrackedChildren(): number {
+  let signalled = 0;
   for (const child of live) {
     try {
-      child.kill('SIGKILL');
+      if (child.kill('SIGKILL')) signalled++;
     } catch {
       // Already gone.
     }
   }
   live.clear();
+  return signalled;
 }
 
 /**
@@ -23,7 +25,7 @@ function killAll(): void {
 export function trackChild(child: ChildProcess): () => void {
   if (!hooked) {
     hooked = true;
-    process.on('exit', killAll);
+    process.on('exit', killTrackedChildren);
   }
   live.add(child);
   return () => {

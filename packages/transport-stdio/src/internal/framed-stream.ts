@@ -4,6 +4,9 @@ import { DEFAULT_MAX_MESSAGE_BYTES, type FramingOptions } from '../framing-optio
 import { InvalidJsonLineError } from '../invalid-json-line-error.ts';
 import { MessageTooLargeError } from '../message-too-large-error.ts';
 import { LineDecoder } from './line-decoder.ts';
+import { readEnvelopeHead, readTrailingId, type EnvelopeHead } from './read-envelope.ts';
+
+const PREVIEW_CHARS = 120;
 
 /** Where a framed stream delivers what it reads. */
 export interface FramedStreamSink {
@@ -59,6 +62,8 @@ export class FramedStream {
   #writeError: Error | undefined;
   #ended = false;
   #stopped = false;
+  /** An oversized line whose id was not in its head: reported once its end shows the id. */
+  #oversizedPending: { head: string; bytes: number; envelope: EnvelopeHead } | undefined;
 
   constructor(readable: Readable, writable: Writable, options: FramingOptions) {
     this.#readable = readable;
@@ -67,10 +72,8 @@ export class FramedStream {
     this.#onNonJsonLine = options.onNonJsonLine;
     this.#decoder = new LineDecoder(this.#maxBytes, {
       onLine: (line) => this.#line(line),
-      onOversized: (preview, bytes) =>
-        this.#sink?.onError(
-          new MessageTooLargeError('incoming', this.#maxBytes, preview, `more than ${bytes} bytes`),
-        ),
+      onOversized: (head, bytes) => this.#oversized(head, bytes),
+      onOversizedEnd: (tail) => this.#oversizedEnd(tail),
     });
     // Errors on either stream must never become uncaught exceptions.
     writable.on('error', this.#onWriteError);
@@ -204,6 +207,45 @@ export class FramedStream {
     if (this.#ended) return;
     this.#ended = true;
     if (!this.#stopped) this.#sink?.onEnd(error);
+  }
+
+  /**
+   * An incoming line crossed the limit. Its envelope's id, when its head shows it, goes with the
+   * error at once (so the request it answers fails now); otherwise the line's end is awaited,
+   * where a last member `"id": …` may still show it.
+   */
+  #oversized(head: string, bytes: number): void {
+    const envelope = readEnvelopeHead(head);
+    if (envelope.id !== undefined) {
+      this.#reportOversized(head, bytes, envelope.id, envelope.kind);
+      return;
+    }
+    this.#oversizedPending = { head, bytes, envelope };
+  }
+
+  #oversizedEnd(tail: string): void {
+    const pending = this.#oversizedPending;
+    if (pending === undefined) return;
+    this.#oversizedPending = undefined;
+    this.#reportOversized(pending.head, pending.bytes, readTrailingId(tail), pending.envelope.kind);
+  }
+
+  #reportOversized(
+    head: string,
+    bytes: number,
+    id: EnvelopeHead['id'],
+    kind: EnvelopeHead['kind'],
+  ): void {
+    const dropped = id !== undefined && kind !== undefined ? { id, kind } : undefined;
+    this.#sink?.onError(
+      new MessageTooLargeError(
+        'incoming',
+        this.#maxBytes,
+        head.slice(0, PREVIEW_CHARS),
+        `more than ${bytes} bytes`,
+        dropped,
+      ),
+    );
   }
 
   #line(line: string): void {

@@ -3,15 +3,21 @@ export interface LineDecoderHandlers {
   /** One complete line, without its `\n` or a trailing `\r`. */
   readonly onLine: (line: string) => void;
   /**
-   * A line grew past the limit. Called once per such line, as soon as the limit is crossed;
-   * the rest of the line is discarded up to its newline without being buffered.
+   * A line grew past the limit. Called once per such line, as soon as the limit is crossed, with
+   * its first bytes (at most {@link HEAD_BYTES}, decoded); the rest of the line is discarded up
+   * to its newline without being buffered.
    */
-  readonly onOversized: (preview: string, bytesSoFar: number) => void;
+  readonly onOversized: (head: string, bytesSoFar: number) => void;
+  /** The oversized line ended (newline or end of stream); `tail` is its last bytes, decoded. */
+  readonly onOversizedEnd?: (tail: string) => void;
 }
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
-const PREVIEW_CHARS = 120;
+/** How much of the start of an oversized line `onOversized` gets. */
+export const HEAD_BYTES = 1024;
+/** How much of the end of an oversized line `onOversizedEnd` gets. */
+const TAIL_BYTES = 256;
 
 /**
  * Splits a byte stream into newline-delimited UTF-8 lines with a bounded buffer: at most
@@ -28,6 +34,8 @@ export class LineDecoder {
   #size = 0;
   /** Inside an oversized line: dropping bytes until the next newline. */
   #discarding = false;
+  /** The last bytes dropped of the oversized line (at most `TAIL_BYTES`). */
+  #tail: Buffer = Buffer.alloc(0);
 
   constructor(maxLineBytes: number, handlers: LineDecoderHandlers) {
     this.#maxLineBytes = maxLineBytes;
@@ -45,11 +53,14 @@ export class LineDecoder {
         return;
       }
       if (this.#discarding) {
-        this.#discarding = false;
+        this.#keepTail(chunk, start, newline);
+        this.#endOversized();
       } else if (this.#size === 0) {
         // Fast path: the whole line is inside this chunk.
         if (newline - start > this.#maxLineBytes) {
-          this.#handlers.onOversized(preview(chunk, start, newline), newline - start);
+          this.#handlers.onOversized(decode(chunk, start, newline, HEAD_BYTES), newline - start);
+          this.#keepTail(chunk, start, newline);
+          this.#endOversized();
         } else {
           this.#emit(chunk, start, newline);
         }
@@ -61,7 +72,7 @@ export class LineDecoder {
           this.#size = 0;
           this.#emit(line, 0, line.length);
         } else {
-          this.#discarding = false;
+          this.#endOversized();
         }
       }
       start = newline + 1;
@@ -70,7 +81,8 @@ export class LineDecoder {
 
   /** Ends the stream: a last line without a newline is still delivered. */
   end(): void {
-    if (this.#discarding || this.#size === 0) {
+    if (this.#discarding) this.#endOversized();
+    if (this.#size === 0) {
       this.#reset();
       return;
     }
@@ -80,13 +92,19 @@ export class LineDecoder {
   }
 
   #append(chunk: Buffer, start: number, end: number): void {
-    if (this.#discarding || start === end) return;
+    if (start === end) return;
+    if (this.#discarding) {
+      this.#keepTail(chunk, start, end);
+      return;
+    }
     const size = this.#size + (end - start);
     if (size > this.#maxLineBytes) {
-      const head = Buffer.concat([...this.#parts, chunk.subarray(start, end)].map(limit));
-      const shown = preview(head, 0, head.length);
+      const parts = [...this.#parts, chunk.subarray(start, end)];
+      const head = Buffer.concat(parts.map(limit));
+      const shown = decode(head, 0, head.length, HEAD_BYTES);
       this.#reset();
       this.#discarding = true;
+      for (const part of parts.slice(-2)) this.#keepTail(part, 0, part.length);
       this.#handlers.onOversized(shown, size);
       return;
     }
@@ -100,20 +118,36 @@ export class LineDecoder {
     this.#handlers.onLine(buffer.toString('utf8', start, end));
   }
 
+  /** Remembers the last `TAIL_BYTES` of what is dropped of an oversized line. */
+  #keepTail(chunk: Buffer, start: number, end: number): void {
+    const from = Math.max(start, end - TAIL_BYTES);
+    const keep = Math.max(0, TAIL_BYTES - (end - from));
+    this.#tail = Buffer.concat([
+      this.#tail.subarray(Math.max(0, this.#tail.length - keep)),
+      chunk.subarray(from, end),
+    ]);
+  }
+
+  #endOversized(): void {
+    const tail = this.#tail;
+    this.#tail = Buffer.alloc(0);
+    this.#discarding = false;
+    this.#handlers.onOversizedEnd?.(tail.toString('utf8'));
+  }
+
   #reset(): void {
     this.#parts = [];
     this.#size = 0;
     this.#discarding = false;
+    this.#tail = Buffer.alloc(0);
   }
 }
 
-/** At most the bytes a preview can show. */
+/** At most the bytes a head can show. */
 function limit(buffer: Buffer): Buffer {
-  return buffer.length > PREVIEW_CHARS * 4 ? buffer.subarray(0, PREVIEW_CHARS * 4) : buffer;
+  return buffer.length > HEAD_BYTES ? buffer.subarray(0, HEAD_BYTES) : buffer;
 }
 
-function preview(buffer: Buffer, start: number, end: number): string {
-  return buffer
-    .toString('utf8', start, Math.min(end, start + PREVIEW_CHARS * 4))
-    .slice(0, PREVIEW_CHARS);
+function decode(buffer: Buffer, start: number, end: number, maxBytes: number): string {
+  return buffer.toString('utf8', start, Math.min(end, start + maxBytes));
 }

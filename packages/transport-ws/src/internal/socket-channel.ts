@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { WebSocketTransportError } from '../web-socket-transport-error.ts';
+import { isJsonRpcMessage } from './json-rpc-shape.ts';
 
 /** Tuning shared by client and server sockets. */
 export interface ChannelOptions {
@@ -151,10 +152,25 @@ export class SocketChannel {
     }
   }
 
+  /**
+   * Answers a frame that cannot be passed on as JSON-RPC with an error response (`id: null`, as
+   * JSON-RPC asks when the id cannot be read), so the sender learns why instead of waiting.
+   */
+  #answerMalformed(code: -32700 | -32600, message: string): void {
+    if (this.#closed) return;
+    this.send({ jsonrpc: '2.0', id: null, error: { code, message } }).catch(() => {
+      // The socket went away; the close event reports it.
+    });
+  }
+
   #receive(data: unknown, isBinary: boolean): void {
     if (isBinary) {
       this.#events.onError(
         new Error(`${this.#label}: dropped a binary frame (messages are JSON text frames)`),
+      );
+      this.#answerMalformed(
+        -32600,
+        'Invalid Request: binary frames are not supported; send JSON text frames',
       );
       return;
     }
@@ -166,9 +182,22 @@ export class SocketChannel {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
-    } catch {
+    } catch (error) {
       this.#events.onError(
         new Error(`${this.#label}: dropped a frame that is not JSON: ${text.slice(0, 200)}`),
+      );
+      this.#answerMalformed(-32700, `Parse error: ${(error as Error).message}`);
+      return;
+    }
+    if (!isJsonRpcMessage(parsed)) {
+      this.#events.onError(
+        new Error(
+          `${this.#label}: dropped a frame that is not a JSON-RPC 2.0 message: ${text.slice(0, 200)}`,
+        ),
+      );
+      this.#answerMalformed(
+        -32600,
+        'Invalid Request: the frame is not a JSON-RPC 2.0 message (batches are not supported)',
       );
       return;
     }

@@ -1,8 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { DocumentError, parseDocumentText, readDocumentFile } from '@stepflow/runtime';
 import { CliError, ExitCode } from '../cli-error.ts';
 import { describeFsError } from '../data-file.ts';
-import { parseYaml } from '../parse-yaml.ts';
 
 /** The `schema` value that marks a YAML document as a Stepflow flow. */
 export const FLOW_SCHEMA_URL = 'https://stepflow.org/schemas/v1/flow.json';
@@ -61,28 +61,25 @@ async function yamlFilesUnder(directory: string): Promise<string[]> {
 async function inspect(path: string, explicit: boolean): Promise<CollectedFile | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readDocumentFile(path);
   } catch (error) {
-    return { kind: 'invalid', path, message: `cannot read: ${describeFsError(error)}` };
+    const reason = DocumentError.isInstance(error) ? error.message : describeFsError(error);
+    return { kind: 'invalid', path, message: `cannot read: ${reason}` };
   }
-  if (/\.json$/i.test(path)) {
-    try {
-      return classify(path, JSON.parse(text), explicit);
-    } catch (error) {
-      return { kind: 'invalid', path, message: `invalid JSON: ${(error as Error).message}` };
-    }
+  try {
+    return classify(
+      path,
+      parseDocumentText(text, /\.json$/i.test(path) ? 'json' : 'yaml'),
+      explicit,
+    );
+  } catch (error) {
+    if (!DocumentError.isInstance(error)) throw error;
+    // A file that does not parse is reported only when it claims to be a flow (or was named
+    // explicitly); other broken YAML in a searched directory is not ours to judge.
+    if (!explicit && !text.includes(FLOW_SCHEMA_URL)) return undefined;
+    const line = error.line === undefined ? '' : ` (line ${error.line})`;
+    return { kind: 'invalid', path, message: `${error.message}${line}` };
   }
-  const parsed = parseYaml(text);
-  if ('value' in parsed) return classify(path, parsed.value, explicit);
-  // A YAML file that does not parse is reported only when it claims to be a flow (or was named
-  // explicitly); other broken YAML in a searched directory is not ours to judge.
-  if (!explicit && !text.includes(FLOW_SCHEMA_URL)) return undefined;
-  const { line, message } = parsed.problem;
-  return {
-    kind: 'invalid',
-    path,
-    message: `invalid YAML${line === undefined ? '' : ` (line ${line})`}: ${message}`,
-  };
 }
 
 function classify(path: string, value: unknown, explicit: boolean): CollectedFile | undefined {

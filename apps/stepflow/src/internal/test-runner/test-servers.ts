@@ -119,12 +119,21 @@ function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
+/**
+ * A port of [low, high] that nothing listens on. The scan starts at an offset given by the
+ * process id and wraps around, so runners started at the same time (parallel test jobs) do not
+ * all try the lowest free port: a port checked free is only bound once the server has started,
+ * and another runner must not pick it in between.
+ */
 async function findFreePort(
   low: number,
   high: number,
   used: ReadonlySet<number>,
 ): Promise<number | undefined> {
-  for (let port = low; port <= high; port += 1) {
+  const size = high - low + 1;
+  const start = process.pid % size;
+  for (let i = 0; i < size; i += 1) {
+    const port = low + ((start + i) % size);
     if (!used.has(port) && (await canListen(port))) return port;
   }
   return undefined;

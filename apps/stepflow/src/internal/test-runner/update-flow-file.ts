@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { readDocumentFile } from '@stepflow/runtime';
 import { parseDocument } from 'yaml';
 
 /** A new expected output for the case at `index` of `test.cases`. */
@@ -13,7 +14,7 @@ export interface CaseUpdate {
  */
 export async function updateFlowFile(path: string, updates: readonly CaseUpdate[]): Promise<void> {
   if (updates.length === 0) return;
-  const text = await readFile(path, 'utf8');
+  const text = await readDocumentFile(path);
   if (/\.json$/i.test(path)) {
     const flow = JSON.parse(text) as { test: { cases: Record<string, unknown>[] } };
     for (const update of updates) {
@@ -23,7 +24,9 @@ export async function updateFlowFile(path: string, updates: readonly CaseUpdate[
     await writeFile(path, `${JSON.stringify(flow, null, 2)}\n`);
     return;
   }
-  const document = parseDocument(text);
+  // The flow has been parsed (and its keys checked) already; the parser's own duplicate-key
+  // check is quadratic in the keys of a mapping.
+  const document = parseDocument(text, { uniqueKeys: false });
   for (const update of updates) {
     document.setIn(['test', 'cases', update.index, 'output'], document.createNode(update.output));
   }

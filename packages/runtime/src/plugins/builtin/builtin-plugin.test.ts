@@ -1,8 +1,5 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowResult, StepflowConfig } from '@stepflow/protocol';
 import { createBuiltinPluginFactory, createRuntime, type Runtime } from '../../index.ts';
@@ -58,6 +55,15 @@ describe('create_messages', () => {
     });
     expect(causeOf(result)).toContain(
       'Invalid input for /create_messages: /user_prompt must be string',
+    );
+  });
+});
+
+describe('an unknown builtin', () => {
+  it('fails the step with a did-you-mean and the list of builtins', async () => {
+    const result = await runStep(runtime, '/builtin/create_mesages', {});
+    expect(causeOf(result)).toContain(
+      "Component '/create_mesages' not found in builtin plugin 'builtin' (did you mean '/create_messages'? it has /put_blob,",
     );
   });
 });
@@ -339,7 +345,47 @@ describe('nested runs', () => {
     const ok = await runStep(rt, '/iterate', { flow: nest(leaf), initial_input: 0 });
     expect(ok).toMatchObject({ outcome: 'success', result: { result: 'leaf' } });
     const tooDeep = await runStep(rt, '/iterate', { flow: nest(nest(leaf)), initial_input: 0 });
+    expect(tooDeep.outcome).toBe('failed');
     expect(JSON.stringify(tooDeep)).toContain('Maximum nesting depth of 2 runs exceeded');
+  });
+  it('fail eval when a run below it hits the depth limit', async () => {
+    const rt = createRuntime({ config, workingDirectory: '.', maxDepth: 1 });
+    const idOf = async (data: unknown): Promise<string> =>
+      (
+        (await runStep(rt, '/put_blob', { data, blob_type: 'flow' })) as {
+          result: { blob_id: string };
+        }
+      ).result.blob_id;
+    const leaf = await idOf({ schema: 'https://stepflow.org/schemas/v1/flow.json', output: 1 });
+    const middle = await idOf({
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      steps: [{ id: 'e', component: '/eval', input: { flow_id: leaf } }],
+      output: { $from: { step: 'e' } },
+    });
+    expect(await runStep(rt, '/eval', { flow_id: leaf })).toMatchObject({ outcome: 'success' });
+    const result = await runStep(rt, '/eval', { flow_id: middle });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      error: {
+        message: 'step "s" failed',
+        data: { cause: { message: 'Maximum nesting depth of 1 runs exceeded' } },
+      },
+    });
+  });
+  it('fail map when a run below it hits the depth limit', async () => {
+    const rt = createRuntime({ config, workingDirectory: '.', maxDepth: 1 });
+    const leaf = { schema: 'https://stepflow.org/schemas/v1/flow.json', output: 1 };
+    const inner = {
+      schema: 'https://stepflow.org/schemas/v1/flow.json',
+      steps: [{ id: 'm', component: '/map', input: { workflow: { $literal: leaf }, items: [1] } }],
+      output: { $from: { step: 'm' } },
+    };
+    expect(await runStep(rt, '/map', { workflow: leaf, items: [1] })).toMatchObject({
+      outcome: 'success',
+    });
+    const result = await runStep(rt, '/map', { workflow: inner, items: [1, 2] });
+    expect(result.outcome).toBe('failed');
+    expect(JSON.stringify(result)).toContain('Maximum nesting depth of 1 runs exceeded');
   });
 
   it('pass cancellation down', async () => {
@@ -362,79 +408,6 @@ describe('nested runs', () => {
     controller.abort();
     expect((await run).result).toMatchObject({ outcome: 'failed', error: { code: 410 } });
     expect(nestedSignal?.aborted).toBe(true);
-  });
-});
-
-describe('load_file', () => {
-  let dir = '';
-  let outside = '';
-  let rt: Runtime;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stepflow-load-file-'));
-    outside = await mkdtemp(join(tmpdir(), 'stepflow-outside-'));
-    await mkdir(join(dir, 'data'));
-    await writeFile(join(dir, 'data', 'a.json'), '{"message": "Hello from JSON"}');
-    await writeFile(join(dir, 'data', 'b.yaml'), 'k: [1, 2]\n');
-    await writeFile(join(dir, 'data', 'c.txt'), 'plain text');
-    await writeFile(join(dir, 'data', 'bad.json'), '{oops');
-    await writeFile(join(outside, 'secret.txt'), 'secret');
-    await symlink(join(outside, 'secret.txt'), join(dir, 'data', 'link.txt'));
-    rt = createRuntime({
-      config: {
-        plugins: {
-          builtin: { type: 'builtin', allowedPaths: ['../' + outside.split('/').at(-1)!] },
-        },
-      } as never,
-      workingDirectory: dir,
-    });
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-    await rm(outside, { recursive: true, force: true });
-  });
-
-  it('reads JSON, YAML and text relative to the working directory', async () => {
-    expect(await runStep(rt, '/load_file', { path: 'data/a.json' })).toEqual({
-      outcome: 'success',
-      result: {
-        data: { message: 'Hello from JSON' },
-        metadata: { resolved_path: join(dir, 'data', 'a.json'), size_bytes: 30, format: 'json' },
-      },
-    });
-    expect(await runStep(rt, '/load_file', { path: 'data/b.yaml' })).toMatchObject({
-      result: { data: { k: [1, 2] }, metadata: { format: 'yaml' } },
-    });
-    expect(await runStep(rt, '/load_file', { path: 'data/c.txt' })).toMatchObject({
-      result: { data: 'plain text', metadata: { format: 'text', size_bytes: 10 } },
-    });
-    expect(await runStep(rt, '/load_file', { path: 'data/a.json', format: 'text' })).toMatchObject({
-      result: { data: '{"message": "Hello from JSON"}' },
-    });
-  });
-
-  it('fails for a missing file or a parse error', async () => {
-    expect(causeOf(await runStep(rt, '/load_file', { path: 'data/none.json' }))).toContain(
-      'File not found: data/none.json',
-    );
-    expect(causeOf(await runStep(rt, '/load_file', { path: 'data/bad.json' }))).toContain(
-      'Cannot parse data/bad.json as json',
-    );
-  });
-
-  it('cannot leave the working directory unless allowed', async () => {
-    const confined = createRuntime({ config, workingDirectory: dir });
-    expect(causeOf(await runStep(confined, '/load_file', { path: '../' }))).toContain(
-      'outside the working directory',
-    );
-    expect(
-      causeOf(await runStep(confined, '/load_file', { path: join(outside, 'secret.txt') })),
-    ).toContain('outside the working directory');
-    expect(causeOf(await runStep(confined, '/load_file', { path: 'data/link.txt' }))).toContain(
-      'outside the working directory',
-    );
-    expect(await runStep(rt, '/load_file', { path: join(outside, 'secret.txt') })).toMatchObject({
-      result: { data: 'secret' },
-    });
   });
 });
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type FlowResult, ErrorCodes } from '@stepflow/protocol';
 import { ComponentError } from '../../errors/component-error.ts';
 import { compileJsonSchema } from '../../internal/json-schema.ts';
+import { didYouMean } from '../../validation/did-you-mean.ts';
 import type { Plugin, PluginFactory } from '../plugin.ts';
 import type { BuiltinComponent, BuiltinEnvironment } from './builtin-component.ts';
 import { createMessagesComponent } from './create-messages.ts';
@@ -64,9 +65,11 @@ export function createBuiltinPluginFactory(options: BuiltinPluginOptions = {}): 
       async execute({ component: componentName, input, context }): Promise<FlowResult> {
         const component = byName.get(componentName);
         if (!component) {
+          const names = [...byName.keys()];
+          const suggestion = didYouMean(componentName, names);
           throw new ComponentError(
             ErrorCodes.componentNotFound,
-            `Component '${componentName}' not found in builtin plugin '${name}' (it has ${[...byName.keys()].join(', ')})`,
+            `Component '${componentName}' not found in builtin plugin '${name}' (${suggestion === undefined ? '' : `did you mean '${suggestion}'? `}it has ${names.join(', ')})`,
           );
         }
         const { validate } = compileJsonSchema(component.inputSchema);
@@ -77,7 +80,6 @@ export function createBuiltinPluginFactory(options: BuiltinPluginOptions = {}): 
           throw new ComponentError(
             ErrorCodes.invalidParams,
             `Invalid input for ${componentName}: ${problems}`,
-            { input },
           );
         }
         const output = await component.execute(

@@ -95,7 +95,10 @@ config:
       plugin.execute({ component: '/c', input: { input: 'world' }, context }),
     ).rejects.toThrow('No behavior defined for /c on {"input":"world"}');
     await expect(plugin.execute({ component: '/nope', input: 1, context })).rejects.toThrow(
-      "Component '/nope' not found in mock plugin 'mock'",
+      /^Component '\/nope' not found in mock plugin 'mock'$/,
+    );
+    await expect(plugin.execute({ component: '/cc', input: 1, context })).rejects.toThrow(
+      "Component '/cc' not found in mock plugin 'mock' (did you mean '/c'?)",
     );
   });
 

@@ -1,6 +1,8 @@
 import { type FlowResult, ErrorCodes } from '@stepflow/protocol';
 import { ComponentError } from '../../errors/component-error.ts';
 import { canonicalJson } from '../../internal/canonical-json.ts';
+import { redactSecrets } from '../../internal/redact-secrets.ts';
+import { didYouMean } from '../../validation/did-you-mean.ts';
 import type { Plugin, PluginFactory } from '../plugin.ts';
 
 interface MockComponent {
@@ -71,9 +73,10 @@ export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
     async execute({ component: path, input }): Promise<FlowResult> {
       const component = components.get(path);
       if (!component) {
+        const suggestion = didYouMean(path, [...components.keys()]);
         throw new ComponentError(
           ErrorCodes.componentNotFound,
-          `Component '${path}' not found in mock plugin '${name}'`,
+          `Component '${path}' not found in mock plugin '${name}'${suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`}`,
         );
       }
       let behavior = component.byInput.get(canonicalJson(input));
@@ -82,7 +85,7 @@ export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
       if (behavior === undefined) {
         throw new ComponentError(
           ErrorCodes.componentExecutionFailed,
-          `No behavior defined for ${path} on ${JSON.stringify(input)}`,
+          `No behavior defined for ${path} on ${JSON.stringify(redactSecrets(input))}`,
         );
       }
       const b = behavior as Record<string, unknown>;
@@ -93,7 +96,7 @@ export const mockPluginFactory: PluginFactory = ({ name, config }): Plugin => {
       }
       throw new ComponentError(
         ErrorCodes.internalError,
-        `Behavior for ${path} on ${JSON.stringify(input)} is neither a FlowResult nor {error}`,
+        `Behavior for ${path} on ${JSON.stringify(redactSecrets(input))} is neither a FlowResult nor {error}`,
       );
     },
     async close() {},

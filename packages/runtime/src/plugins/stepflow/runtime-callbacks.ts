@@ -12,21 +12,29 @@ import {
   type ServerToRuntimeMethods,
 } from '@stepflow/protocol';
 import { RuntimeServiceError } from '../../errors/runtime-service-error.ts';
-import type { ExecutionContext } from '../plugin.ts';
+import type { RuntimeServices } from '../../services/runtime-services.ts';
 
 /** The peer a component server connection uses on the runtime side. */
 export type RuntimePeer = JsonRpcPeer<RuntimeToServerMethods, ServerToRuntimeMethods>;
 
+/** What serves one callback: the services of its execution, and that execution's signal. */
+export interface CallbackScope {
+  readonly services: RuntimeServices;
+  /** Aborted when the execution the callback belongs to ends; absent when it is not known. */
+  readonly signal?: AbortSignal;
+}
+
 /**
- * Finds the execution a callback belongs to from the `observability` it carries; `needsRun`
- * is false for blob methods, which any in-flight execution of the plugin may serve (the blob
- * store is shared). Throws a `JsonRpcError` when there is no such execution.
+ * Finds what serves a callback from the `observability` it carries (which may be `null`: the
+ * Python SDK sends that when it has no trace span). `needsRun` is false for blob methods, which
+ * any in-flight execution of the plugin may serve (the blob store is shared). Throws a
+ * `JsonRpcError` only when nothing can serve it.
  */
-export type ExecutionResolver = (
+export type CallbackResolver = (
   observability: ObservabilityContext | null | undefined,
   method: string,
   needsRun: boolean,
-) => ExecutionContext;
+) => CallbackScope;
 
 /**
  * Registers the runtime's answers to every server→runtime method (`blobs/put`, `blobs/get`,
@@ -36,10 +44,11 @@ export type ExecutionResolver = (
  * (DECISIONS item 6): the service's own code (-32011 not found, -32012 invalid value) or -32000
  * with the REF message (`Failed to put blob`, …) and the reason in `data`; bad params are -32602.
  *
- * `flows/get_metadata` for a step the flow does not have answers `step_metadata: null`, as the
+ * `flows/get_metadata` answers from the `flow_id` and `step_id` it names, whichever execution
+ * serves it; for a step the flow does not have it answers `step_metadata: null`, as the
  * protocol schema documents (REF errors instead; STEPFLOW.md §13 item 16).
  */
-export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: ExecutionResolver): void {
+export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: CallbackResolver): void {
   peer.handleRequest(
     'blobs/put',
     (params) =>
@@ -63,9 +72,10 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: ExecutionRe
     'flows/evaluate',
     (params, rpc) =>
       serve('Failed to evaluate flow', async () => {
-        const execution = resolve(params.observability, 'flows/evaluate', true);
-        const signal = AbortSignal.any([rpc.signal, execution.signal]);
-        const { result } = await execution.services.evaluateFlow(params.flow_id, params.input, {
+        const scope = resolve(params.observability, 'flows/evaluate', true);
+        const signal =
+          scope.signal === undefined ? rpc.signal : AbortSignal.any([rpc.signal, scope.signal]);
+        const { result } = await scope.services.evaluateFlow(params.flow_id, params.input, {
           signal,
         });
         return { result };

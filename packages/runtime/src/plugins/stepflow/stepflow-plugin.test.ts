@@ -474,6 +474,13 @@ describe('createStepflowPluginFactory', () => {
     expect(() => factory({ ...args, config: { type: 'stepflow', transport: 'http' } })).toThrow(
       'not available',
     );
+    const withStdio = createStepflowPluginFactory({ transports: { stdio: () => ({}) as never } });
+    expect(() =>
+      withStdio({
+        ...args,
+        config: { type: 'stepflow', transport: 'stdio', command: 'x', defaultTimeoutMs: -1 },
+      }),
+    ).toThrow("plugins.p.defaultTimeoutMs: 'defaultTimeoutMs' must be a positive integer");
   });
 });
 

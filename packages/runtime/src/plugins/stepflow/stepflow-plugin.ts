@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   ConnectionClosedError,
   JsonRpcError,
+  RequestTimeoutError,
   createJsonRpcPeer,
   type Transport,
   type TransportCloseInfo,
@@ -17,17 +18,14 @@ import { ComponentError } from '../../errors/component-error.ts';
 import { ComponentUnavailableError } from '../../errors/component-unavailable-error.ts';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { Logger } from '../../logger.ts';
-import type {
-  ComponentExecution,
-  ExecutionContext,
-  Plugin,
-  PluginFactory,
-  PluginFactoryArgs,
-} from '../plugin.ts';
+import type { ComponentExecution, Plugin, PluginFactory, PluginFactoryArgs } from '../plugin.ts';
 import { ComponentServerDeadError } from './component-server-dead-error.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
 import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
+import { unslashedNames } from './unslashed-names.ts';
+import { ExecutionsInFlight } from './executions-in-flight.ts';
 import { resolveStdioLaunch, type StdioLaunch } from './stdio-launch.ts';
+import { firstLine, isPermanentSpawnFailure, startFailureSignature } from './start-failure.ts';
 
 /** What a transport factory gets besides the transport config. */
 export interface StepflowTransportContext {
@@ -104,9 +102,11 @@ export const DEFAULT_INITIALIZE_TIMEOUT_MS = 30_000;
  * dead and its steps fail with `ComponentServerDeadError`. A JSON-RPC error from
  * `components/execute` becomes a `ComponentError` with the server's code, message and data.
  * While an execute request is pending the server may call back (`blobs/*`, `flows/*`); each
- * callback is matched to its execution by the `run_id`/`step_id` of its `observability`
- * (falling back to the only execution in flight) and served with that execution's
- * `RuntimeServices`.
+ * callback is matched to its execution by the `run_id`/`step_id` of its `observability` and
+ * served with that execution's `RuntimeServices`. A callback without them (the Python SDK sends
+ * `observability: null` when it has no trace span) is served by the only execution in flight,
+ * else by the run all executions in flight belong to, else as the reference does: nested runs
+ * without a parent run.
  *
  * @example
  * const runtime = createRuntime({
@@ -126,11 +126,12 @@ interface Connection {
   established: boolean;
   /** Set once the connection closed (with its cause). */
   closedInfo: TransportCloseInfo | undefined;
+  /**
+   * The server's own spelling of components it lists without a leading slash, by routed name
+   * (`/add` → `add`); absent when it lists none such (or cannot list).
+   */
+  names: ReadonlyMap<string, string> | undefined;
 }
-
-const PERMANENT_SPAWN_ERRORS = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR']);
-/** HTTP statuses of a network server that will not let us in whatever we retry. */
-const REFUSED_STATUSES = new Set([401, 403]);
 
 class ComponentServerPlugin implements Plugin {
   readonly name: string;
@@ -139,12 +140,12 @@ class ComponentServerPlugin implements Plugin {
   readonly #describe: string;
   readonly #policy: RestartPolicy;
   readonly #initializeTimeoutMs: number;
+  /** Bound of each `components/execute` request (`defaultTimeoutMs`), if configured. */
+  readonly #executeTimeoutMs: number | undefined;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #closing = new AbortController();
   readonly #connections = new Set<Connection>();
-  /** Executions in flight by run id, then step id (nested maps: no key string per execution). */
-  readonly #byRun = new Map<string, Map<string, ExecutionContext[]>>();
-  readonly #inFlight = new Set<ExecutionContext>();
+  readonly #inFlight: ExecutionsInFlight;
   /** The established, open connection, if any. */
   #live: Connection | undefined;
   /** A (re)start in progress, shared by every caller waiting for it. */
@@ -155,11 +156,14 @@ class ComponentServerPlugin implements Plugin {
     { readonly connecting: Promise<Connection>; readonly wait: Promise<Connection> }
   >();
   #failures = 0;
+  /** What the last failed start looked like (see `startFailureSignature`). */
+  #lastStartFailure: string | undefined;
   #dead: ComponentServerDeadError | undefined;
 
   constructor(args: PluginFactoryArgs, options: StepflowPluginFactoryOptions) {
     this.name = args.name;
     this.#logger = args.logger;
+    this.#inFlight = new ExecutionsInFlight(args.services);
     const config = args.config;
     const field = (key: string): string => `plugins.${args.name}.${key}`;
     const context: StepflowTransportContext = {
@@ -221,6 +225,20 @@ class ComponentServerPlugin implements Plugin {
         ? config.initializeTimeoutMs
         : (options.initializeTimeoutMs ?? DEFAULT_INITIALIZE_TIMEOUT_MS);
     this.#sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
+    const defaultTimeoutMs = config.defaultTimeoutMs;
+    if (
+      defaultTimeoutMs !== undefined &&
+      !(
+        typeof defaultTimeoutMs === 'number' &&
+        Number.isInteger(defaultTimeoutMs) &&
+        defaultTimeoutMs > 0
+      )
+    ) {
+      throw new ConfigError(`'defaultTimeoutMs' must be a positive integer (milliseconds)`, {
+        field: field('defaultTimeoutMs'),
+      });
+    }
+    this.#executeTimeoutMs = defaultTimeoutMs;
   }
 
   /** Nothing to do: the server is started at first use (see `createStepflowPluginFactory`). */
@@ -253,18 +271,18 @@ class ComponentServerPlugin implements Plugin {
       flow_id: context.flowId,
       step_id: context.stepId,
     };
-    this.#track(context);
+    this.#inFlight.add(context);
     let result;
     try {
       result = await connection.peer.request(
         'components/execute',
         {
-          component,
+          component: connection.names?.get(component) ?? component,
           input: input === undefined ? null : input,
           attempt: context.attempt,
           observability,
         },
-        { signal: context.signal },
+        { signal: context.signal, timeoutMs: this.#executeTimeoutMs },
       );
     } catch (error) {
       throw this.#failure(
@@ -273,7 +291,7 @@ class ComponentServerPlugin implements Plugin {
         `executing ${component} for step '${context.stepId}' (attempt ${context.attempt})`,
       );
     } finally {
-      this.#untrack(context);
+      this.#inFlight.delete(context);
     }
     this.#failures = 0;
     if (typeof result !== 'object' || result === null || !('output' in result)) {
@@ -298,6 +316,18 @@ class ComponentServerPlugin implements Plugin {
   #failure(connection: Connection, error: unknown, doing: string): unknown {
     if (JsonRpcError.isInstance(error)) {
       return new ComponentError(error.code, error.message, error.data, { cause: error });
+    }
+    if (RequestTimeoutError.isInstance(error)) {
+      return new Error(
+        `component server '${this.name}' did not answer in time (defaultTimeoutMs ${error.timeoutMs}) ${doing}`,
+        { cause: error },
+      );
+    }
+    if ((error as { droppedMessage?: unknown } | null)?.droppedMessage !== undefined) {
+      // The transport dropped the answer unread (too large, say).
+      return new Error(`component server '${this.name}' failed ${doing}: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     if (ConnectionClosedError.isInstance(error) || connection.closedInfo !== undefined) {
       const cause = connection.closedInfo?.error ?? (error as Error).cause ?? error;
@@ -342,22 +372,33 @@ class ComponentServerPlugin implements Plugin {
       try {
         const connection = await this.#connect();
         this.#live = connection;
+        this.#lastStartFailure = undefined;
         return connection;
       } catch (error) {
         if (this.#closing.signal.aborted) throw this.#closedError();
         this.#failures++;
+        // A server that exits the same way twice before its handshake (a missing script, a
+        // syntax error) will do so again: retrying only repeats its stack trace.
+        const signature = startFailureSignature(error);
+        const repeated = signature !== undefined && signature === this.#lastStartFailure;
+        this.#lastStartFailure = signature;
         const permanent = isPermanentSpawnFailure(error);
-        this.#logger.warn(`component server '${this.name}' failed to start`, {
-          plugin: this.name,
-          attempt: this.#failures,
-          error: messageOf(error),
-        });
-        if (permanent || this.#failures >= this.#policy.maxConsecutiveFailures) {
+        if (permanent || repeated || this.#failures >= this.#policy.maxConsecutiveFailures) {
           throw this.#markDead(
             error,
-            permanent ? 'could not be started' : `failed ${this.#failures} times in a row`,
+            permanent
+              ? 'could not be started'
+              : repeated
+                ? 'exited the same way on two starts in a row'
+                : `failed ${this.#failures} times in a row`,
           );
         }
+        // The first line only: the server's stderr is in the final error, once.
+        this.#logger.warn(`component server '${this.name}' failed to start; retrying`, {
+          plugin: this.name,
+          attempt: this.#failures,
+          error: firstLine(messageOf(error)),
+        });
       }
     }
   }
@@ -370,7 +411,13 @@ class ComponentServerPlugin implements Plugin {
           plugin: this.name,
         }),
     });
-    const connection: Connection = { peer, transport, established: false, closedInfo: undefined };
+    const connection: Connection = {
+      peer,
+      transport,
+      established: false,
+      closedInfo: undefined,
+      names: undefined,
+    };
     this.#connections.add(connection);
     void peer.closed.then((info) => {
       connection.closedInfo = info;
@@ -378,7 +425,7 @@ class ComponentServerPlugin implements Plugin {
       this.#onClosed(connection, info);
     });
     registerRuntimeCallbacks(peer, (observability, method, needsRun) =>
-      this.#resolveExecution(observability, method, needsRun),
+      this.#inFlight.resolve(observability, method, needsRun),
     );
     try {
       await peer.start();
@@ -397,6 +444,7 @@ class ComponentServerPlugin implements Plugin {
         );
       }
       await peer.notify('initialized', {});
+      connection.names = await this.#unslashedNames(peer);
     } catch (error) {
       const reason = connection.closedInfo?.error ?? error;
       await peer.close(asError(error));
@@ -407,6 +455,29 @@ class ComponentServerPlugin implements Plugin {
     connection.established = true;
     this.#logger.debug(`component server '${this.name}' is ready`, { plugin: this.name });
     return connection;
+  }
+
+  /**
+   * Servers built with the reference TypeScript SDK list (and only accept) names without the
+   * leading slash routing gives (`add`, not `/add`): learn their spelling from `components/list`
+   * once per (re)start. A server that cannot list keeps the routed names.
+   */
+  async #unslashedNames(peer: RuntimePeer): Promise<ReadonlyMap<string, string> | undefined> {
+    let listed: unknown;
+    try {
+      listed = await peer.request(
+        'components/list',
+        {},
+        { timeoutMs: this.#initializeTimeoutMs, signal: this.#closing.signal },
+      );
+    } catch (error) {
+      this.#logger.debug(`component server '${this.name}' did not list its components`, {
+        plugin: this.name,
+        error: messageOf(error),
+      });
+      return undefined;
+    }
+    return unslashedNames(listed);
   }
 
   #onClosed(connection: Connection, info: TransportCloseInfo): void {
@@ -437,56 +508,6 @@ class ComponentServerPlugin implements Plugin {
   #closedError(): Error {
     return new ComponentUnavailableError(`component server plugin '${this.name}' is closed`);
   }
-
-  /** Registers an execution in flight so callbacks can find it (until `#untrack`). */
-  #track(context: ExecutionContext): void {
-    let steps = this.#byRun.get(context.runId);
-    if (steps === undefined) {
-      steps = new Map();
-      this.#byRun.set(context.runId, steps);
-    }
-    const list = steps.get(context.stepId);
-    if (list) list.push(context);
-    else steps.set(context.stepId, [context]);
-    this.#inFlight.add(context);
-  }
-
-  #untrack(context: ExecutionContext): void {
-    this.#inFlight.delete(context);
-    const steps = this.#byRun.get(context.runId);
-    const entries = steps?.get(context.stepId);
-    if (!steps || !entries) return;
-    const index = entries.indexOf(context);
-    if (index >= 0) entries.splice(index, 1);
-    if (entries.length > 0) return;
-    steps.delete(context.stepId);
-    if (steps.size === 0) this.#byRun.delete(context.runId);
-  }
-
-  #resolveExecution(
-    observability: ObservabilityContext | null | undefined,
-    method: string,
-    needsRun: boolean,
-  ): ExecutionContext {
-    const runId = observability?.run_id;
-    const stepId = observability?.step_id;
-    if (typeof runId === 'string' && typeof stepId === 'string') {
-      const entries = this.#byRun.get(runId)?.get(stepId);
-      const found = entries?.[entries.length - 1];
-      if (found) return found;
-    }
-    if (this.#inFlight.size === 1 || (!needsRun && this.#inFlight.size > 0)) {
-      return this.#inFlight.values().next().value as ExecutionContext;
-    }
-    const which =
-      typeof runId === 'string' && typeof stepId === 'string'
-        ? `run '${runId}' step '${stepId}'`
-        : 'no observability run_id/step_id';
-    throw new JsonRpcError(
-      ErrorCodes.serverError,
-      `${method}: no execution in flight matches the callback (${which}; ${this.#inFlight.size} in flight)`,
-    );
-  }
 }
 
 function stringMap(value: unknown): Record<string, string> {
@@ -494,22 +515,6 @@ function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
   return out;
-}
-
-function isPermanentSpawnFailure(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const { code, status, data } = current as { code?: unknown; status?: unknown; data?: unknown };
-    if (typeof code === 'string' && PERMANENT_SPAWN_ERRORS.has(code)) return true;
-    // A network server that refuses our credentials (401) or our origin (403) will refuse them
-    // again: retrying only delays the error. The status is on the error (WebSocket refusals) or
-    // in the JSON-RPC error's data (HTTP: `{transport: 'http', status}`).
-    const refusal =
-      typeof status === 'number' ? status : (data as { status?: unknown } | null)?.status;
-    if (typeof refusal === 'number' && REFUSED_STATUSES.has(refusal)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,0 +1,200 @@
+import { setMaxListeners } from 'node:events';
+import type { Flow, FlowResult } from '@stepflow/protocol';
+import type { Clock, IdGenerator, RandomSource } from '../clock.ts';
+import { InputValidationError } from '../errors/input-validation-error.ts';
+import { createGroupCommit, type PersistEvent } from '../journal/group-commit.ts';
+import type { RunJournalStore } from '../journal/run-journal-store.ts';
+import type { Logger } from '../logger.ts';
+import type { ExecutionContext } from '../plugins/plugin.ts';
+import { foldRunEvents } from '../run-state/reduce-run-event.ts';
+import type { RunOutcome } from '../runtime-types.ts';
+import { executeRun, type StepDispatch } from '../scheduler/execute-run.ts';
+import { planFlow } from '../scheduler/flow-plan.ts';
+import type { RunEvent } from '../scheduler/run-event.ts';
+import type { RuntimeServices } from '../services/runtime-services.ts';
+import { checkFlowInput } from '../validation/check-flow-input.ts';
+import type { CallbackScope } from './callback-services.ts';
+import type { FlowCatalogue } from './flow-catalogue.ts';
+import type { PluginRegistry } from './plugin-registry.ts';
+import { RunConflictError } from '../errors/run-conflict-error.ts';
+
+/** One run as the manager executes it: top-level (depth 0) or nested. */
+export interface ManagedRun {
+  readonly flow: Flow;
+  readonly input: unknown;
+  readonly runId?: string;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Enforce schemas (input, step, flow and declared component outputs); nested runs inherit it. */
+  readonly validate: boolean;
+  readonly resumeFrom?: readonly RunEvent[];
+  readonly depth: number;
+  readonly parentRunId?: string;
+  readonly parentStepId?: string;
+}
+
+/** What the run manager works with. */
+export interface RunManagerDeps {
+  readonly registry: PluginRegistry;
+  readonly flows: FlowCatalogue;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+  readonly random: RandomSource;
+  readonly logger: Logger;
+  readonly maxDepth: number;
+  readonly journal?: RunJournalStore;
+  readonly onEvent?: (event: RunEvent) => void;
+  /** Callback services for one dispatch of one step. */
+  readonly servicesFor: (scope: CallbackScope) => RuntimeServices;
+}
+
+/** Starts runs, tracks the active ones, and cancels them all on close. */
+export interface RunManager {
+  run(request: ManagedRun): Promise<RunOutcome>;
+  /** Aborts every active run and refuses new ones. */
+  closeAll(reason: Error): void;
+}
+
+function combineListeners(
+  listeners: readonly ((event: RunEvent) => void)[],
+): ((event: RunEvent) => void) | undefined {
+  if (listeners.length === 0) return undefined;
+  if (listeners.length === 1) return listeners[0];
+  return (event) => {
+    for (const listener of listeners) listener(event);
+  };
+}
+
+/** Creates the run manager of a runtime. */
+export function createRunManager(deps: RunManagerDeps): RunManager {
+  const closing = new AbortController();
+  const activeRuns = new Set<AbortController>();
+  const persist: PersistEvent | undefined = deps.journal
+    ? createGroupCommit((events) => deps.journal!.appendEvents(events))
+    : undefined;
+
+  /** A durable run's journal so far; a finished run's recorded outcome ends the run early. */
+  const recorded = async (
+    runId: string,
+    flowId: string,
+  ): Promise<{ events?: readonly RunEvent[]; result?: FlowResult }> => {
+    const events = await deps.journal?.readEvents(runId);
+    if (!events || events.length === 0) return {};
+    const state = foldRunEvents(events)!;
+    if (state.flowId !== flowId)
+      throw new RunConflictError(runId, `it was started with flow ${state.flowId}, not ${flowId}`);
+    if (state.result !== undefined) return { result: state.result };
+    return { events };
+  };
+
+  const run = async (request: ManagedRun): Promise<RunOutcome> => {
+    const runId = request.runId ?? deps.newId();
+    const flow = request.flow;
+    const flowId = await deps.flows.store(flow);
+    let resumeFrom = request.resumeFrom;
+    if (resumeFrom === undefined && request.runId !== undefined && deps.journal) {
+      const earlier = await recorded(runId, flowId);
+      if (earlier.result) return { runId, flowId, result: earlier.result };
+      resumeFrom = earlier.events;
+    }
+    if (resumeFrom === undefined) {
+      try {
+        checkFlowInput(flow, request.input, request.validate);
+      } catch (error) {
+        if (request.depth === 0 || !InputValidationError.isInstance(error)) throw error;
+        return {
+          runId,
+          flowId,
+          result: {
+            outcome: 'failed',
+            error: { code: 400, message: error.message, data: { violations: error.violations } },
+          },
+        };
+      }
+    }
+    await deps.registry.start();
+    const controller = new AbortController();
+    // Nested runs, map items and retries all listen to a run's signal: no listener limit on it.
+    setMaxListeners(0, controller.signal);
+    const external = request.signal;
+    const abort = (): void => controller.abort(external?.reason);
+    if (closing.signal.aborted) controller.abort(closing.signal.reason);
+    else if (external?.aborted) abort();
+    else external?.addEventListener('abort', abort, { once: true });
+    activeRuns.add(controller);
+    const dispatch = ({ step, input, attempt, retries, signal }: StepDispatch) => {
+      let services: RuntimeServices | undefined;
+      const scope: CallbackScope = {
+        depth: request.depth + 1,
+        parentRunId: runId,
+        parentStepId: step.id,
+        generation: retries,
+        signal: controller.signal,
+        validate: request.validate,
+        deriveChildIds: deps.journal !== undefined,
+      };
+      const context: ExecutionContext = {
+        runId,
+        flowId,
+        stepId: step.id,
+        attempt,
+        signal,
+        // Built on first use: most components never call back.
+        get services() {
+          return (services ??= deps.servicesFor(scope));
+        },
+        logger: deps.logger,
+      };
+      return deps.registry.execute(step.component, input, context, request.validate);
+    };
+    const onEvent = combineListeners(
+      [request.onEvent, deps.onEvent].filter(
+        (listener): listener is (event: RunEvent) => void => listener !== undefined,
+      ),
+    );
+    try {
+      const result = await executeRun({
+        plan: planFlow(flow),
+        input: request.input,
+        runId,
+        flowId,
+        ...(request.parentRunId === undefined ? {} : { parentRunId: request.parentRunId }),
+        ...(request.parentStepId === undefined ? {} : { parentStepId: request.parentStepId }),
+        signal: controller.signal,
+        clock: deps.clock,
+        random: deps.random,
+        dispatch,
+        componentName: (step, input) => deps.registry.componentName(step.component, input),
+        ...(onEvent === undefined
+          ? {}
+          : {
+              emit: (event: RunEvent) => {
+                try {
+                  onEvent(event);
+                } catch (error) {
+                  deps.logger.warn('run event listener threw', {
+                    runId,
+                    error: (error as Error).message,
+                  });
+                }
+              },
+            }),
+        ...(persist === undefined ? {} : { persist }),
+        ...(resumeFrom === undefined ? {} : { resumeFrom }),
+        validate: request.validate,
+      });
+      return { runId, flowId, result };
+    } finally {
+      external?.removeEventListener('abort', abort);
+      activeRuns.delete(controller);
+    }
+  };
+
+  return {
+    run,
+    closeAll(reason) {
+      closing.abort(reason);
+      for (const controller of activeRuns) controller.abort(reason);
+    },
+  };
+}

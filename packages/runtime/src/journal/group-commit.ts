@@ -1,0 +1,48 @@
+import type { RunEvent } from '../scheduler/run-event.ts';
+
+/** Appends one event and resolves when it is durable. */
+export type PersistEvent = (event: RunEvent) => Promise<void>;
+
+/**
+ * Batches appends into group commits: while one append is in flight, events queue up and go in
+ * the next one together. A fan-out of a thousand steps that finish close together is then a few
+ * transactions, not a thousand, and a lone step waits for one append only.
+ */
+export function createGroupCommit(
+  append: (events: readonly RunEvent[]) => Promise<void>,
+): PersistEvent {
+  let queue: RunEvent[] = [];
+  let waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let flushing = false;
+
+  const flush = (): void => {
+    if (flushing || queue.length === 0) return;
+    flushing = true;
+    const events = queue;
+    const settled = waiters;
+    queue = [];
+    waiters = [];
+    append(events)
+      .then(
+        () => {
+          for (const waiter of settled) waiter.resolve();
+        },
+        (error: unknown) => {
+          for (const waiter of settled) waiter.reject(error);
+        },
+      )
+      .finally(() => {
+        flushing = false;
+        flush();
+      });
+  };
+
+  return (event) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push(event);
+      waiters.push({ resolve, reject });
+      // Events produced in the same turn of the event loop (one batch of I/O callbacks and the
+      // promise jobs they start) join one commit.
+      if (queue.length === 1 && !flushing) setImmediate(flush);
+    });
+}

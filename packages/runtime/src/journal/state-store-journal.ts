@@ -1,0 +1,71 @@
+import type { JournalAppend, StateStore } from '@stepflow/state-store';
+import { StateStoreError } from '@stepflow/state-store';
+import { statusOfResult } from '../run-state/reduce-run-event.ts';
+import type { RunEvent } from '../scheduler/run-event.ts';
+import type { RunJournalStore } from './run-journal-store.ts';
+
+/**
+ * The journal port over a state store. Each run's events go to its journal with the sequence
+ * number this process last saw (`expectedSeq`): when anyone else wrote to the run meanwhile (a
+ * `stepflow runs cancel`, another process that took the run over), the append fails with
+ * `sequence-conflict` and this process stops the run instead of writing over them. A run's record
+ * is created with its `runStarted` event and gets its final status with `runCompleted`.
+ */
+export function createStateStoreJournal(store: StateStore): RunJournalStore {
+  /** The last sequence number this process knows of each run it writes. */
+  const lastSeq = new Map<string, number>();
+
+  const createRecord = async (event: Extract<RunEvent, { type: 'runStarted' }>): Promise<void> => {
+    try {
+      await store.createRun({
+        id: event.runId,
+        flowId: event.flowId,
+        input: event.input,
+        ...(event.parentRunId === undefined ? {} : { parentRunId: event.parentRunId }),
+        ...(event.parentStepId === undefined ? {} : { parentStepId: event.parentStepId }),
+      });
+    } catch (error) {
+      // A process that died between creating the record and journaling the event left it.
+      if (!StateStoreError.isInstance(error, 'run-exists')) throw error;
+    }
+  };
+
+  return {
+    async appendEvents(events) {
+      const byRun = new Map<string, RunEvent[]>();
+      for (const event of events) {
+        if (event.type === 'runStarted') await createRecord(event);
+        let list = byRun.get(event.runId);
+        if (list === undefined) byRun.set(event.runId, (list = []));
+        list.push(event);
+      }
+      const appends: JournalAppend[] = [];
+      for (const [runId, runEvents] of byRun) {
+        const last = runEvents[runEvents.length - 1]!;
+        appends.push({
+          runId,
+          events: runEvents,
+          expectedSeq: lastSeq.get(runId) ?? 0,
+          ...(last.type === 'runCompleted'
+            ? { status: statusOfResult(last.result), result: last.result }
+            : {}),
+        });
+      }
+      const ranges = await store.appendEvents(appends);
+      for (const range of ranges) lastSeq.set(range.runId, range.lastSeq);
+      for (const [runId, runEvents] of byRun)
+        if (runEvents[runEvents.length - 1]!.type === 'runCompleted') lastSeq.delete(runId);
+    },
+    async readEvents(runId) {
+      try {
+        const entries = await store.readEvents(runId);
+        if (entries.length === 0) return undefined;
+        lastSeq.set(runId, entries[entries.length - 1]!.seq);
+        return entries.map((entry) => entry.event);
+      } catch (error) {
+        if (StateStoreError.isInstance(error, 'run-not-found')) return undefined;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { type RunStatus, RunStatusSchema } from '@stepflow/protocol';
+import type {
+  ListRunsOptions,
+  NewRun,
+  RunFilter,
+  RunRecord,
+  RunStatusOptions,
+  RunStore,
+} from '../run-store.ts';
+import {
+  checkStatusChange,
+  prepareListRuns,
+  prepareNewRun,
+  prepareRunFilter,
+  prepareStatusOptions,
+  type PreparedRunFilter,
+} from '../store-input.ts';
+import { runRecordOf, type MemoryRun } from './memory-records.ts';
+import type { MemoryTables } from './memory-tables.ts';
+
+/** Whether a run matches a checked filter. */
+export function matchesFilter(run: MemoryRun, filter: PreparedRunFilter): boolean {
+  return (
+    (filter.statuses === undefined || filter.statuses.includes(run.status)) &&
+    (filter.flowId === undefined || run.flowId === filter.flowId) &&
+    (filter.flowName === undefined || run.flowName === filter.flowName) &&
+    (filter.parentRunId === undefined || run.parentRunId === filter.parentRunId) &&
+    (filter.batchId === undefined || run.batchId === filter.batchId) &&
+    (filter.wakeAtOrBefore === undefined ||
+      (run.wakeAt !== undefined && run.wakeAt <= filter.wakeAtOrBefore))
+  );
+}
+
+/** Run records in memory. */
+export class MemoryRunStore implements RunStore {
+  constructor(private readonly t: MemoryTables) {}
+
+  async createRun(newRun: NewRun): Promise<RunRecord> {
+    this.t.checkOpen();
+    const run = prepareNewRun(newRun);
+    const flowName = await this.t.storeFlow(run, `createRun(${run.id})`);
+    this.t.checkRunIdFree(run.id);
+    const now = this.t.clock.now();
+    const row: MemoryRun = {
+      id: run.id,
+      order: this.t.order++,
+      flowId: run.flowId,
+      flowName,
+      inputText: run.inputText,
+      status: run.status,
+      parentRunId: run.parentRunId,
+      parentStepId: run.parentStepId,
+      createdAt: now,
+      updatedAt: now,
+      events: [],
+    };
+    this.t.runs.set(row.id, row);
+    return runRecordOf(row);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    this.t.checkOpen();
+    const run = this.t.runs.get(runId);
+    return run && runRecordOf(run);
+  }
+
+  async listRuns(options?: ListRunsOptions): Promise<RunRecord[]> {
+    this.t.checkOpen();
+    const query = prepareListRuns(options);
+    const found = [...this.t.runs.values()].filter((run) => matchesFilter(run, query));
+    if (query.order === 'desc') found.reverse();
+    return found.slice(query.offset, query.offset + query.limit).map(runRecordOf);
+  }
+
+  async countRuns(filter?: RunFilter): Promise<number> {
+    this.t.checkOpen();
+    const query = prepareRunFilter(filter);
+    return [...this.t.runs.values()].filter((run) => matchesFilter(run, query)).length;
+  }
+
+  async countRunsByStatus(filter?: RunFilter): Promise<Record<RunStatus, number>> {
+    this.t.checkOpen();
+    const query = prepareRunFilter(filter, 'countRunsByStatus');
+    const counts = Object.fromEntries(RunStatusSchema.options.map((s) => [s, 0])) as Record<
+      RunStatus,
+      number
+    >;
+    for (const run of this.t.runs.values()) if (matchesFilter(run, query)) counts[run.status] += 1;
+    return counts;
+  }
+
+  async updateRunStatus(
+    runId: string,
+    status: RunStatus,
+    options: RunStatusOptions = {},
+  ): Promise<RunRecord> {
+    this.t.checkOpen();
+    const run = this.t.requireRun(runId);
+    checkStatusChange(runId, run.status, status, options.expectedStatus);
+    const { resultText, wakeAt } = prepareStatusOptions(runId, options);
+    this.t.applyStatus(run, status, resultText, wakeAt);
+    return runRecordOf(run);
+  }
+}

@@ -1,0 +1,22 @@
+import type { BlobStore } from '@stepflow/blob-store';
+import type { AnswerStore } from './answer-store.ts';
+import type { BatchStore } from './batch-store.ts';
+import type { JournalStore } from './journal-store.ts';
+import type { LeaseStore } from './lease-store.ts';
+import type { RunStore } from './run-store.ts';
+
+/**
+ * Where durable runs live: blobs (flows and data, content-addressed), run records, each run's
+ * journal of events, batches, questions to humans and leases.
+ *
+ * Every method is async and every write is atomic. Values are JSON: what is stored is the JSON
+ * text of what was given, so later mutation of an argument or a result never changes the store,
+ * and key order survives. Refused input and conflicts throw `StateStoreError`.
+ */
+export interface StateStore
+  extends BlobStore, RunStore, JournalStore, BatchStore, AnswerStore, LeaseStore {
+  /** Which implementation this is: `memory`, `sqlite`, `postgres`, … */
+  readonly kind: string;
+  /** Releases the store's resources; later calls fail with `store-closed`. Idempotent. */
+  close(): Promise<void>;
+}

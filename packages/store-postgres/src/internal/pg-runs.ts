@@ -1,0 +1,103 @@
+import { RunStatusSchema, type RunStatus } from '@stepflow/protocol';
+import {
+  checkStatusChange,
+  prepareListRuns,
+  prepareNewRun,
+  prepareRunFilter,
+  prepareStatusOptions,
+  type ListRunsOptions,
+  type NewRun,
+  type RunFilter,
+  type RunRecord,
+  type RunStatusOptions,
+  type RunStore,
+} from '@stepflow/state-store';
+import type { PostgresConnection } from './pg-connection.ts';
+import { RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './pg-rows.ts';
+
+/** Run records in the `runs` table. */
+export class PostgresRunStore implements RunStore {
+  constructor(private readonly c: PostgresConnection) {}
+
+  async createRun(newRun: NewRun): Promise<RunRecord> {
+    const run = prepareNewRun(newRun);
+    return this.c.tx(async (db) => {
+      const flowName = await this.c.storeFlow(db, run, `createRun(${run.id})`);
+      const now = this.c.clock.now();
+      const { rows } = await this.c.uniquely(db, 'run', run.id, () =>
+        db.query<RunRow>(
+          `INSERT INTO ${this.c.t('runs')} (id, flow_id, flow_name, input, status, parent_run_id,
+             parent_step_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+           RETURNING ${RUN_COLUMNS}`,
+          [
+            run.id,
+            run.flowId,
+            flowName ?? null,
+            run.inputText,
+            run.status,
+            run.parentRunId ?? null,
+            run.parentStepId ?? null,
+            now,
+          ],
+        ),
+      );
+      return runRecordOf(rows[0]!);
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = await this.c.runRow(this.c.open(), runId);
+    return row && runRecordOf(row);
+  }
+
+  async listRuns(options?: ListRunsOptions): Promise<RunRecord[]> {
+    const db = this.c.open();
+    const query = prepareListRuns(options);
+    const where = runWhere(query);
+    const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    const { rows } = await db.query<RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM ${this.c.t('runs')} ${where.sql} ORDER BY position ${order}
+       LIMIT ${query.limit} OFFSET ${query.offset}`,
+      where.params,
+    );
+    return rows.map(runRecordOf);
+  }
+
+  async countRuns(filter?: RunFilter): Promise<number> {
+    const db = this.c.open();
+    const where = runWhere(prepareRunFilter(filter));
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT COUNT(*)::integer AS n FROM ${this.c.t('runs')} ${where.sql}`,
+      where.params,
+    );
+    return rows[0]!.n;
+  }
+
+  async countRunsByStatus(filter?: RunFilter): Promise<Record<RunStatus, number>> {
+    const db = this.c.open();
+    const where = runWhere(prepareRunFilter(filter, 'countRunsByStatus'));
+    const { rows } = await db.query<{ status: RunStatus; n: number }>(
+      `SELECT status, COUNT(*)::integer AS n FROM ${this.c.t('runs')} ${where.sql} GROUP BY status`,
+      where.params,
+    );
+    const counts = Object.fromEntries(RunStatusSchema.options.map((s) => [s, 0])) as Record<
+      RunStatus,
+      number
+    >;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  async updateRunStatus(
+    runId: string,
+    status: RunStatus,
+    options: RunStatusOptions = {},
+  ): Promise<RunRecord> {
+    const { resultText, wakeAt } = prepareStatusOptions(runId, options);
+    return this.c.tx(async (db) => {
+      const row = await this.c.requireRun(db, runId, true);
+      checkStatusChange(runId, row.status, status, options.expectedStatus);
+      return runRecordOf(await this.c.applyStatus(db, runId, status, resultText, wakeAt));
+    });
+  }
+}

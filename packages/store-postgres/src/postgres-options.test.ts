@@ -1,0 +1,97 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '@stepflow/protocol';
+import type { StateStore } from '@stepflow/state-store';
+import { createManualStoreClock, expectStoreError } from '@stepflow/state-store/testing';
+import {
+  createPostgresStateStore,
+  openPostgresStateStoreFromUrl,
+  POSTGRES_SCHEMA_VERSION,
+} from './index.ts';
+import { startTestPostgres, testPostgresUnavailableReason, type TestPostgres } from './testing.ts';
+
+const unavailable = testPostgresUnavailableReason();
+const flow = { schema: 'https://stepflow.org/schemas/v1/flow.json', name: 'f', steps: [] };
+const started = (runId: string): RunEvent => ({
+  type: 'runStarted',
+  runId,
+  at: 0,
+  flowId: 'f'.repeat(64),
+  input: null,
+});
+
+describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
+  let server: TestPostgres;
+  let admin: pg.Pool;
+  const stores: StateStore[] = [];
+  let count = 0;
+  const schema = () => `opt_${process.pid}_${++count}`;
+  const open = async (options: { schema: string; autoMigrate?: boolean }) => {
+    const store = await createPostgresStateStore({
+      connectionString: server.url,
+      maxConnections: 4,
+      clock: createManualStoreClock(),
+      ...options,
+    });
+    stores.push(store);
+    return store;
+  };
+
+  beforeAll(async () => {
+    server = await startTestPostgres();
+    admin = new pg.Pool({ connectionString: server.url, max: 2 });
+  }, 60_000);
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    await admin?.end();
+    await server?.stop();
+  });
+
+  it('migrates once when several processes start at the same moment', async () => {
+    const name = schema();
+    await Promise.all(Array.from({ length: 5 }, () => open({ schema: name })));
+    const { rows } = await admin.query(`SELECT version, name FROM ${name}.schema_migrations`);
+    expect(rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION, name: 'create_state_store' }]);
+  });
+
+  it('serialises writers of separate pools: one expectedSeq wins, claims never overlap', async () => {
+    const name = schema();
+    const [a, b] = [await open({ schema: name }), await open({ schema: name })];
+    await a.createRun({ id: 'r', flow, input: null });
+    const outcomes = await Promise.allSettled([
+      a.appendEvents([{ runId: 'r', events: [started('r')], expectedSeq: 0 }]),
+      b.appendEvents([{ runId: 'r', events: [started('r')], expectedSeq: 0 }]),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    for (let i = 0; i < 30; i++) await a.createRun({ id: `w${i}`, flow, input: i });
+    const claims = await Promise.all(
+      [a, b, a, b].map((store, k) => store.claimRuns(`worker-${k}`, 60_000, { limit: 10 })),
+    );
+    const ids = claims.flat().map((run) => run.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(31);
+  });
+
+  it('refuses a missing schema when automatic migration is off', async () => {
+    const error = await expectStoreError(
+      open({ schema: schema(), autoMigrate: false }),
+      'schema-outdated',
+    );
+    expect(error.message).toMatch(/autoMigrate/);
+  });
+
+  it('refuses bad options and unreachable servers without echoing passwords', async () => {
+    await expectStoreError(open({ schema: 'Bad-Name' }), 'invalid-input');
+    await expectStoreError(
+      createPostgresStateStore({ connectionString: server.url, maxConnections: 0 }),
+      'invalid-input',
+    );
+    await expectStoreError(openPostgresStateStoreFromUrl('sqlite:x.db'), 'invalid-input');
+    const error = await expectStoreError(
+      openPostgresStateStoreFromUrl('postgres://me:s3cret@127.0.0.1:1/db'),
+      'invalid-input',
+    );
+    expect(error.message).toMatch(/Cannot connect to PostgreSQL postgres:\/\/me:\*\*\*@127/);
+    expect(error.message).not.toContain('s3cret');
+  });
+});

@@ -1,0 +1,107 @@
+import { RunStatusSchema, type RunStatus } from '@stepflow/protocol';
+import {
+  checkStatusChange,
+  prepareListRuns,
+  prepareNewRun,
+  prepareRunFilter,
+  prepareStatusOptions,
+  type ListRunsOptions,
+  type NewRun,
+  type RunFilter,
+  type RunRecord,
+  type RunStatusOptions,
+  type RunStore,
+} from '@stepflow/state-store';
+import type { SqliteConnection } from './sqlite-connection.ts';
+import { RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './sqlite-rows.ts';
+
+/** The SQL that inserts a run (also used for batch runs). */
+export const INSERT_RUN =
+  'INSERT INTO runs (id, flow_id, flow_name, input, status, parent_run_id, parent_step_id, ' +
+  'batch_id, batch_index, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** Run records in the `runs` table. */
+export class SqliteRunStore implements RunStore {
+  constructor(private readonly c: SqliteConnection) {}
+
+  async createRun(newRun: NewRun): Promise<RunRecord> {
+    const run = prepareNewRun(newRun);
+    return this.c.write(() => {
+      const flowName = this.c.storeFlow(run, `createRun(${run.id})`);
+      this.c.checkRunIdFree(run.id);
+      const now = this.c.clock.now();
+      this.c
+        .sql(INSERT_RUN)
+        .run(
+          run.id,
+          run.flowId,
+          flowName ?? null,
+          run.inputText,
+          run.status,
+          run.parentRunId ?? null,
+          run.parentStepId ?? null,
+          null,
+          null,
+          now,
+          now,
+        );
+      return runRecordOf(this.c.runRow(run.id)!);
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    this.c.checkOpen();
+    const row = this.c.runRow(runId);
+    return row && runRecordOf(row);
+  }
+
+  async listRuns(options?: ListRunsOptions): Promise<RunRecord[]> {
+    this.c.checkOpen();
+    const query = prepareListRuns(options);
+    const where = runWhere(query);
+    const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    const rows = this.c
+      .sql(
+        `SELECT ${RUN_COLUMNS} FROM runs ${where.sql} ORDER BY position ${order} LIMIT ? OFFSET ?`,
+      )
+      .all(...where.params, query.limit, query.offset) as RunRow[];
+    return rows.map(runRecordOf);
+  }
+
+  async countRuns(filter?: RunFilter): Promise<number> {
+    this.c.checkOpen();
+    const where = runWhere(prepareRunFilter(filter));
+    const row = this.c.sql(`SELECT COUNT(*) AS n FROM runs ${where.sql}`).get(...where.params) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  async countRunsByStatus(filter?: RunFilter): Promise<Record<RunStatus, number>> {
+    this.c.checkOpen();
+    const where = runWhere(prepareRunFilter(filter, 'countRunsByStatus'));
+    const rows = this.c
+      .sql(`SELECT status, COUNT(*) AS n FROM runs ${where.sql} GROUP BY status`)
+      .all(...where.params) as { status: RunStatus; n: number }[];
+    const counts = Object.fromEntries(RunStatusSchema.options.map((s) => [s, 0])) as Record<
+      RunStatus,
+      number
+    >;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  async updateRunStatus(
+    runId: string,
+    status: RunStatus,
+    options: RunStatusOptions = {},
+  ): Promise<RunRecord> {
+    const { resultText, wakeAt } = prepareStatusOptions(runId, options);
+    return this.c.write(() => {
+      const row = this.c.requireRun(runId);
+      checkStatusChange(runId, row.status, status, options.expectedStatus);
+      this.c.applyStatus(runId, status, resultText, wakeAt);
+      return runRecordOf(this.c.runRow(runId)!);
+    });
+  }
+}

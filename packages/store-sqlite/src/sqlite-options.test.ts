@@ -1,0 +1,126 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StateStoreError, type StateStore } from '@stepflow/state-store';
+import { createManualStoreClock, expectStoreError } from '@stepflow/state-store/testing';
+import {
+  createSqliteStateStore,
+  openSqliteStateStoreFromUrl,
+  SQLITE_SCHEMA_VERSION,
+} from './index.ts';
+
+const flow = { schema: 'https://stepflow.org/schemas/v1/flow.json', name: 'f', steps: [] };
+const started = (runId: string) => ({
+  type: 'runStarted' as const,
+  runId,
+  at: 0,
+  flowId: 'f'.repeat(64),
+  input: null,
+});
+
+describe('createSqliteStateStore', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  const directory = async (): Promise<string> => {
+    const created = await mkdtemp(join(tmpdir(), 'stepflow-sqlite-'));
+    cleanups.push(() => rm(created, { recursive: true, force: true }));
+    return created;
+  };
+  const open = (...args: Parameters<typeof createSqliteStateStore>): StateStore => {
+    const store = createSqliteStateStore(...args);
+    cleanups.unshift(() => store.close());
+    return store;
+  };
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+
+  it('creates a WAL file with its migrations recorded and its application id set', async () => {
+    const path = join(await directory(), 'state.db');
+    open({ path });
+    const raw = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.pragma('application_id', { simple: true })).toBe(0x53465354);
+      expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+        { version: SQLITE_SCHEMA_VERSION, name: 'create_state_store' },
+      ]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('shares one file between two connections: conflicts and claims are detected across them', async () => {
+    const path = join(await directory(), 'shared.db');
+    const clock = createManualStoreClock();
+    const first = open({ path, clock });
+    const second = open({ path, clock });
+    await first.createRun({ id: 'r', flow, input: null });
+    await first.appendEvents([{ runId: 'r', events: [started('r')], expectedSeq: 0 }]);
+    await expectStoreError(
+      second.appendEvents([{ runId: 'r', events: [started('r')], expectedSeq: 0 }]),
+      'sequence-conflict',
+    );
+    expect((await second.readEvents('r')).length).toBe(1);
+    for (let i = 0; i < 4; i++) await first.createRun({ id: `w${i}`, flow, input: i });
+    const a = await first.claimRuns('a', 1000, { limit: 3 });
+    const b = await second.claimRuns('b', 1000, { limit: 3 });
+    expect([...a, ...b].map((run) => run.id).sort()).toEqual(['r', 'w0', 'w1', 'w2', 'w3']);
+  });
+
+  it('refuses a missing file in rw mode and an old schema without automatic migration', async () => {
+    const dir = await directory();
+    const missing = join(dir, 'missing.db');
+    expect(() => createSqliteStateStore({ path: missing, mode: 'rw' })).toThrow(missing);
+    try {
+      createSqliteStateStore({ path: join(dir, 'empty.db'), autoMigrate: false });
+      expect.unreachable();
+    } catch (error) {
+      expect(StateStoreError.isInstance(error, 'schema-outdated')).toBe(true);
+      expect((error as Error).message).toContain(join(dir, 'empty.db'));
+    }
+  });
+
+  it('reads a store read-only', async () => {
+    const path = join(await directory(), 'ro.db');
+    const writer = open({ path });
+    await writer.createRun({ id: 'r', flow, input: 'kept' });
+    const reader = open({ path, mode: 'ro' });
+    expect((await reader.getRun('r'))?.input).toBe('kept');
+    await expect(reader.createRun({ id: 'x', flow, input: null })).rejects.toThrow(/readonly/);
+  });
+
+  it('refuses bad options clearly', () => {
+    expect(() => createSqliteStateStore({ path: '' })).toThrow(/path must be/);
+    expect(() => createSqliteStateStore({ path: ':memory:', synchronous: 'OFF' as never })).toThrow(
+      /synchronous must be NORMAL or FULL/,
+    );
+  });
+});
+
+describe('openSqliteStateStoreFromUrl', () => {
+  it('opens sqlite: URLs, including sqlite::memory: and options in the query', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stepflow-sqlite-url-'));
+    try {
+      const memory = openSqliteStateStoreFromUrl('sqlite::memory:');
+      expect(memory.kind).toBe('sqlite');
+      await memory.close();
+      const file = openSqliteStateStoreFromUrl(`sqlite:${dir}/sub/s.db?mode=rwc&synchronous=full`);
+      await file.createRun({ id: 'r', flow, input: null });
+      await file.close();
+      const again = openSqliteStateStoreFromUrl(`sqlite://${dir}/sub/s.db?mode=rw`);
+      expect(await again.countRuns()).toBe(1);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses URLs of other stores', () => {
+    expect(() => openSqliteStateStoreFromUrl('postgres://localhost/db')).toThrow(
+      /Not a SQLite store URL/,
+    );
+    expect(() => openSqliteStateStoreFromUrl('memory')).toThrow(/Not a SQLite store URL/);
+  });
+});
