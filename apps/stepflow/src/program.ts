@@ -1,8 +1,7 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import type { CliContext, CliIo } from './internal/cli-context.ts';
 import { CliError, ExitCode } from './internal/cli-error.ts';
-import { createCliLogger, LOG_LEVELS } from './internal/cli-logger.ts';
-import type { LogFormat, LogLevel } from './internal/cli-logger.ts';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from './internal/log-level.ts';
 import { COMMANDS, requestedCommand } from './internal/command-table.ts';
 
 /** The version `stepflow --version` prints (kept equal to package.json's by the release). */
@@ -38,9 +37,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
   configureCommand(program, io);
 
+  // Only the command asked for is loaded, with the logger (it uses the runtime's redaction); the
+  // others are listed by name for help and for commander's "did you mean" on a typo.
+  const name = requestedCommand(argv);
+  const requested = COMMANDS.find((entry) => entry.name === name);
+  const [createCommand, logging] =
+    requested === undefined
+      ? [undefined, undefined]
+      : await Promise.all([requested.load(), import('./internal/cli-logger.ts')]);
   const context = (): CliContext => {
+    if (logging === undefined) throw new Error('no command was loaded');
     const options = program.opts<GlobalOptions>();
-    const logger = createCliLogger({
+    const logger = logging.createCliLogger({
       level: options.logLevel,
       format: options.logFormat,
       write: io.writeErr,
@@ -51,13 +59,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       showWarnings: LOG_LEVELS.indexOf(options.logLevel) <= LOG_LEVELS.indexOf('warn'),
     };
   };
-  // Only the command asked for is loaded; the others are listed by name for help and for
-  // commander's "did you mean" on a typo.
-  const requested = requestedCommand(argv);
   for (const entry of COMMANDS) {
     const command =
-      entry.name === requested
-        ? (await entry.load())(context, setExitCode)
+      entry === requested && createCommand !== undefined
+        ? createCommand(context, setExitCode)
         : new Command(entry.name).description(entry.description);
     program.addCommand(configureCommand(command, io));
   }

@@ -1,5 +1,9 @@
+import { statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { runStepflow } from './helpers/run-stepflow.ts';
+import { runStepflow, scratchDirectory } from './helpers/run-stepflow.ts';
 
 // Every test spawns real processes; leave room for a loaded CI machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -19,6 +23,35 @@ describe('stepflow help', () => {
         'help [command] display help for command',
       ].join(' '),
     );
+  });
+
+  it('loads only the command-line parser, none of the commands or the runtime', async () => {
+    // A module hook reports every file the process loads; their sizes bound what start-up parses.
+    const scratch = await scratchDirectory();
+    try {
+      const hooks = join(scratch.path, 'hooks.mjs');
+      await writeFile(
+        hooks,
+        "export async function load(url, context, next) {\n  if (url.startsWith('file:')) process._rawDebug(`loaded ${url}`);\n  return next(url, context);\n}\n",
+      );
+      const register = join(scratch.path, 'register.mjs');
+      await writeFile(
+        register,
+        `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+      );
+      const result = await runStepflow(['--help'], {
+        env: { NODE_OPTIONS: `--import=${pathToFileURL(register).href}` },
+      });
+      expect(result.code).toBe(0);
+      const loaded = [...result.stderr.matchAll(/^loaded (file:\S+)$/gm)]
+        .map((match) => fileURLToPath(match[1]!))
+        .filter((file) => file !== register);
+      expect(loaded.filter((file) => /command|logger/.test(file))).toEqual([]);
+      const bytes = loaded.reduce((total, file) => total + statSync(file).size, 0);
+      expect(bytes).toBeLessThan(300_000);
+    } finally {
+      await scratch.dispose();
+    }
   });
 
   it("shows a command's own options, after global options too", async () => {
