@@ -1,4 +1,17 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tooling/tsup.shared.ts';
 
-export default defineConfig(packageBuild({ cli: 'src/cli.ts' }));
+// The command is bundled with its dependencies: resolving and loading hundreds of small modules
+// (zod, ajv, yaml, …) took most of its start-up time. Chunks are split so each command loads
+// only its own code. The network transports stay separate packages, imported only when a
+// plugin connects to a server (they bring undici and ws).
+export default defineConfig({
+  ...packageBuild({ cli: 'src/cli.ts' }),
+  dts: false,
+  splitting: true,
+  noExternal: [/^(?!@stepflow\/transport-(?:http|ws)$)/],
+  // Bundled CommonJS dependencies call `require` for Node's built-in modules.
+  banner: {
+    js: "import { createRequire as __stepflowCreateRequire } from 'node:module';\nconst require = __stepflowCreateRequire(import.meta.url);",
+  },
+});

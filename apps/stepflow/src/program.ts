@@ -1,13 +1,8 @@
-import { Command, CommanderError, Option } from 'commander';
-import { listComponentsCommand } from './commands/list-components-command.ts';
-import { runCommand } from './commands/run-command.ts';
-import { testCommand } from './commands/test-command.ts';
-import { validateCommand } from './commands/validate-command.ts';
-import { visualizeCommand } from './commands/visualize-command.ts';
+import { Command, CommanderError, Help, Option } from 'commander';
 import type { CliContext, CliIo } from './internal/cli-context.ts';
 import { CliError, ExitCode } from './internal/cli-error.ts';
-import { createCliLogger, LOG_LEVELS } from './internal/cli-logger.ts';
-import type { LogFormat, LogLevel } from './internal/cli-logger.ts';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from './internal/log-level.ts';
+import { COMMANDS, requestedCommand } from './internal/command-table.ts';
 
 /** The version `stepflow --version` prints (kept equal to package.json's by the release). */
 const VERSION = '0.1.0';
@@ -29,9 +24,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = new Command('stepflow')
     .description('Run, test, validate and visualize Stepflow flows')
     .version(VERSION, '-V, --version')
-    .exitOverride()
-    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
-    .showHelpAfterError('(run with --help for usage)')
     .addOption(
       new Option('--log-level <level>', 'log level (logs go to stderr)')
         .choices(LOG_LEVELS)
@@ -43,10 +35,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         .choices(['text', 'json'])
         .default('text'),
     );
+  configureCommand(program, io);
 
+  // Only the command asked for is loaded, with the logger (it uses the runtime's redaction); the
+  // others are listed by name for help and for commander's "did you mean" on a typo.
+  const name = requestedCommand(argv);
+  const requested = COMMANDS.find((entry) => entry.name === name);
+  const [createCommand, logging] =
+    requested === undefined
+      ? [undefined, undefined]
+      : await Promise.all([requested.load(), import('./internal/cli-logger.ts')]);
   const context = (): CliContext => {
+    if (logging === undefined) throw new Error('no command was loaded');
     const options = program.opts<GlobalOptions>();
-    const logger = createCliLogger({
+    const logger = logging.createCliLogger({
       level: options.logLevel,
       format: options.logFormat,
       write: io.writeErr,
@@ -57,20 +59,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       showWarnings: LOG_LEVELS.indexOf(options.logLevel) <= LOG_LEVELS.indexOf('warn'),
     };
   };
-  for (const create of [
-    runCommand,
-    testCommand,
-    validateCommand,
-    listComponentsCommand,
-    visualizeCommand,
-  ]) {
-    program.addCommand(
-      create(context, setExitCode)
-        .exitOverride()
-        .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
-        .showHelpAfterError('(run with --help for usage)'),
-    );
+  for (const entry of COMMANDS) {
+    const command =
+      entry === requested && createCommand !== undefined
+        ? createCommand(context, setExitCode)
+        : new Command(entry.name).description(entry.description);
+    program.addCommand(configureCommand(command, io));
   }
+  const terms = new Map(COMMANDS.map((entry) => [entry.name, entry.term]));
+  program.configureHelp({
+    subcommandTerm: (command) => terms.get(command.name()) ?? new Help().subcommandTerm(command),
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -100,4 +99,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.writeErr(`stepflow: error: ${detail}\n`);
     return ExitCode.failed;
   }
+}
+
+/**
+ * Makes commander report through `io` instead of printing and exiting the process, its usage
+ * errors in stepflow's own style (`stepflow: error: …`, exit code 2).
+ */
+function configureCommand(command: Command, io: CliIo): Command {
+  return command
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.writeOut,
+      writeErr: io.writeErr,
+      outputError: (text, write) => write(text.replace(/^error: /, 'stepflow: error: ')),
+    })
+    .showHelpAfterError('(run with --help for usage)');
 }

@@ -151,6 +151,7 @@ export type { ErrorCode } from './error-codes.ts';
 // Flow document
 export { FLOW_SCHEMA_URL, FlowSchema } from './flow/flow.ts';
 export type { Flow } from './flow/flow.ts';
+export type { TypedFlow } from './flow/typed-flow.ts';
 export { StepSchema } from './flow/step.ts';
 export type { Step } from './flow/step.ts';
 export {

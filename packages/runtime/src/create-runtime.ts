@@ -12,7 +12,7 @@ import { RunSuspendedError } from './errors/run-suspended-error.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { builtinPluginFactory } from './plugins/builtin/builtin-plugin.ts';
 import { mockPluginFactory } from './plugins/mock/mock-plugin.ts';
-import type { RunRequest, Runtime, RuntimeOptions } from './runtime-types.ts';
+import type { RunOutcome, RunRequest, Runtime, RuntimeOptions } from './runtime-types.ts';
 import { createBatchRegistry } from './services/batch-registry.ts';
 import { lazyServices } from './services/lazy-services.ts';
 import type { RuntimeServices } from './services/runtime-services.ts';
@@ -103,10 +103,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   return {
-    async run(request: RunRequest) {
+    async run<Input, Output>(request: RunRequest<Input, Output>): Promise<RunOutcome<Output>> {
       const fatal = fatalDiagnostics(request.flow);
       if (fatal.length > 0) throw new FlowValidationError(fatal);
-      return runs.run({
+      // A typed flow's output type is the caller's promise about what the flow produces; the
+      // engine checks no types (a flow's outputSchema is documentation).
+      return (await runs.run({
         flow: request.flow,
         input: request.input,
         ...(request.runId === undefined ? {} : { runId: request.runId }),
@@ -115,7 +117,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
         validate: request.validateInput ?? true,
         depth: 0,
-      });
+      })) as RunOutcome<Output>;
     },
     listComponents: () => registry.listComponents(),
     async close() {

@@ -1,5 +1,5 @@
 import type { BlobStore } from '@stepflow/blob-store';
-import type { Flow, FlowResult, StepflowConfig } from '@stepflow/protocol';
+import type { FlowResult, StepflowConfig, TypedFlow } from '@stepflow/protocol';
 import type { Clock, IdGenerator, RandomSource } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { StateStore } from '@stepflow/state-store';
@@ -50,12 +50,15 @@ export interface RuntimeOptions {
   readonly stateStore?: StateStore;
 }
 
-/** One run to execute. */
-export interface RunRequest {
+/**
+ * One run to execute. With a typed flow (e.g. from the server SDK's flow builder), `input` must
+ * have the flow's input type and the outcome's result has its output type.
+ */
+export interface RunRequest<Input = unknown, Output = unknown> {
   /** The flow (normalised: camelCase keys). */
-  readonly flow: Flow;
-  /** The flow input. */
-  readonly input: unknown;
+  readonly flow: TypedFlow<Input, Output>;
+  /** The flow input (its type comes from the flow, not from this value). */
+  readonly input: NoInfer<Input>;
   /**
    * Run id to use; a fresh one is generated when absent. With a durable journal, the id of a
    * recorded run returns its result (finished) or resumes it (unfinished).
@@ -79,14 +82,14 @@ export interface RunRequest {
   readonly resumeFrom?: readonly RunEvent[];
 }
 
-/** What a finished run produced. */
-export interface RunOutcome {
+/** What a finished run produced; `Output` is the type of a successful result (a typed flow's). */
+export interface RunOutcome<Output = unknown> {
   /** The run's id. */
   readonly runId: string;
   /** Blob id of the flow that ran. */
   readonly flowId: string;
   /** The flow's result (`success`, `skipped` or `failed`). */
-  readonly result: FlowResult;
+  readonly result: FlowResult<Output>;
 }
 
 /** A configured engine: runs flows through its plugins. */
@@ -95,7 +98,9 @@ export interface Runtime {
    * Runs a flow to completion. Throws `FlowValidationError` (fatal diagnostics) or
    * `InputValidationError` before anything runs; every other failure is inside the result.
    */
-  run(request: RunRequest): Promise<RunOutcome>;
+  run<Input = unknown, Output = unknown>(
+    request: RunRequest<Input, Output>,
+  ): Promise<RunOutcome<Output>>;
   /** Lists the components of every plugin. */
   listComponents(): Promise<ListedComponent[]>;
   /** Stops every plugin and aborts running work. */

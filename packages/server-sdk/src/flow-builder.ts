@@ -1,4 +1,4 @@
-import { FLOW_SCHEMA_URL, type ErrorAction, type Flow } from '@stepflow/protocol';
+import { FLOW_SCHEMA_URL, type ErrorAction, type TypedFlow } from '@stepflow/protocol';
 import type { ComponentSchema, JsonSchema } from './component-schema.ts';
 import { compileSchema } from './internal/schema-adapter.ts';
 
@@ -67,9 +67,11 @@ export interface FlowBuilderOptions {
 /**
  * Builds a v1 flow in TypeScript. References are made from the flow input and from step handles,
  * so a step can only refer to steps added before it; `build()` emits exactly the camelCase v1
- * format with `schema` set, in the canonical key order.
+ * format with `schema` set, in the canonical key order. `Input` and `Output` (the flow input and
+ * the result of a successful run) are carried by the built flow's type, so a runtime's `run`
+ * checks the input and types the result.
  */
-export interface FlowBuilder<Input = unknown> {
+export interface FlowBuilder<Input = unknown, Output = unknown> {
   /** The flow input, to make references from. */
   readonly input: ReferenceSource<Input>;
   /**
@@ -91,8 +93,8 @@ export interface FlowBuilder<Input = unknown> {
   outputSchema(schema: ComponentSchema): this;
   /** Sets the flow metadata returned by `flows/get_metadata`. */
   metadata(metadata: Record<string, unknown>): this;
-  /** Emits the flow document (a fresh copy each call). */
-  build(): Flow;
+  /** Emits the flow document (a fresh copy each call), typed with the flow's input and output. */
+  build(): TypedFlow<Input, Output>;
 }
 
 /** Wraps a value so it is passed on verbatim (`{ $literal: value }`). */
@@ -124,15 +126,16 @@ function toJsonSchema(schema: ComponentSchema, where: string): JsonSchema | unde
  *
  * @example
  * ```ts
- * const flow = createFlowBuilder({ name: 'word-count' });
+ * const flow = createFlowBuilder<{ text: string }, { words: number }>({ name: 'word-count' });
  * const stats = flow.step('stats', '/sample/text_stats', { text: flow.input.field('text') });
  * flow.output({ words: stats.field('words') });
  * const doc = flow.build(); // { schema: 'https://stepflow.org/schemas/v1/flow.json', name: 'word-count', steps: [...], output: {...} }
+ * const { result } = await runtime.run({ flow: doc, input: { text: 'a b c' } }); // result: FlowResult<{ words: number }>
  * ```
  */
-export function createFlowBuilder<Input = unknown>(
+export function createFlowBuilder<Input = unknown, Output = unknown>(
   options: FlowBuilderOptions = {},
-): FlowBuilder<Input> {
+): FlowBuilder<Input, Output> {
   const steps: Array<Record<string, unknown>> = [];
   const ids = new Set<string>();
   let output: unknown;
@@ -140,7 +143,7 @@ export function createFlowBuilder<Input = unknown>(
   let outputSchema: JsonSchema | undefined;
   let metadata: Record<string, unknown> | undefined;
 
-  const builder: FlowBuilder<Input> = {
+  const builder: FlowBuilder<Input, Output> = {
     input: makeSource<Input>({ workflow: 'input' }),
     step<Output>(
       id: string,
@@ -206,7 +209,7 @@ export function createFlowBuilder<Input = unknown>(
         ...(output !== undefined && { output }),
         ...(metadata !== undefined && Object.keys(metadata).length > 0 && { metadata }),
       };
-      return structuredClone(flow) as Flow;
+      return structuredClone(flow) as TypedFlow<Input, Output>;
     },
   };
   return builder;

@@ -29,6 +29,9 @@ interface RunOptions {
   readonly validate: boolean;
 }
 
+/** Advice about a flow's documentation: `validate` gives it, `run` need not repeat it. */
+const VALIDATE_ONLY_WARNINGS: ReadonlySet<string> = new Set(['missingWorkflowDescription']);
+
 /** The exit code for a flow outcome: 0 for success or skipped, 1 for failed. */
 export function exitCodeOf(result: FlowResult): ExitCode {
   return result.outcome === 'failed' ? ExitCode.failed : ExitCode.success;
@@ -96,8 +99,10 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
     throw new CliError(`${options.flow}: the flow is invalid; nothing was run`);
   }
   if (context.showWarnings) {
-    for (const diagnostic of diagnostics)
+    for (const diagnostic of diagnostics) {
+      if (VALIDATE_ONLY_WARNINGS.has(diagnostic.type)) continue;
       io.writeErr(`${formatDiagnostic(diagnostic, options.flow)}\n`);
+    }
   }
   const fromStdin = [options.input, options.inputJson, options.inputYaml].every(
     (v) => v === undefined,

@@ -1,10 +1,8 @@
-import { ConfigError, createRuntime } from '@stepflow/runtime';
-import type { LoadedConfig, Logger, PluginFactory, Runtime } from '@stepflow/runtime';
+import { createNodeRuntime } from '@stepflow/node-runtime';
+import { ConfigError } from '@stepflow/runtime';
+import type { LoadedConfig, Logger, Runtime } from '@stepflow/runtime';
 import { CliError, ExitCode } from './cli-error.ts';
-import { CLI_PLUGIN_FACTORIES, closeOnSignals } from './plugin-factories.ts';
-
-/** Plugin factories the CLI adds to the runtime's own (`builtin`, `mock`). */
-const EXTRA_PLUGIN_FACTORIES: Readonly<Record<string, PluginFactory>> = CLI_PLUGIN_FACTORIES;
+import { closeOnSignals } from './plugin-factories.ts';
 
 /**
  * Builds a runtime for one command (or one test file) from a loaded config. A plugin config
@@ -14,10 +12,9 @@ const EXTRA_PLUGIN_FACTORIES: Readonly<Record<string, PluginFactory>> = CLI_PLUG
 export function createCliRuntime(config: LoadedConfig, logger: Logger): Runtime {
   let runtime: Runtime;
   try {
-    runtime = createRuntime({
+    runtime = createNodeRuntime({
       config: config.config,
       workingDirectory: config.workingDirectory,
-      pluginFactories: EXTRA_PLUGIN_FACTORIES,
       logger,
     });
   } catch (error) {

@@ -1,9 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import {
   FlowResultSchema,
+  type FlowResultSuccessSchema,
   type ComponentExecuteParams,
   type FlowOutcome,
   type FlowResult,
+  type FlowResultSuccess,
   type PutBlobParams,
 } from '../index.ts';
 
@@ -33,5 +36,18 @@ describe('FlowResult', () => {
     const execute: ComponentExecuteParams = { component: '/x', attempt: 1, observability: {} };
     expect(FlowResultSchema.safeParse(success).success).toBe(false);
     expect([put, execute]).toHaveLength(2);
+  });
+});
+
+describe('FlowResult types', () => {
+  it('are, without a type argument, exactly what the schemas parse', () => {
+    expectTypeOf<FlowResult>().toEqualTypeOf<z.infer<typeof FlowResultSchema>>();
+    expectTypeOf<FlowResultSuccess>().toEqualTypeOf<z.infer<typeof FlowResultSuccessSchema>>();
+  });
+
+  it("narrow a success's result with a type argument", () => {
+    const result = { outcome: 'success', result: { words: 3 } } as FlowResult<{ words: number }>;
+    if (result.outcome === 'success')
+      expectTypeOf(result.result).toEqualTypeOf<{ words: number }>();
   });
 });

@@ -22,8 +22,16 @@ export const FlowResultSuccessSchema = z.looseObject({
   result: JsonValueSchema,
 });
 
-/** A successful flow or step result. */
-export type FlowResultSuccess = z.infer<typeof FlowResultSuccessSchema>;
+/**
+ * A successful flow or step result; `Output` narrows `result` (a typed flow's output). Without
+ * it, exactly the type {@link FlowResultSuccessSchema} parses.
+ */
+export interface FlowResultSuccess<Output = unknown> {
+  [key: string]: unknown;
+  outcome: 'success';
+  /** The produced value (may be `null`, but must be present). */
+  result: Output;
+}
 
 /** Schema for a skipped flow or step result: `{outcome: 'skipped', reason?}`. */
 export const FlowResultSkippedSchema = z.looseObject({
@@ -57,8 +65,12 @@ export const FlowResultSchema = z.discriminatedUnion('outcome', [
   FlowResultFailedSchema,
 ]);
 
-/** The result of a flow or step: success, skipped or failed. */
-export type FlowResult = z.infer<typeof FlowResultSchema>;
+/**
+ * The result of a flow or step: success, skipped or failed. `Output` is the type of a success's
+ * `result` (see `TypedFlow`); without it, exactly the type {@link FlowResultSchema} parses.
+ */
+export type FlowResult<Output = unknown> =
+  FlowResultSuccess<Output> | FlowResultSkipped | FlowResultFailed;
 
 /** The three possible values of `FlowResult['outcome']`. */
 export type FlowOutcome = FlowResult['outcome'];

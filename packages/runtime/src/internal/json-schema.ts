@@ -1,20 +1,20 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { Ajv } from 'ajv';
+import { validate as checkDraft07Schema } from './generated/draft-07-meta-validator.js';
+import { validate as checkDraft2020Schema } from './generated/draft-2020-meta-validator.js';
 
-const draft2020 = new Ajv2020({
+// Schemas are checked against their meta-schema with validators generated ahead of time
+// (`scripts/meta-validator-sources.ts`): ajv compiling a meta-schema itself takes longer than
+// the rest of a short run. The instances are built on first use, one per draft.
+const options = {
   strict: false,
   allErrors: true,
-  validateSchema: true,
+  validateSchema: false,
   addUsedSchema: false,
   logger: false,
-});
-const draft07 = new Ajv({
-  strict: false,
-  allErrors: true,
-  validateSchema: true,
-  addUsedSchema: false,
-  logger: false,
-});
+} as const;
+let draft2020: Ajv2020 | undefined;
+let draft07: Ajv | undefined;
 
 const cache = new WeakMap<object, { validate?: ValidateFunction; problem?: string }>();
 
@@ -26,7 +26,8 @@ export function compileJsonSchema(schema: unknown): {
   validate?: ValidateFunction;
   problem?: string;
 } {
-  if (typeof schema === 'boolean') return { validate: draft2020.compile(schema) };
+  if (typeof schema === 'boolean')
+    return { validate: (draft2020 ??= new Ajv2020(options)).compile(schema) };
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     return { problem: 'a schema must be an object or a boolean' };
   }
@@ -35,8 +36,13 @@ export function compileJsonSchema(schema: unknown): {
   let entry: { validate?: ValidateFunction; problem?: string };
   try {
     const declared = (schema as { $schema?: unknown }).$schema;
-    const ajv = typeof declared === 'string' && declared.includes('draft-07') ? draft07 : draft2020;
-    entry = { validate: ajv.compile(schema) };
+    const isDraft07 = typeof declared === 'string' && declared.includes('draft-07');
+    const ajv = isDraft07 ? (draft07 ??= new Ajv(options)) : (draft2020 ??= new Ajv2020(options));
+    const check = isDraft07 ? checkDraft07Schema : checkDraft2020Schema;
+    // The message ajv gives when it checks the schema itself (`validateSchema: true`).
+    entry = check(schema)
+      ? { validate: ajv.compile(schema) }
+      : { problem: `schema is invalid: ${ajv.errorsText(check.errors)}` };
   } catch (error) {
     entry = { problem: (error as Error).message };
   }

@@ -1,33 +1,5 @@
 import { ConfigError } from '@stepflow/runtime';
-import type { PluginFactoryArgs, StepflowTransportFactories } from '@stepflow/runtime';
-import { createHttpClientTransport } from '@stepflow/transport-http';
-import { createWebSocketClientTransport } from '@stepflow/transport-ws';
-
-/**
- * The `http` and `websocket` transport factories of `type: stepflow` plugins. Both close the
- * transport when the server is lost (unreachable, connection broken, session expired) instead of
- * reconnecting on their own: the plugin then reports the executions in flight as unavailable (the
- * engine retries them with `attempt + 1`) and connects and initializes anew on next use.
- */
-export const NETWORK_TRANSPORT_FACTORIES: Required<
-  Pick<StepflowTransportFactories, 'http' | 'websocket'>
-> = {
-  http: (config) =>
-    createHttpClientTransport({
-      url: config.url,
-      headers: config.headers,
-      closeOnServerLoss: true,
-      ...(config.timeoutMs !== undefined && { timeoutMs: config.timeoutMs }),
-    }),
-  websocket: (config) =>
-    createWebSocketClientTransport({
-      url: config.url,
-      headers: config.headers,
-      reconnect: false,
-      // As many connection retries as over HTTP: the plugin's restart policy retries on top.
-      retry: { attempts: 3 },
-    }),
-};
+import type { PluginFactoryArgs } from '@stepflow/runtime';
 
 const URL_SCHEMES: Readonly<Record<string, readonly string[]>> = {
   http: ['http:', 'https:'],
