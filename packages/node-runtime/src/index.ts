@@ -4,3 +4,5 @@ export type { NodeRuntimeOptions } from './create-node-runtime.ts';
 export { loadFlowAndConfig } from './load-flow-and-config.ts';
 export type { FlowAndConfig, LoadFlowAndConfigOptions } from './load-flow-and-config.ts';
 export { nodeTransportFactories } from './node-transport-factories.ts';
+export { openStateStore } from './open-state-store.ts';
+export type { OpenStateStoreOptions } from './open-state-store.ts';
