@@ -17,7 +17,7 @@ const fixture = (name: string): string =>
 
 describe('turboFailures', () => {
   it('names each failed task with the failing tests and the type errors', () => {
-    expect(turboFailures(fixture('turbo-failed.log'), 2)).toEqual([
+    expect(turboFailures(fixture('turbo-failed.txt'), 2)).toEqual([
       {
         task: '@stepflow/jsonrpc#test',
         details: ['FAIL  src/zz-bad.test.ts > fails on purpose'],
@@ -32,7 +32,7 @@ describe('turboFailures', () => {
   });
 
   it('gives eslint errors with their file', () => {
-    expect(turboFailures(fixture('eslint-failed.log'), 1)).toEqual([
+    expect(turboFailures(fixture('eslint-failed.txt'), 1)).toEqual([
       {
         task: '@stepflow/runtime#lint',
         details: [
@@ -95,7 +95,7 @@ describe('runCheck', () => {
   it('runs every step after a failure and ends with the FAILED lines, exiting 1', async () => {
     const stdout = new Sink();
     const stderr = new Sink();
-    const turboLog = fixture('turbo-failed.log');
+    const turboLog = fixture('turbo-failed.txt');
     const code = await runCheck(
       [
         node(
