@@ -131,6 +131,8 @@ interface Connection {
    * (`/add` → `add`); absent when it lists none such (or cannot list).
    */
   names: ReadonlyMap<string, string> | undefined;
+  /** What the server listed at its handshake: its components do not change while it runs. */
+  listed: ComponentInfo[] | undefined;
 }
 
 class ComponentServerPlugin implements Plugin {
@@ -246,6 +248,7 @@ class ComponentServerPlugin implements Plugin {
 
   async listComponents(): Promise<ComponentInfo[]> {
     const connection = await this.#connection(undefined);
+    if (connection.listed !== undefined) return connection.listed;
     let result;
     try {
       result = await connection.peer.request('components/list', {});
@@ -417,6 +420,7 @@ class ComponentServerPlugin implements Plugin {
       established: false,
       closedInfo: undefined,
       names: undefined,
+      listed: undefined,
     };
     this.#connections.add(connection);
     void peer.closed.then((info) => {
@@ -444,7 +448,10 @@ class ComponentServerPlugin implements Plugin {
         );
       }
       await peer.notify('initialized', {});
-      connection.names = await this.#unslashedNames(peer);
+      const listed = await this.#listAtStart(peer);
+      const components = (listed as { components?: unknown } | undefined)?.components;
+      if (Array.isArray(components)) connection.listed = components as ComponentInfo[];
+      connection.names = unslashedNames(listed);
     } catch (error) {
       const reason = connection.closedInfo?.error ?? error;
       await peer.close(asError(error));
@@ -458,14 +465,14 @@ class ComponentServerPlugin implements Plugin {
   }
 
   /**
-   * Servers built with the reference TypeScript SDK list (and only accept) names without the
-   * leading slash routing gives (`add`, not `/add`): learn their spelling from `components/list`
-   * once per (re)start. A server that cannot list keeps the routed names.
+   * The server's `components/list`, asked once per (re)start: servers built with the reference
+   * TypeScript SDK list (and only accept) names without the leading slash routing gives (`add`,
+   * not `/add`), and later listings (output schemas, `list-components`) are answered from it. A
+   * server that cannot list keeps the routed names.
    */
-  async #unslashedNames(peer: RuntimePeer): Promise<ReadonlyMap<string, string> | undefined> {
-    let listed: unknown;
+  async #listAtStart(peer: RuntimePeer): Promise<unknown> {
     try {
-      listed = await peer.request(
+      return await peer.request(
         'components/list',
         {},
         { timeoutMs: this.#initializeTimeoutMs, signal: this.#closing.signal },
@@ -477,7 +484,6 @@ class ComponentServerPlugin implements Plugin {
       });
       return undefined;
     }
-    return unslashedNames(listed);
   }
 
   #onClosed(connection: Connection, info: TransportCloseInfo): void {
