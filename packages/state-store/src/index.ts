@@ -76,3 +76,14 @@ export type {
   PreparedRun,
   PreparedRunFilter,
 } from './store-input.ts';
+
+// For SQL store implementations: the rows both SQL stores keep, and their records
+export {
+  batchRecordOf,
+  journalEntryOf,
+  leaseOf,
+  pendingAnswerOf,
+  RUN_COLUMNS,
+  runRecordOf,
+} from './sql-rows.ts';
+export type { AnswerRow, BatchRow, JournalRow, RunRow } from './sql-rows.ts';
