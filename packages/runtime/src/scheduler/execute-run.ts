@@ -2,16 +2,14 @@ import type { FlowError, FlowResult } from '@stepflow/protocol';
 import type { Clock, RandomSource } from '../clock.ts';
 import { ComponentUnavailableError } from '../errors/component-unavailable-error.ts';
 import { RunSuspendedError } from '../errors/run-suspended-error.ts';
-import {
-  type Resolution,
-  type ResolutionScope,
-  resolveTemplate,
-} from '../expressions/resolve-template.ts';
+import { type ResolutionScope, resolveTemplate } from '../expressions/resolve-template.ts';
 import { isTruthy } from '../expressions/truthiness.ts';
 import { redactSecrets } from '../internal/redact-secrets.ts';
 import type { PersistEvent } from '../journal/group-commit.ts';
 import { foldRunEvents } from '../run-state/reduce-run-event.ts';
 import type { StepState } from '../run-state/run-state.ts';
+import { applyErrorPolicy, failureFromResolution } from './apply-error-policy.ts';
+import { createAttemptRunner } from './attempt-runner.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
 import { outputSchemaFailure } from './output-failure.ts';
@@ -21,7 +19,6 @@ import {
   CANCELLED_ERROR_CODE,
   INFRASTRUCTURE_ERROR_CODE,
   StepTimeoutError,
-  dependencyFailure,
   describeThrown,
   redactFailure,
   stepFailure,
@@ -73,8 +70,6 @@ export interface ExecuteRunOptions {
 }
 
 const SKIPPED: FlowResult = { outcome: 'skipped' };
-
-type StepFailureInfo = { readonly error: FlowError; readonly retryable: boolean };
 
 /**
  * Executes one run of a planned flow (§3): steps start as soon as all their dependencies have
@@ -198,136 +193,33 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     persist?.(event).catch(journalFailed);
   };
 
-  const failureFromResolution = (
+  const noteRetry = (
     step: StepPlan,
-    field: string,
-    resolution: Resolution,
-  ): StepFailureInfo => {
-    if (resolution.status === 'failed') {
-      return {
-        error: dependencyFailure(step.id, {
-          field,
-          dependency: resolution.stepId,
-          cause: resolution.error,
-        }),
-        retryable: false,
-      };
-    }
-    const message = resolution.status === 'error' ? resolution.message : 'unresolvable';
-    const what = field === 'skipIf' ? 'skip_if' : field;
-    return {
-      error: stepFailure(step.id, {
-        field,
-        cause: {
-          code: INFRASTRUCTURE_ERROR_CODE,
-          message: `failed to resolve ${what} for step '${step.id}': ${message}`,
-        },
-      }),
-      retryable: false,
-    };
-  };
-
-  /** Applies `onError` to a final failure and returns the result to record. */
-  const afterFailure = (step: StepPlan, error: FlowError): FlowResult => {
-    const policy = step.onError;
-    if (policy.action === 'skip') return SKIPPED;
-    if (policy.action === 'useDefault') {
-      if (!policy.defaultValue) return { outcome: 'success', result: null };
-      const resolved = resolveTemplate(policy.defaultValue, scope);
-      if (resolved.status === 'success') return { outcome: 'success', result: resolved.value };
-      if (resolved.status === 'skipped') return { outcome: 'success', result: null };
-      const message =
-        resolved.status === 'error' ? resolved.message : `step '${resolved.stepId}' failed`;
-      return {
-        outcome: 'failed',
-        error: stepFailure(step.id, {
-          field: 'onError.defaultValue',
-          cause: {
-            code: INFRASTRUCTURE_ERROR_CODE,
-            message: `failed to resolve default for error in step '${step.id}': ${message}`,
-          },
-          error,
-        }),
-      };
-    }
-    return { outcome: 'failed', error };
-  };
-
-  /**
-   * One dispatch, settled early when the run is cancelled or the step's `timeoutMs` elapses (the
-   * component's signal is aborted too, so it can stop its work).
-   */
-  const attemptOnce = (
-    step: StepPlan,
-    input: unknown,
     attempt: number,
-    retries: number,
-  ): Promise<FlowResult> =>
-    step.timeoutMs === undefined
-      ? attemptWithoutTimeout(step, input, attempt, retries)
-      : attemptWithTimeout(step, input, attempt, retries);
-
-  /** The usual case: the run's signal is the attempt's, and run cancellation rejects it. */
-  const attemptWithoutTimeout = (
-    step: StepPlan,
-    input: unknown,
-    attempt: number,
-    retries: number,
-  ): Promise<FlowResult> =>
-    new Promise<FlowResult>((resolve, reject) => {
-      cancelHooks.add(reject);
-      options.dispatch({ step, input, attempt, retries, signal: options.signal }).then(
-        (result) => {
-          cancelHooks.delete(reject);
-          resolve(result);
-        },
-        (error: unknown) => {
-          cancelHooks.delete(reject);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
+    error: FlowError,
+    delayMs: number,
+    reason: 'onError' | 'transport',
+  ): void =>
+    note({
+      type: 'stepRetrying',
+      runId,
+      at: clock.now(),
+      stepId: step.id,
+      attempt,
+      error,
+      delayMs,
+      reason,
     });
 
-  /** With `timeoutMs`: the attempt gets its own signal, aborted on timeout or run cancellation. */
-  const attemptWithTimeout = (
-    step: StepPlan,
-    input: unknown,
-    attempt: number,
-    retries: number,
-  ): Promise<FlowResult> =>
-    new Promise<FlowResult>((resolve, reject) => {
-      const timeoutMs = step.timeoutMs ?? 0;
-      const controller = new AbortController();
-      const timer = new AbortController();
-      const hook = (reason: Error): void => {
-        controller.abort(reason);
-        reject(reason);
-      };
-      const settle = (): void => {
-        cancelHooks.delete(hook);
-        timer.abort();
-      };
-      clock.sleep(timeoutMs, timer.signal).then(
-        () => {
-          const error = new StepTimeoutError(timeoutMs);
-          settle();
-          controller.abort(error);
-          reject(error);
-        },
-        () => undefined,
-      );
-      cancelHooks.add(hook);
-      options.dispatch({ step, input, attempt, retries, signal: controller.signal }).then(
-        (result) => {
-          settle();
-          resolve(result);
-        },
-        (error: unknown) => {
-          settle();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+  const afterFailure = (step: StepPlan, error: FlowError): FlowResult =>
+    applyErrorPolicy(step, error, scope);
+
+  const attemptOnce = createAttemptRunner({
+    dispatch: options.dispatch,
+    clock,
+    signal: options.signal,
+    cancelHooks,
+  });
 
   const runAttempts = async (
     step: StepPlan,
@@ -376,17 +268,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
           transportRetries < TRANSPORT_RETRY_BUDGET
         ) {
           transportRetries++;
-          if (tracked)
-            note({
-              type: 'stepRetrying',
-              runId,
-              at: clock.now(),
-              stepId: step.id,
-              attempt,
-              error: describeThrown(error),
-              delayMs: 0,
-              reason: 'transport',
-            });
+          if (tracked) noteRetry(step, attempt, describeThrown(error), 0, 'transport');
           continue;
         }
         const cause = describeThrown(error);
@@ -405,17 +287,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       const policy = step.onError;
       if (policy.action === 'retry' && failures < policy.maxAttempts) {
         const delayMs = backoffDelay(policy.backoff, failures, options.random);
-        if (tracked)
-          note({
-            type: 'stepRetrying',
-            runId,
-            at: clock.now(),
-            stepId: step.id,
-            attempt,
-            error: failure,
-            delayMs,
-            reason: 'onError',
-          });
+        if (tracked) noteRetry(step, attempt, failure, delayMs, 'onError');
         try {
           await clock.sleep(delayMs, options.signal);
         } catch {
