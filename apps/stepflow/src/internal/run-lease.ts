@@ -24,12 +24,35 @@ export type LeaseAttempt =
 
 /**
  * Takes the run's lease for this process and renews it on an unref'd timer (so it never keeps
- * the process alive). When another live owner holds it, reports that owner instead.
+ * the process alive). When another live owner holds it, reports that owner instead; a lease of a
+ * dead process on this host is taken over at once.
  */
 export async function holdRunLease(store: StateStore, runId: string): Promise<LeaseAttempt> {
-  const lease = await store.acquireLease(runId, LEASE_OWNER, LEASE_TTL_MS);
-  if (lease === undefined) return { heldBy: await store.getLease(runId) };
+  let lease = await store.acquireLease(runId, LEASE_OWNER, LEASE_TTL_MS);
+  if (lease === undefined) {
+    const current = await store.getLease(runId);
+    if (current === undefined || !ownerIsDeadHere(current.owner)) return { heldBy: current };
+    // Its owner was a process on this host that is gone (killed, crashed): no need to wait
+    // for the lease to lapse. Released in its name, then taken like a free one.
+    await store.releaseLease(runId, current.owner);
+    lease = await store.acquireLease(runId, LEASE_OWNER, LEASE_TTL_MS);
+    if (lease === undefined) return { heldBy: await store.getLease(runId) };
+  }
   return { held: keepRenewing(store, runId) };
+}
+
+/** Whether a lease owner names a process of this host (`host:pid:…`) that no longer exists. */
+export function ownerIsDeadHere(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists but is someone else's.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Renews a lease this process already holds (e.g. from `claimRuns`) until released. */

@@ -8,7 +8,7 @@ import { createCliRuntime } from '../../internal/create-cli-runtime.ts';
 import { FINAL_STATUSES, resumeHint } from '../../internal/durable-run.ts';
 import { formatData } from '../../internal/json-text.ts';
 import { printNotice } from '../../internal/print-notice.ts';
-import { holdRunLease, leasedMessage } from '../../internal/run-lease.ts';
+import { holdRunLease, leasedMessage, ownerIsDeadHere } from '../../internal/run-lease.ts';
 import { onShutdownSignal } from '../../internal/shutdown-on-signals.ts';
 import { loadStoredFlow } from './stored-flow.ts';
 import { requireRun, withRunsStore, withStoreOptions, type RunsStore, type RunsStoreOptions } from './runs-store-options.ts';
@@ -40,13 +40,28 @@ export function resumeRunsCommand(
     await withRunsStore(options, ctx, async (opened) => {
       const runs =
         runId === undefined
-          ? (await opened.store.listUnleasedRuns({ status: 'running', limit: 10_000 })).filter(
-              (run) => run.parentRunId === undefined,
-            )
+          ? await resumableRuns(opened)
           : [await requireRun(opened, runId)];
       setExitCode(await resumeAll(opened, runs, ctx, runId === undefined));
     });
   });
+}
+
+/**
+ * Top-level running runs no live process holds: unleased ones, and those whose lease belongs to
+ * a dead process on this host (its lease has not lapsed yet, but nobody will renew it).
+ */
+async function resumableRuns(opened: RunsStore): Promise<RunRecord[]> {
+  const running = await opened.store.listRuns({ status: 'running', limit: 10_000 });
+  const free: RunRecord[] = [];
+  for (const run of running) {
+    if (run.parentRunId !== undefined) continue;
+    const lease = await opened.store.getLease(run.id);
+    if (lease === undefined || lease.expiresAt <= Date.now() || ownerIsDeadHere(lease.owner)) {
+      free.push(run);
+    }
+  }
+  return free;
 }
 
 /** Resumes `runs` concurrently on one runtime; resolves the exit code. */
@@ -123,7 +138,14 @@ async function resumeOne(
     );
   }
   const attempt = await holdRunLease(opened.store, run.id);
-  if (attempt.held === undefined) throw new CliError(leasedMessage(run.id, attempt.heldBy));
+  if (attempt.held === undefined) {
+    if (many) {
+      // Another process claimed it since it was listed: it is in good hands.
+      printNotice(context, `run ${run.id} was taken by another process`, { run_id: run.id });
+      return ExitCode.success;
+    }
+    throw new CliError(leasedMessage(run.id, attempt.heldBy));
+  }
   try {
     const flow = await loadStoredFlow(opened, run);
     printNotice(context, `resuming run ${run.id}`, { run_id: run.id, store: opened.name });
