@@ -220,6 +220,11 @@ async function execute(execution: Execution): Promise<ExitCode> {
         validateInput: options.validate,
         onEvent: progress?.onEvent,
       });
+      if (suspendedBy !== undefined && runId !== undefined) {
+        // Closing the runtime ends the run in this process only: the store still has it running.
+        printNotice(context, resumeHint(runId), { run_id: runId, signal: suspendedBy });
+        return ExitCode.failed;
+      }
       logger.info('run finished', { run_id: outcome.runId, outcome: outcome.result.outcome });
       result = outcome.result;
     } catch (error) {

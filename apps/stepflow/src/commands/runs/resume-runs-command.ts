@@ -91,7 +91,7 @@ async function resumeAll(
     const codes = await Promise.all(
       runs.map(async (run) => {
         try {
-          return await resumeOne(opened, runtime, run, context, many);
+          return await resumeOne(opened, runtime, run, context, many, () => interrupted !== undefined);
         } catch (error) {
           if (interrupted !== undefined) {
             printNotice(context, resumeHint(run.id), { run_id: run.id, signal: interrupted });
@@ -119,6 +119,7 @@ async function resumeOne(
   run: RunRecord,
   context: CliContext,
   many: boolean,
+  interrupted: () => boolean,
 ): Promise<ExitCode> {
   const print = (result: FlowResult): ExitCode => {
     context.io.writeOut(
@@ -150,6 +151,8 @@ async function resumeOne(
     const flow = await loadStoredFlow(opened, run);
     printNotice(context, `resuming run ${run.id}`, { run_id: run.id, store: opened.name });
     const outcome = await runtime.run({ flow, input: run.input, runId: run.id });
+    // Interrupted: the runtime was closed, the store still has the run running.
+    if (interrupted()) throw new Error('interrupted');
     return print(outcome.result);
   } catch (error) {
     if (RunConflictError.isInstance(error)) {
