@@ -38,7 +38,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'runs',
-    term: 'runs <command>',
+    term: 'runs',
     description: 'List, inspect, resume and cancel the runs in a durable state store',
     load: async () => (await import('../commands/runs/runs-command.ts')).runsCommand,
   },
