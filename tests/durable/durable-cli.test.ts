@@ -73,7 +73,11 @@ describe('durable runs through the stepflow command', () => {
     JSON.stringify({ start }),
   ];
   const runs = (...args: string[]) =>
-    runCli(['runs', ...args, '--store', store, '--config', workspace.configPath], workspace.dir, env);
+    runCli(
+      ['runs', ...args, '--store', store, '--config', workspace.configPath],
+      workspace.dir,
+      env,
+    );
 
   it('prints the run id, and --run-id of a finished run prints its result without running anything', async () => {
     writeFileSync(gate, '');
@@ -103,7 +107,9 @@ describe('durable runs through the stepflow command', () => {
     expect(listed.every((run) => run.status === 'completed')).toBe(true);
 
     const show = await runs('show', 'idem', '--format', 'json');
-    const shown = JSON.parse(show.stdout) as { steps: { id: string; status: string; attempts: number }[] };
+    const shown = JSON.parse(show.stdout) as {
+      steps: { id: string; status: string; attempts: number }[];
+    };
     expect(shown.steps).toEqual([
       expect.objectContaining({ id: 'w1', status: 'completed', attempts: 1 }),
       expect.objectContaining({ id: 'w2', status: 'completed', attempts: 1 }),
@@ -121,7 +127,12 @@ describe('durable runs through the stepflow command', () => {
     const other = join(workspace.dir, 'other.json');
     writeFileSync(other, JSON.stringify({ ...gatedFlow(gate), name: 'other' }));
     const conflict = await runCli(
-      ['run', ...runArgs('idem').slice(1).map((arg) => (arg === flow ? other : arg))],
+      [
+        'run',
+        ...runArgs('idem')
+          .slice(1)
+          .map((arg) => (arg === flow ? other : arg)),
+      ],
       workspace.dir,
       env,
     );
@@ -188,11 +199,7 @@ describe('durable runs through the stepflow command', () => {
   it('a store that cannot be opened is a usage error naming it', async () => {
     const corrupt = join(workspace.dir, 'corrupt.db');
     writeFileSync(corrupt, 'this is not a database'.repeat(100));
-    const bad = await runCli(
-      ['runs', 'list', '--store', `sqlite:${corrupt}`],
-      workspace.dir,
-      env,
-    );
+    const bad = await runCli(['runs', 'list', '--store', `sqlite:${corrupt}`], workspace.dir, env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`state store sqlite:${corrupt}`);
 

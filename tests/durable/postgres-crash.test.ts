@@ -25,11 +25,7 @@ if (unavailable !== undefined) {
 
     it('30 trials killed at a random step resume to the uninterrupted result, recorded steps never re-executed', async () => {
       const url = server!.url;
-      const summary = await runCrashTrials(
-        { url, open: () => openStateStore(url) },
-        30,
-        20261201,
-      );
+      const summary = await runCrashTrials({ url, open: () => openStateStore(url) }, 30, 20261201);
       console.info(`postgres crash trials: ${JSON.stringify(summary)}`);
       expect(summary.interrupted).toBeGreaterThan(0);
     }, 240_000);

@@ -19,8 +19,7 @@ export interface HeldLease {
 
 /** Outcome of {@link holdRunLease}: the lease, or who holds it instead. */
 export type LeaseAttempt =
-  | { readonly held: HeldLease }
-  | { readonly heldBy: Lease | undefined; readonly held?: undefined };
+  { readonly held: HeldLease } | { readonly heldBy: Lease | undefined; readonly held?: undefined };
 
 /**
  * Takes the run's lease for this process and renews it on an unref'd timer (so it never keeps

@@ -1,11 +1,16 @@
 import { Command } from 'commander';
-import type { FlowResult, RunEvent } from '@stepflow/protocol';
+import type { FlowResult } from '@stepflow/protocol';
 import type { JournalAppend, RunRecord, StateStore } from '@stepflow/state-store';
 import type { CliContext } from '../../internal/cli-context.ts';
 import { CliError } from '../../internal/cli-error.ts';
 import { FINAL_STATUSES } from '../../internal/durable-run.ts';
 import { printNotice } from '../../internal/print-notice.ts';
-import { requireRun, withRunsStore, withStoreOptions, type RunsStoreOptions } from './runs-store-options.ts';
+import {
+  requireRun,
+  withRunsStore,
+  withStoreOptions,
+  type RunsStoreOptions,
+} from './runs-store-options.ts';
 
 /** The result a cancelled run is recorded with. */
 export const CANCELLED_RESULT: FlowResult = {
@@ -20,7 +25,9 @@ export const CANCELLED_RESULT: FlowResult = {
 export function cancelRunCommand(context: () => CliContext): Command {
   return withStoreOptions(
     new Command('cancel')
-      .description('Cancel an unfinished run; a process executing it stops at its next journal write')
+      .description(
+        'Cancel an unfinished run; a process executing it stops at its next journal write',
+      )
       .argument('<run-id>', 'the run'),
   ).action(async (runId: string, options: RunsStoreOptions) => {
     await withRunsStore(options, context(), async (opened) => {
@@ -32,7 +39,7 @@ export function cancelRunCommand(context: () => CliContext): Command {
       const at = Date.now();
       const appends: JournalAppend[] = runs.map((target) => ({
         runId: target.id,
-        events: [{ type: 'runCompleted', runId: target.id, at, result: CANCELLED_RESULT } as RunEvent],
+        events: [{ type: 'runCompleted', runId: target.id, at, result: CANCELLED_RESULT }],
         status: 'cancelled',
         result: CANCELLED_RESULT,
       }));
@@ -56,4 +63,3 @@ async function unfinishedDescendants(store: StateStore, runId: string): Promise<
   }
   return found;
 }
-

@@ -28,7 +28,7 @@ export function listRunsCommand(context: () => CliContext): Command {
     new Command('list')
       .description('List the runs in a state store, newest first')
       .addOption(new Option('--status <status>', 'only runs with this status').choices(STATUSES))
-      .option('--flow <name>', "only runs of the flow with this name")
+      .option('--flow <name>', 'only runs of the flow with this name')
       .option('--limit <n>', 'at most this many runs', '50')
       .option('--all', 'include nested runs (eval, map, …), not only top-level runs', false)
       .addOption(formatOption()),

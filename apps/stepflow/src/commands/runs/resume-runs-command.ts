@@ -11,7 +11,13 @@ import { printNotice } from '../../internal/print-notice.ts';
 import { holdRunLease, leasedMessage, ownerIsDeadHere } from '../../internal/run-lease.ts';
 import { onShutdownSignal } from '../../internal/shutdown-on-signals.ts';
 import { loadStoredFlow } from './stored-flow.ts';
-import { requireRun, withRunsStore, withStoreOptions, type RunsStore, type RunsStoreOptions } from './runs-store-options.ts';
+import {
+  requireRun,
+  withRunsStore,
+  withStoreOptions,
+  type RunsStore,
+  type RunsStoreOptions,
+} from './runs-store-options.ts';
 
 interface ResumeOptions extends RunsStoreOptions {
   readonly all: boolean;
@@ -39,9 +45,7 @@ export function resumeRunsCommand(
     const ctx = context();
     await withRunsStore(options, ctx, async (opened) => {
       const runs =
-        runId === undefined
-          ? await resumableRuns(opened)
-          : [await requireRun(opened, runId)];
+        runId === undefined ? await resumableRuns(opened) : [await requireRun(opened, runId)];
       setExitCode(await resumeAll(opened, runs, ctx, runId === undefined));
     });
   });
@@ -91,7 +95,14 @@ async function resumeAll(
     const codes = await Promise.all(
       runs.map(async (run) => {
         try {
-          return await resumeOne(opened, runtime, run, context, many, () => interrupted !== undefined);
+          return await resumeOne(
+            opened,
+            runtime,
+            run,
+            context,
+            many,
+            () => interrupted !== undefined,
+          );
         } catch (error) {
           if (interrupted !== undefined) {
             printNotice(context, resumeHint(run.id), { run_id: run.id, signal: interrupted });

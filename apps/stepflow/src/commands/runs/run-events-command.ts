@@ -1,7 +1,12 @@
 import { Command, Option } from 'commander';
 import type { JournalEntry } from '@stepflow/state-store';
 import type { CliContext } from '../../internal/cli-context.ts';
-import { requireRun, withRunsStore, withStoreOptions, type RunsStoreOptions } from './runs-store-options.ts';
+import {
+  requireRun,
+  withRunsStore,
+  withStoreOptions,
+  type RunsStoreOptions,
+} from './runs-store-options.ts';
 import { table, timeText } from './runs-output-format.ts';
 
 interface EventsOptions extends RunsStoreOptions {
@@ -15,7 +20,9 @@ export function runEventsCommand(context: () => CliContext): Command {
       .description("Print a run's journal: one JSON line per event, or a table")
       .argument('<run-id>', 'the run')
       .addOption(
-        new Option('--format <format>', 'output format').choices(['jsonl', 'pretty']).default('jsonl'),
+        new Option('--format <format>', 'output format')
+          .choices(['jsonl', 'pretty'])
+          .default('jsonl'),
       ),
   ).action(async (runId: string, options: EventsOptions) => {
     const { io } = context();
@@ -25,7 +32,9 @@ export function runEventsCommand(context: () => CliContext): Command {
       io.writeOut(
         options.format === 'pretty'
           ? prettyEvents(entries)
-          : entries.map((entry) => `${JSON.stringify({ seq: entry.seq, ...entry.event })}\n`).join(''),
+          : entries
+              .map((entry) => `${JSON.stringify({ seq: entry.seq, ...entry.event })}\n`)
+              .join(''),
       );
     });
   });

@@ -68,10 +68,7 @@ export async function withRunsStore<T>(
 }
 
 /** The run with this id, or a usage error naming the id and the store. */
-export async function requireRun(
-  store: RunsStore,
-  runId: string,
-): Promise<RunRecord> {
+export async function requireRun(store: RunsStore, runId: string): Promise<RunRecord> {
   const run = await store.store.getRun(runId);
   if (run === undefined) throw new CliError(`run ${runId}: not found in ${store.name}`);
   return run;

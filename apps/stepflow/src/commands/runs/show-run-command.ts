@@ -3,9 +3,20 @@ import type { Flow } from '@stepflow/protocol';
 import { foldRunEvents, planFlow, stepStatuses, type RunState } from '@stepflow/runtime';
 import type { RunRecord } from '@stepflow/state-store';
 import type { CliContext } from '../../internal/cli-context.ts';
-import { formatOption, formatRunsData, table, timeText, type RunsOutputFormat } from './runs-output-format.ts';
+import {
+  formatOption,
+  formatRunsData,
+  table,
+  timeText,
+  type RunsOutputFormat,
+} from './runs-output-format.ts';
 import { loadStoredFlow } from './stored-flow.ts';
-import { requireRun, withRunsStore, withStoreOptions, type RunsStoreOptions } from './runs-store-options.ts';
+import {
+  requireRun,
+  withRunsStore,
+  withStoreOptions,
+  type RunsStoreOptions,
+} from './runs-store-options.ts';
 
 interface ShowOptions extends RunsStoreOptions {
   readonly format: RunsOutputFormat;
@@ -26,7 +37,9 @@ interface StepView {
 export function showRunCommand(context: () => CliContext): Command {
   return withStoreOptions(
     new Command('show')
-      .description("Show a run: its status, each step's status, attempts, times and error, and the result")
+      .description(
+        "Show a run: its status, each step's status, attempts, times and error, and the result",
+      )
       .argument('<run-id>', 'the run')
       .addOption(formatOption()),
   ).action(async (runId: string, options: ShowOptions) => {
@@ -34,7 +47,9 @@ export function showRunCommand(context: () => CliContext): Command {
     await withRunsStore(options, context(), async (opened) => {
       const run = await requireRun(opened, runId);
       const flow = await loadStoredFlow(opened, run);
-      const state = foldRunEvents((await opened.store.readEvents(runId)).map((entry) => entry.event));
+      const state = foldRunEvents(
+        (await opened.store.readEvents(runId)).map((entry) => entry.event),
+      );
       const steps = stepViews(flow, state);
       io.writeOut(
         options.format === 'pretty'
@@ -91,14 +106,16 @@ function prettyRun(run: RunRecord, steps: readonly StepView[]): string {
       step.error === undefined ? '' : errorText(step.error),
     ]),
   ]);
-  const result = run.result === undefined ? 'result    -\n' : `result    ${JSON.stringify(run.result)}\n`;
+  const result =
+    run.result === undefined ? 'result    -\n' : `result    ${JSON.stringify(run.result)}\n`;
   return `${header}\n${rows}\n${result}`;
 }
 
 function errorText(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'message' in error) {
     const { code, message } = error as { code?: unknown; message: unknown };
-    return `${String(code ?? '')} ${String(message)}`.trim();
+    const codeText = typeof code === 'number' ? `${code} ` : '';
+    return `${codeText}${typeof message === 'string' ? message : JSON.stringify(message)}`;
   }
   return JSON.stringify(error);
 }
