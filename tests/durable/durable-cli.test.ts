@@ -81,7 +81,7 @@ describe('durable runs through the stepflow command', () => {
 
   it('prints the run id, and --run-id of a finished run prints its result without running anything', async () => {
     writeFileSync(gate, '');
-    const first = await runCli(runArgs('idem'), workspace.dir, env);
+    const first = await runCli(['--log-level', 'debug', ...runArgs('idem')], workspace.dir, env);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('run idem');
     expect(JSON.parse(first.stdout)).toEqual({ outcome: 'success', result: 3 });
@@ -171,6 +171,30 @@ describe('durable runs through the stepflow command', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout)).toEqual({ outcome: 'success', result: 12 });
     expect((await runs('resume', '--all')).stderr).toContain('no unfinished runs');
+  });
+
+  it('refuses to resume a run whose input had secrets; run --run-id with the input resumes it', async () => {
+    const args = [
+      ...runArgs('secret').slice(0, -1),
+      JSON.stringify({ start: 5, api_key: 'k-77x' }),
+    ];
+    const running = startCli(args, workspace.dir, env);
+    await waitFor(() => readExecutions(workspace.executionsPath).length >= 1, running.exited);
+    running.child.kill('SIGTERM');
+    await running.exited;
+    expect(await reapServers(workspace.marker)).toEqual([]);
+
+    const refused = await runs('resume', 'secret');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('stepflow run --flow <file> --run-id secret --input <file>');
+
+    writeFileSync(gate, '');
+    const again = await runCli(args, workspace.dir, env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ outcome: 'success', result: 7 });
+    for (const file of readdirSync(workspace.dir).filter((name) => name.startsWith('state.db'))) {
+      expect(readFileSync(join(workspace.dir, file)).includes('k-77x')).toBe(false);
+    }
   });
 
   it('runs cancel stops a run executing in another process', async () => {
