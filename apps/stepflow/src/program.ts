@@ -57,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io,
       logger,
       showWarnings: LOG_LEVELS.indexOf(options.logLevel) <= LOG_LEVELS.indexOf('warn'),
+      logFormat: options.logFormat,
     };
   };
   for (const entry of COMMANDS) {
@@ -106,6 +107,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * errors in stepflow's own style (`stepflow: error: …`, exit code 2).
  */
 function configureCommand(command: Command, io: CliIo): Command {
+  // Subcommands (`runs list`, …) are added with `addCommand`, which inherits no settings.
+  for (const subcommand of command.commands) configureCommand(subcommand, io);
   return command
     .exitOverride()
     .configureOutput({

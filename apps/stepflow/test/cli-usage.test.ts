@@ -17,6 +17,7 @@ describe('stepflow help', () => {
       [
         'run [options] Run a flow once and write its FlowResult JSON to stdout',
         'test [options] [paths...] Run the test cases in flow files (directories are searched for *.yaml / *.yml)',
+        'runs List, inspect, resume and cancel the runs in a durable state store',
         'validate [options] Check a flow (and its config) without running it; diagnostics go to stderr',
         'list-components [options] List the components of every configured plugin and the routes that reach them',
         'visualize [options] Draw the dependency graph of a flow as Mermaid or Graphviz DOT text',

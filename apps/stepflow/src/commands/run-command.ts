@@ -1,11 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { FlowValidationError, InputValidationError } from '@stepflow/runtime';
+import {
+  FlowValidationError,
+  InputValidationError,
+  RunConflictError,
+  type LoadedConfig,
+  type LoadedFlow,
+} from '@stepflow/runtime';
+import { StateStoreError } from '@stepflow/state-store';
 import type { FlowResult } from '@stepflow/protocol';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
-import { describeFsError, formatOfPath } from '../internal/data-file.ts';
+import { describeFsError, formatOfPath, type DataFormat } from '../internal/data-file.ts';
+import { claimDurableRun, resumeHint, type ClaimedRun } from '../internal/durable-run.ts';
+import { openCliStateStore, type CliStateStore } from '../internal/open-cli-state-store.ts';
+import { printNotice } from '../internal/print-notice.ts';
 import { formatData } from '../internal/json-text.ts';
 import { createCliRuntime } from '../internal/create-cli-runtime.ts';
 import { onShutdownSignal } from '../internal/shutdown-on-signals.ts';
@@ -27,6 +38,8 @@ interface RunOptions {
   readonly stdinFormat?: string;
   readonly output?: string;
   readonly validate: boolean;
+  readonly store?: string;
+  readonly runId?: string;
 }
 
 /** Advice about a flow's documentation: `validate` gives it, `run` need not repeat it. */
@@ -65,6 +78,14 @@ export function runCommand(
       'write the result to this file instead of stdout (.json or .yaml by extension)',
     )
     .option('--no-validate', "do not validate the input against the flow's inputSchema")
+    .option(
+      '--store <url>',
+      'state store: memory (default), sqlite:<file>[?mode=rwc], sqlite::memory: or postgres://… (overrides the config stateStore)',
+    )
+    .option(
+      '--run-id <id>',
+      'run id: with a durable store, a finished run prints its recorded result and an unfinished one resumes',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 success or skipped, 1 failed, 2 usage error, invalid flow/config/input (nothing ran).',
@@ -114,18 +135,74 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
   }
   const input = await readInput(options, io.stdin);
 
-  const runtime = createCliRuntime(config, logger);
+  const opened = await openCliStateStore(options.store, config, io.cwd);
+  try {
+    return await execute({ options, context, loaded, config, input, opened, outputFormat });
+  } finally {
+    await opened.store.close();
+  }
+}
+
+interface Execution {
+  readonly options: RunOptions;
+  readonly context: CliContext;
+  readonly loaded: LoadedFlow;
+  readonly config: LoadedConfig;
+  readonly input: unknown;
+  readonly opened: CliStateStore;
+  readonly outputFormat: DataFormat;
+}
+
+/** Runs the flow (durably when the store is) and writes its result. */
+async function execute(execution: Execution): Promise<ExitCode> {
+  const { options, context, loaded, config, input, opened, outputFormat } = execution;
+  const { io, logger } = context;
+  const durable = opened.durable;
+  const runId = options.runId ?? (durable ? randomUUID() : undefined);
+  // Built before the run is claimed: a config the runtime refuses leaves no record behind.
+  const runtime = createCliRuntime(config, logger, durable ? opened.store : undefined);
+  let claimed: ClaimedRun | undefined;
+  try {
+    claimed =
+      durable && runId !== undefined
+        ? await claimDurableRun(opened.store, { runId, flow: loaded.flow, input })
+        : undefined;
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  if (durable && runId !== undefined) {
+    const resumed = claimed?.existing !== undefined;
+    printNotice(context, `run ${runId}${resumed ? ` (${claimed?.existing?.status})` : ''}`, {
+      run_id: runId,
+      store: opened.name,
+    });
+  }
+
   const controller = new AbortController();
   let printed = false;
+  let suspendedBy: string | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const unregister = onShutdownSignal({
     stop: (signal) => {
+      if (durable) {
+        // A durable run is left unfinished (resumable), not cancelled: closing the runtime
+        // journals nothing more for it.
+        suspendedBy = signal;
+        logger.warn(`${signal}: stopping; the run stays resumable`);
+        void runtime.close();
+        return finished;
+      }
       logger.warn(`${signal}: cancelling the run`);
       controller.abort(new Error(`interrupted by ${signal}`));
       return finished;
     },
     force: (signal) => {
+      if (durable && runId !== undefined) {
+        io.writeErr(`stepflow: ${resumeHint(runId)}\n`);
+        return;
+      }
       // The run did not wind down in time: its result is that it was cancelled.
       if (!printed && options.output === undefined)
         io.writeOut(formatData(cancelled(signal), 'json'));
@@ -138,20 +215,46 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
       const outcome = await runtime.run({
         flow: loaded.flow,
         input,
+        ...(runId === undefined ? {} : { runId }),
         signal: controller.signal,
         validateInput: options.validate,
         onEvent: progress?.onEvent,
       });
+      if (suspendedBy !== undefined && runId !== undefined) {
+        // Closing the runtime ends the run in this process only: the store still has it running.
+        printNotice(context, resumeHint(runId), { run_id: runId, signal: suspendedBy });
+        return ExitCode.failed;
+      }
       logger.info('run finished', { run_id: outcome.runId, outcome: outcome.result.outcome });
       result = outcome.result;
     } catch (error) {
+      if (suspendedBy !== undefined && runId !== undefined) {
+        printNotice(context, resumeHint(runId), { run_id: runId, signal: suspendedBy });
+        return ExitCode.failed;
+      }
       if (InputValidationError.isInstance(error) || FlowValidationError.isInstance(error)) {
+        if (runId !== undefined && claimed?.existing === undefined && durable) {
+          await abandonRun(opened, runId, error.message);
+        }
         throw new CliError(`${options.flow}: ${error.message}`, ExitCode.usage, { cause: error });
       }
-      throw error;
+      if (RunConflictError.isInstance(error)) {
+        throw new CliError(`${error.message} (store ${opened.name})`, ExitCode.usage, {
+          cause: error,
+        });
+      }
+      const recorded =
+        runId !== undefined && StateStoreError.isInstance(error, 'sequence-conflict')
+          ? await opened.store.getRun(runId)
+          : undefined;
+      if (recorded?.result === undefined) throw error;
+      // Someone else recorded the run's end (e.g. `stepflow runs cancel`): that is its result.
+      logger.warn(`run ${recorded.id} was ended by another process (${recorded.status})`);
+      result = recorded.result;
     } finally {
       progress?.finish();
       await runtime.close();
+      await claimed?.lease?.release();
     }
 
     const text = formatData(result, outputFormat);
@@ -180,6 +283,16 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
     unregister();
     finish();
   }
+}
+
+/** Marks a run recorded up front but refused before it started, so it is not resumed later. */
+async function abandonRun(opened: CliStateStore, runId: string, message: string): Promise<void> {
+  await opened.store
+    .updateRunStatus(runId, 'failed', {
+      result: { outcome: 'failed', error: { code: 400, message } },
+      expectedStatus: 'running',
+    })
+    .catch(() => undefined);
 }
 
 /** The result printed for a run a signal ended before it could report its own. */

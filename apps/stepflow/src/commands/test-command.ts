@@ -11,6 +11,7 @@ interface TestOptions {
   readonly update: boolean;
   readonly diff: boolean;
   readonly strict: boolean;
+  readonly store?: string;
 }
 
 /** `stepflow test`: runs the `test.cases` of flow files and compares their results. */
@@ -36,6 +37,10 @@ export function testCommand(
       '--strict',
       'also compare error.data the expectation leaves out (as the reference Stepflow runner does)',
       false,
+    )
+    .option(
+      '--store <url>',
+      'journal the test runs in this state store: memory (default), sqlite:<file> or postgres://… (overrides the config stateStore)',
     )
     .addHelpText(
       'after',
@@ -69,6 +74,7 @@ export function testCommand(
             update: options.update,
             diff: options.diff,
             strict: options.strict,
+            ...(options.store === undefined ? {} : { store: options.store }),
           },
           ctx,
           totals,

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from '@stepflow/runtime';
+import type { LogFormat } from './log-level.ts';
 
 /** The process surroundings a command runs in (injected, so tests can drive commands directly). */
 export interface CliIo {
@@ -24,4 +25,6 @@ export interface CliContext {
   readonly logger: Logger;
   /** Whether warnings (e.g. diagnostics of level `warning`) should be shown. */
   readonly showWarnings: boolean;
+  /** `--log-format`: how notices a command always prints (e.g. a durable run's id) look. */
+  readonly logFormat: LogFormat;
 }

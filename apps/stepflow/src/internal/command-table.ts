@@ -37,6 +37,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../commands/test-command.ts')).testCommand,
   },
   {
+    name: 'runs',
+    term: 'runs',
+    description: 'List, inspect, resume and cancel the runs in a durable state store',
+    load: async () => (await import('../commands/runs/runs-command.ts')).runsCommand,
+  },
+  {
     name: 'validate',
     term: 'validate [options]',
     description: 'Check a flow (and its config) without running it; diagnostics go to stderr',

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import type { CliContext } from '../cli-context.ts';
 import { CliError } from '../cli-error.ts';
 import { createCliRuntime } from '../create-cli-runtime.ts';
+import { openCliStateStore, type CliStateStore } from '../open-cli-state-store.ts';
 import { formatDiagnostics, hasBlockingDiagnostics } from '../format-diagnostics.ts';
 import { diagnoseFlow, loadFlowOrExit } from '../load-inputs.ts';
 import { normalizeResult, pruneUnexpectedErrorData, resultsMatch } from './normalize-result.ts';
@@ -25,6 +26,8 @@ export interface TestFileOptions {
   readonly diff: boolean;
   /** Compare `error.data` even where the expectation leaves it out (REF's exactness). */
   readonly strict: boolean;
+  /** `--store`: journal the test runs in this state store (overrides the config's). */
+  readonly store?: string;
 }
 
 interface TestCaseDocument {
@@ -78,6 +81,7 @@ export async function runTestFile(
   let servers: StartedTestServers | undefined;
   let runtime: Runtime;
   let flow: Flow;
+  let opened: CliStateStore | undefined;
   try {
     if (serverSpecs && Object.keys(serverSpecs).length > 0) {
       servers = await startTestServers(serverSpecs, path, dirname(path), context.logger);
@@ -108,8 +112,16 @@ export async function runTestFile(
       if (loadedCase && 'input' in loadedCase) testCase.input = loadedCase.input;
     }
     flow = loaded.flow;
-    runtime = createCliRuntime(config, context.logger);
+    if (options.store !== undefined || config.config.stateStore !== undefined) {
+      opened = await openCliStateStore(options.store, config, context.io.cwd);
+    }
+    runtime = createCliRuntime(
+      config,
+      context.logger,
+      opened?.durable === true ? opened.store : undefined,
+    );
   } catch (error) {
+    await opened?.store.close();
     await servers?.stop();
     // Whatever stops one file from running (bad flow, config, plugin, server) is reported for
     // that file; the other files still run.
@@ -162,6 +174,7 @@ export async function runTestFile(
     }
   } finally {
     await runtime.close();
+    await opened?.store.close();
     await servers?.stop();
   }
   if (updates.length > 0) {
