@@ -22,6 +22,12 @@ export interface CrashStore {
   readonly open: () => Promise<StateStore>;
 }
 
+/**
+ * Trials per store: 30 by default; `STEPFLOW_CRASH_TRIALS` lowers it where the suite runs a second
+ * time (CI's Node 24 pass), since each trial starts two processes.
+ */
+export const CRASH_TRIALS = Number(process.env.STEPFLOW_CRASH_TRIALS ?? 30);
+
 /** What the trials saw, for the report. */
 export interface CrashTrialsSummary {
   trials: number;

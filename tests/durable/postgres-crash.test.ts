@@ -5,7 +5,7 @@ import {
   testPostgresUnavailableReason,
   type TestPostgres,
 } from '@stepflow/store-postgres/testing';
-import { runCrashTrials } from './crash-trials.ts';
+import { CRASH_TRIALS as TRIALS, runCrashTrials } from './crash-trials.ts';
 
 const unavailable = testPostgresUnavailableReason();
 
@@ -23,11 +23,15 @@ if (unavailable !== undefined) {
       await server?.stop();
     });
 
-    it('30 trials killed at a random step resume to the uninterrupted result, recorded steps never re-executed', async () => {
+    it(`${TRIALS} trials killed at a random step resume to the uninterrupted result, recorded steps never re-executed`, async () => {
       const url = server!.url;
-      const summary = await runCrashTrials({ url, open: () => openStateStore(url) }, 30, 20261201);
+      const summary = await runCrashTrials(
+        { url, open: () => openStateStore(url) },
+        TRIALS,
+        20261201,
+      );
       console.info(`postgres crash trials: ${JSON.stringify(summary)}`);
       expect(summary.interrupted).toBeGreaterThan(0);
-    }, 240_000);
+    }, 900_000);
   });
 }
