@@ -33,6 +33,7 @@ export type {
 } from './answer-store.ts';
 export type { Lease, LeaseStore, UnleasedRunsOptions } from './lease-store.ts';
 export { StateStoreError } from './state-store-error.ts';
+export { FlowNameCache } from './flow-name-cache.ts';
 export type { StateStoreErrorCode } from './state-store-error.ts';
 export { systemStoreClock } from './store-clock.ts';
 export type { StoreClock } from './store-clock.ts';

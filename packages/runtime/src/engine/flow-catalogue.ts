@@ -18,7 +18,7 @@ export interface FlowCatalogue {
 
 /** Creates a catalogue over a blob store. */
 export function createFlowCatalogue(blobs: BlobStore): FlowCatalogue {
-  const storedFlows = new WeakSet<object>();
+  const storedFlows = new WeakMap<object, string>();
   const flowsById = new Map<string, Flow>();
 
   const remember = (flowId: string, flow: Flow): void => {
@@ -28,10 +28,12 @@ export function createFlowCatalogue(blobs: BlobStore): FlowCatalogue {
 
   return {
     async store(flow) {
-      const flowId = flowIdOf(flow);
-      if (!storedFlows.has(flow)) {
+      // A flow object is stored (and its id computed) once, however many runs it has.
+      let flowId = storedFlows.get(flow);
+      if (flowId === undefined) {
+        flowId = flowIdOf(flow);
         await blobs.put(serializeFlow(flow), 'flow');
-        storedFlows.add(flow);
+        storedFlows.set(flow, flowId);
       }
       remember(flowId, flow);
       return flowId;

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { blobIdOfText, type BlobType } from '@stepflow/blob-store';
 import { isTerminalRunStatus, type RunStatus } from '@stepflow/protocol';
 import {
+  FlowNameCache,
   flowNameOf,
   StateStoreError,
   type PreparedFlow,
@@ -25,6 +26,8 @@ export function pgCode(error: unknown): string | undefined {
  * (`FOR UPDATE`), so concurrent writers in any number of processes are serialised per run.
  */
 export class PostgresConnection {
+  /** Names of the flows runs were created for (flow blobs never change). */
+  readonly flowNames = new FlowNameCache();
   closed = false;
 
   constructor(
@@ -77,6 +80,8 @@ export class PostgresConnection {
       await this.putText(db, flow.flowText, 'flow');
       return flow.flowName;
     }
+    const known = this.flowNames.get(flow.flowId);
+    if (known !== undefined) return flow.flowName ?? known.name;
     const { rows } = await db.query<{ data: string }>(
       `SELECT data FROM ${this.t('blobs')} WHERE id = $1`,
       [flow.flowId],
@@ -84,7 +89,9 @@ export class PostgresConnection {
     if (!rows[0]) {
       throw new StateStoreError('flow-not-found', `${what}: no flow with blob id ${flow.flowId}`);
     }
-    return flow.flowName ?? flowNameOf(JSON.parse(rows[0].data));
+    const name = flowNameOf(JSON.parse(rows[0].data));
+    this.flowNames.set(flow.flowId, name);
+    return flow.flowName ?? name;
   }
 
   /** Stores blob text under its id (a no-op when present: the first type wins). */

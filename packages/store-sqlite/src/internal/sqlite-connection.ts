@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { blobIdOfText, type BlobType } from '@stepflow/blob-store';
 import { isTerminalRunStatus, type RunStatus } from '@stepflow/protocol';
 import {
+  FlowNameCache,
   flowNameOf,
   StateStoreError,
   type PreparedFlow,
@@ -17,6 +18,8 @@ import type { AnswerRow, BatchRow, RunRow } from './sqlite-rows.ts';
  */
 export class SqliteConnection {
   private readonly statements = new Map<string, Statement>();
+  /** Names of the flows runs were created for (flow blobs never change). */
+  readonly flowNames = new FlowNameCache();
   closed = false;
 
   constructor(
@@ -64,12 +67,16 @@ export class SqliteConnection {
       this.putText(flow.flowText, 'flow');
       return flow.flowName;
     }
+    const known = this.flowNames.get(flow.flowId);
+    if (known !== undefined) return flow.flowName ?? known.name;
     const row = this.sql('SELECT data FROM blobs WHERE id = ?').get(flow.flowId) as
       { data: string } | undefined;
     if (!row) {
       throw new StateStoreError('flow-not-found', `${what}: no flow with blob id ${flow.flowId}`);
     }
-    return flow.flowName ?? flowNameOf(JSON.parse(row.data));
+    const name = flowNameOf(JSON.parse(row.data));
+    this.flowNames.set(flow.flowId, name);
+    return flow.flowName ?? name;
   }
 
   /** Stores blob text under its id (a no-op when present: the first type wins). */
