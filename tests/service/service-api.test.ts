@@ -290,7 +290,12 @@ describe('batches', () => {
     expect(outputs.map((o: { batchInputIndex: number }) => o.batchInputIndex)).toEqual([
       0, 1, 2, 3, 4,
     ]);
-    expect(outputs.map((o: { result: any }) => o.result.result.messages[0].content)).toEqual(names);
+    expect(
+      outputs.map(
+        (o: { result: { result: { messages: { content: string }[] } } }) =>
+          o.result.result.messages[0]!.content,
+      ),
+    ).toEqual(names);
     const runs = (await service.api(`batches/${id}/runs`)).body.runs;
     expect(runs).toHaveLength(5);
     expect(runs[0]).toMatchObject({

@@ -104,10 +104,14 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** Everything it wrote to stderr so far. */
   stderr(): string;
-  /** JSON request to the API (`path` under `/api/v1/`). */
+  /**
+   * JSON request to the API (`path` under `/api/v1/`). The body is `any`: tests assert its
+   * shape with `expect`, which is the check.
+   */
   api(
     path: string,
     init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- asserted by each test
   ): Promise<{ status: number; body: any }>;
   /** Sends `signal` and resolves with the exit code once it exited. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -127,8 +131,8 @@ export async function startService(
   let stderr = '';
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = await new Promise<string>((done, fail) => {
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
       stderr += chunk;
       const match = /serving on (http:\/\/\S+)/.exec(stderr);
       if (match) done(match[1]!);
