@@ -13,6 +13,8 @@ export const DEFAULT_BATCH_CONCURRENCY = 16;
  */
 export class BatchRunner {
   private readonly cancelled = new Set<string>();
+  /** Runs of batches this process executes: their batch completes when its loop ends. */
+  private readonly owned = new Set<string>();
 
   constructor(
     private readonly store: StateStore,
@@ -29,6 +31,7 @@ export class BatchRunner {
     maxConcurrency = DEFAULT_BATCH_CONCURRENCY,
   ): Promise<BatchRecord> {
     const runs = inputs.map((input) => ({ id: randomUUID(), input }));
+    for (const run of runs) this.owned.add(run.id);
     const batch = await this.store.createBatch({
       id: randomUUID(),
       flowId,
@@ -77,9 +80,22 @@ export class BatchRunner {
     };
     const workers = Math.min(maxConcurrency, runs.length);
     await Promise.all(Array.from({ length: workers }, worker));
+    for (const run of runs) this.owned.delete(run.id);
+    if (this.cancelled.has(batchId) || runs.length === 0) return;
+    try {
+      const batch = await this.store.getBatch(batchId);
+      const counts = await this.store.countRunsByStatus({ batchId });
+      if (batch?.status === 'running' && counts.running === 0 && counts.paused === 0)
+        await this.store.updateBatchStatus(batchId, 'completed');
+    } catch {
+      // The store closed while the service was shutting down; the next process finishes it.
+    }
   }
 
+  /** Completes a batch resumed after a restart (no loop of this process owns its runs). */
   private async runFinished(runId: string): Promise<void> {
+    // Counting a batch's runs after each of them would be quadratic: its own loop does it once.
+    if (this.owned.has(runId)) return;
     try {
       const run = await this.store.getRun(runId);
       if (run?.batchId === undefined) return;
