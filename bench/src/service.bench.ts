@@ -42,9 +42,18 @@ const THREE_STEPS = {
   output: { $from: { step: 'c' } },
 };
 
+/** Requests sent before measuring, so both sides are compared warm (JIT, connections). */
+const WARM_UP = 500;
+
 /** Requests per second of `send` at CLIENTS concurrent clients, REQUESTS in all. */
 async function throughput(send: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < WARM_UP) await send(next++);
+    }),
+  );
+  next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
@@ -156,7 +165,7 @@ export default async function serviceBench(): Promise<BenchRow[]> {
     const batch = await batchStepsPerSecond(
       createSqliteStateStore({ path: join(dir, 'batch.db') }),
     );
-    const note = `${CLIENTS} clients, ${REQUESTS} requests`;
+    const note = `${CLIENTS} clients, ${REQUESTS} requests after ${WARM_UP} to warm up`;
     return [
       { name: 'raw undici POST to a node:http JSON echo', value: raw, unit: 'req/s', note },
       {
