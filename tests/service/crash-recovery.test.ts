@@ -66,3 +66,30 @@ it('finishes every in-flight run after kill -9 and a restart, re-executing no re
   expect(await second.stop()).toBe(0);
   expect(await processesOf(workspace.dir)).toEqual([]);
 }, 120_000);
+
+it('SIGTERM exits 0 and leaves in-flight runs to the next process', async () => {
+  const workspace = await createWorkspace();
+  const first = await startService(workspace.dir);
+  const flowId = (await first.api('flows', { body: { flow: GATED_FLOW } })).body.flowId;
+  const { runId } = (
+    await first.api('runs', { body: { flowId, input: { key: 'term' }, wait: false } })
+  ).body;
+  await eventually(async () =>
+    (await workspace.records()).some((r) => r.component === 'gate') ? true : undefined,
+  );
+  expect(await first.stop('SIGTERM')).toBe(0);
+  await eventually(async () =>
+    (await processesOf(workspace.dir)).length === 0 ? true : undefined,
+  );
+  await workspace.openGate();
+  const second = await startService(workspace.dir);
+  expect(second.stderr()).toMatch(/resumed 1 runs/);
+  const run = await eventually(async () => {
+    const body = (await second.api(`runs/${runId}`)).body;
+    return body.status === 'running' ? undefined : body;
+  });
+  expect(run).toMatchObject({ status: 'completed', result: { outcome: 'success' } });
+  expect((await workspace.records()).filter((r) => r.component === 'record')).toHaveLength(1);
+  expect(await second.stop()).toBe(0);
+  expect(await processesOf(workspace.dir)).toEqual([]);
+}, 60_000);
