@@ -107,6 +107,32 @@ describe('refusals', () => {
     });
   });
 
+  it('answers 413 for a chunked body (no Content-Length) over the limit', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request(
+        `${guarded.url}/api/v1/flows`,
+        {
+          method: 'POST',
+          headers: { authorization: 'Bearer s3cret-token', 'content-type': 'application/json' },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => done({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', fail);
+      req.write(`{"flow":{"description":"${'x'.repeat(3000)}`);
+      req.end(`${'y'.repeat(3000)}"}}`);
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({
+      code: 413,
+      message: 'Request body larger than the limit of 4096 bytes',
+    });
+  });
+
   it('refuses to bind off loopback without a token, and leaves nothing behind', async () => {
     const child = spawn(
       process.execPath,
