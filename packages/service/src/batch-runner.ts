@@ -72,7 +72,7 @@ export class BatchRunner {
       while (next < runs.length && !this.cancelled.has(batchId)) {
         const run = runs[next++]!;
         try {
-          await this.supervisor.start({ runId: run.id, flow, input: run.input });
+          await this.supervisor.start({ runId: run.id, flow, input: run.input, fresh: true });
         } catch {
           return; // The service is closing: the rest resumes in the next process.
         }

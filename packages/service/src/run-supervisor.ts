@@ -15,6 +15,11 @@ export interface StartRun {
   readonly runId: string;
   readonly flow: Flow;
   readonly input: unknown;
+  /**
+   * The record was just made and its input checked (`checkRunInput`): nothing to resume, so
+   * the runtime need not read the run's journal first.
+   */
+  readonly fresh?: boolean;
 }
 
 /**
@@ -102,6 +107,7 @@ export class RunSupervisor {
         runId: run.runId,
         signal,
         onEvent: (event) => this.publish(event),
+        ...(run.fresh === true ? { resumeFrom: [] } : {}),
       });
       return outcome.result;
     } catch (error) {

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { InputValidationError, validateFlowInput } from '@stepflow/runtime';
 import type { BatchRecord } from '@stepflow/state-store';
 import { ApiError, notFound } from '../api-error.ts';
 import {
@@ -10,6 +9,7 @@ import {
   jsonContent,
   RunSummarySchema,
 } from '../api-schemas.ts';
+import { checkRunInput } from '../check-run-input.ts';
 import { loadStoredFlow } from '../load-stored-flow.ts';
 import { isoTime, runSummary } from '../run-views.ts';
 import type { ServiceApp, ServiceContext } from '../service-context.ts';
@@ -108,15 +108,7 @@ export function registerBatchesRoutes(app: ServiceApp, service: ServiceContext):
   app.openapi(createBatch, async (c) => {
     const body = c.req.valid('json');
     const flow = await loadStoredFlow(service, body.flowId);
-    body.inputs.forEach((input, index) => {
-      try {
-        validateFlowInput(flow, input);
-      } catch (error) {
-        if (InputValidationError.isInstance(error))
-          throw new ApiError(400, `inputs[${index}]: ${error.message}`);
-        throw error;
-      }
-    });
+    body.inputs.forEach((input, index) => checkRunInput(flow, input, `inputs[${index}]`));
     const batch = await service.batches.create(body.flowId, flow, body.inputs, body.maxConcurrency);
     return c.json({ batchId: batch.id, totalInputs: batch.total, status: 'running' as const }, 200);
   });

@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { isTerminalRunStatus, RunStatusSchema } from '@stepflow/protocol';
 import type { RunEvent } from '@stepflow/protocol';
-import {
-  flowIdOf,
-  foldRunEvents,
-  InputValidationError,
-  planFlow,
-  statusOfResult,
-  stepStatuses,
-  validateFlowInput,
-} from '@stepflow/runtime';
+import { flowIdOf, foldRunEvents, planFlow, statusOfResult, stepStatuses } from '@stepflow/runtime';
 import type { RunRecord } from '@stepflow/state-store';
 import { ApiError, notFound } from '../api-error.ts';
 import {
@@ -24,6 +16,7 @@ import {
   RunSummarySchema,
   StepInfoSchema,
 } from '../api-schemas.ts';
+import { checkRunInput } from '../check-run-input.ts';
 import { loadStoredFlow } from '../load-stored-flow.ts';
 import { runDetails, runSummary } from '../run-views.ts';
 import type { ServiceApp, ServiceContext } from '../service-context.ts';
@@ -121,13 +114,7 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
     if (body.debug === true) throw new ApiError(501, 'debug: debug runs are not supported');
     const flow = await loadStoredFlow(service, body.flowId);
     const input = body.input ?? null;
-    try {
-      validateFlowInput(flow, input);
-    } catch (error) {
-      if (InputValidationError.isInstance(error))
-        throw new ApiError(400, `input: ${error.message}`);
-      throw error;
-    }
+    checkRunInput(flow, input, 'input');
     // The run executes under the id answered here: the record exists before the answer.
     const runId = randomUUID();
     await service.store.createRun({
@@ -136,7 +123,7 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
       ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
       input,
     });
-    const done = service.supervisor.start({ runId, flow, input });
+    const done = service.supervisor.start({ runId, flow, input, fresh: true });
     if (body.wait === false)
       return c.json({ runId, status: 'running' as const, debug: false }, 202);
     const result = await done;
