@@ -33,6 +33,14 @@ export const SKIPPED: readonly { readonly pattern: RegExp; readonly why: string 
     why: 'apps/echo-demo is not a dependency of the tests, so it may not be built when they run',
   },
   {
+    pattern: /^stepflow serve\b/,
+    why: 'starts a long-running service on a fixed port; tests/service drives a real one',
+  },
+  {
+    pattern: /^(curl\b.*(localhost|127\.0\.0\.1):7837|stepflow submit(-batch)? --url)/,
+    why: 'talks to a running stepflow serve; tests/service covers these calls against a real one',
+  },
+  {
     pattern: /^echo \$\?$/,
     why: 'part of a transcript: the command before it is checked for exit 0',
   },

@@ -61,6 +61,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'Draw the dependency graph of a flow as Mermaid or Graphviz DOT text',
     load: async () => (await import('../commands/visualize-command.ts')).visualizeCommand,
   },
+  {
+    name: 'serve',
+    term: 'serve [options]',
+    description: 'Serve the Stepflow HTTP API: store flows, start runs and batches, stream events',
+    load: async () => (await import('../commands/serve-command.ts')).serveCommand,
+  },
+  {
+    name: 'submit',
+    term: 'submit [options]',
+    description: 'Run a flow on a stepflow service and write its FlowResult JSON to stdout',
+    load: async () => (await import('../commands/submit-command.ts')).submitCommand,
+  },
+  {
+    name: 'submit-batch',
+    term: 'submit-batch [options]',
+    description: 'Run a flow once per line of a JSONL file on a stepflow service; results as JSONL',
+    load: async () => (await import('../commands/submit-batch-command.ts')).submitBatchCommand,
+  },
 ];
 
 /** Global options that take a value (`--log-level debug`): their value is not a command name. */

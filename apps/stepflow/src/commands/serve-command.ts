@@ -1,0 +1,148 @@
+import { resolve } from 'node:path';
+import { createNodeRuntime, openStateStore } from '@stepflow/node-runtime';
+import { ConfigError } from '@stepflow/runtime';
+import { createService, startServiceServer } from '@stepflow/service';
+import { Command } from 'commander';
+import type { CliContext } from '../internal/cli-context.ts';
+import { CliError, ExitCode } from '../internal/cli-error.ts';
+import { loadConfigOrExit } from '../internal/load-inputs.ts';
+
+interface ServeOptions {
+  readonly port: string;
+  readonly host: string;
+  readonly config?: string;
+  readonly store?: string;
+  readonly token?: string;
+  readonly corsOrigin: string[];
+  readonly maxBodyBytes?: string;
+}
+
+/** Reported by `GET /health` (kept equal to package.json's by the release). */
+const VERSION = '0.1.0';
+
+/** The store `serve` uses when none is given: durable, next to the working directory. */
+const DEFAULT_STORE = 'sqlite:.stepflow/stepflow.db';
+
+/** `stepflow serve`: the HTTP service that stores flows, runs them and reports on them. */
+export function serveCommand(context: () => CliContext): Command {
+  return new Command('serve')
+    .description('Serve the Stepflow HTTP API: store flows, start runs and batches, stream events')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '7837')
+    .option(
+      '--host <host>',
+      'address to bind (anything but loopback requires a token)',
+      '127.0.0.1',
+    )
+    .option(
+      '-c, --config <file>',
+      'stepflow config file (default: discovered in the current directory)',
+    )
+    .option(
+      '--store <url>',
+      `state store: memory, sqlite:<path> or postgres://… (default ${DEFAULT_STORE})`,
+    )
+    .option(
+      '--token <token>',
+      'bearer token every route but health requires (default $STEPFLOW_TOKEN)',
+    )
+    .option(
+      '--cors-origin <origin>',
+      'allow browser calls from this origin (repeatable)',
+      collect,
+      [],
+    )
+    .option('--max-body-bytes <n>', 'largest request body (default 32 MiB)')
+    .action(async (options: ServeOptions) => {
+      await serve(options, context());
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function parseCount(name: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > 2 ** 31)
+    throw new CliError(`${name} ${text}: expected an integer of at least ${min}`);
+  return value;
+}
+
+async function serve(options: ServeOptions, context: CliContext): Promise<void> {
+  const { io, logger } = context;
+  const port = parseCount('--port', options.port, 0);
+  const maxBodyBytes =
+    options.maxBodyBytes === undefined
+      ? undefined
+      : parseCount('--max-body-bytes', options.maxBodyBytes, 1);
+  const token = options.token ?? (io.env.STEPFLOW_TOKEN || undefined);
+  if (!isLoopback(options.host) && token === undefined)
+    throw new CliError(
+      `--host ${options.host}: binding off loopback requires --token or STEPFLOW_TOKEN`,
+    );
+  const config = await loadConfigOrExit({ configPath: options.config, cwd: io.cwd, env: io.env });
+  for (const warning of config.warnings) logger.warn(warning, { config: config.path });
+  const store = await openStateStore(options.store ?? DEFAULT_STORE, {
+    workingDirectory: resolve(io.cwd),
+  }).catch((error: unknown) => {
+    throw new CliError(
+      `--store: ${error instanceof Error ? error.message : String(error)}`,
+      ExitCode.usage,
+      { cause: error },
+    );
+  });
+  let runtime;
+  try {
+    runtime = createNodeRuntime({
+      config: config.config,
+      workingDirectory: config.workingDirectory,
+      logger,
+      stateStore: store,
+    });
+  } catch (error) {
+    await store.close();
+    if (ConfigError.isInstance(error))
+      throw new CliError(`config error: ${error.message}`, ExitCode.usage, { cause: error });
+    throw error;
+  }
+  const service = createService({
+    runtime,
+    store,
+    ...(token === undefined ? {} : { token }),
+    // Off loopback the token guards the service; DNS rebinding only threatens loopback.
+    ...(isLoopback(options.host) ? {} : { allowedHosts: 'any' as const }),
+    corsOrigins: options.corsOrigin,
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    version: VERSION,
+  });
+  const resumed = await service.resumeRuns();
+  const server = await startServiceServer(service, { host: options.host, port }).catch(
+    (error: unknown) => {
+      throw new CliError(
+        `cannot listen on ${options.host}:${port}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    },
+  );
+  io.writeErr(
+    `stepflow: serving on ${server.url} (store ${store.kind}; resumed ${resumed} runs)\n`,
+  );
+  await new Promise<void>((done) => {
+    const stop = (signal: string): void => {
+      logger.info(`${signal}: shutting down`);
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      done();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  // Stop accepting first; runs still in flight stay `running` in the store and resume on restart.
+  service.close();
+  await server.close();
+  await runtime.close();
+  await store.close();
+}

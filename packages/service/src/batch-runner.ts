@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Flow } from '@stepflow/protocol';
+import type { BatchRecord, StateStore } from '@stepflow/state-store';
+import type { RunSupervisor } from './run-supervisor.ts';
+
+/** Default number of a batch's runs executing at once. */
+export const DEFAULT_BATCH_CONCURRENCY = 16;
+
+/**
+ * Runs batches: records the batch and its runs in one write, executes the runs through the
+ * supervisor at most `maxConcurrency` at a time, and marks the batch `completed` once none of
+ * its runs is left running (also after a restart resumed them).
+ */
+export class BatchRunner {
+  private readonly cancelled = new Set<string>();
+  /** Runs of batches this process executes: their batch completes when its loop ends. */
+  private readonly owned = new Set<string>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly supervisor: RunSupervisor,
+  ) {
+    supervisor.onFinished((runId) => void this.runFinished(runId));
+  }
+
+  /** Records a batch and starts its runs in the background. */
+  async create(
+    flowId: string,
+    flow: Flow,
+    inputs: readonly unknown[],
+    maxConcurrency = DEFAULT_BATCH_CONCURRENCY,
+  ): Promise<BatchRecord> {
+    const runs = inputs.map((input) => ({ id: randomUUID(), input }));
+    for (const run of runs) this.owned.add(run.id);
+    const batch = await this.store.createBatch({
+      id: randomUUID(),
+      flowId,
+      ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
+      maxConcurrency,
+      runs,
+    });
+    void this.execute(batch.id, flow, runs, maxConcurrency);
+    if (runs.length === 0) await this.store.updateBatchStatus(batch.id, 'completed');
+    return batch;
+  }
+
+  /**
+   * Cancels a batch: runs not yet started are marked `cancelled` and never start, running
+   * ones are aborted.
+   */
+  async cancel(batchId: string): Promise<BatchRecord> {
+    this.cancelled.add(batchId);
+    const record = await this.store.updateBatchStatus(batchId, 'cancelled');
+    const running = await this.store.listBatchRuns(batchId, { status: 'running' });
+    await Promise.all(
+      running.map(async (run) => {
+        if (this.supervisor.isActive(run.id)) await this.supervisor.cancel(run.id);
+        else await this.store.updateRunStatus(run.id, 'cancelled', { expectedStatus: 'running' });
+      }),
+    );
+    return record;
+  }
+
+  private async execute(
+    batchId: string,
+    flow: Flow,
+    runs: readonly { id: string; input: unknown }[],
+    maxConcurrency: number,
+  ): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < runs.length && !this.cancelled.has(batchId)) {
+        const run = runs[next++]!;
+        try {
+          await this.supervisor.start({ runId: run.id, flow, input: run.input, fresh: true });
+        } catch {
+          return; // The service is closing: the rest resumes in the next process.
+        }
+      }
+    };
+    const workers = Math.min(maxConcurrency, runs.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+    for (const run of runs) this.owned.delete(run.id);
+    if (this.cancelled.has(batchId) || runs.length === 0) return;
+    try {
+      const batch = await this.store.getBatch(batchId);
+      const counts = await this.store.countRunsByStatus({ batchId });
+      if (batch?.status === 'running' && counts.running === 0 && counts.paused === 0)
+        await this.store.updateBatchStatus(batchId, 'completed');
+    } catch {
+      // The store closed while the service was shutting down; the next process finishes it.
+    }
+  }
+
+  /** Completes a batch resumed after a restart (no loop of this process owns its runs). */
+  private async runFinished(runId: string): Promise<void> {
+    // Counting a batch's runs after each of them would be quadratic: its own loop does it once.
+    if (this.owned.has(runId)) return;
+    try {
+      const run = await this.store.getRun(runId);
+      if (run?.batchId === undefined) return;
+      const batch = await this.store.getBatch(run.batchId);
+      if (batch?.status !== 'running') return;
+      const counts = await this.store.countRunsByStatus({ batchId: run.batchId });
+      if (counts.running === 0 && counts.paused === 0)
+        await this.store.updateBatchStatus(run.batchId, 'completed');
+    } catch {
+      // The store closed while the service was shutting down; the next process finishes it.
+    }
+  }
+}

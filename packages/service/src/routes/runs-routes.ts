@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { isTerminalRunStatus, RunStatusSchema } from '@stepflow/protocol';
+import type { RunEvent } from '@stepflow/protocol';
+import { flowIdOf, foldRunEvents, planFlow, statusOfResult, stepStatuses } from '@stepflow/runtime';
+import type { RunRecord } from '@stepflow/state-store';
+import { ApiError, notFound } from '../api-error.ts';
+import {
+  CreateRunRequestSchema,
+  CreateRunResponseSchema,
+  errorResponses,
+  jsonContent,
+  PagingQuerySchema,
+  RunDetailsSchema,
+  RunIdParamsSchema,
+  RunSummarySchema,
+  StepInfoSchema,
+} from '../api-schemas.ts';
+import { checkRunInput } from '../check-run-input.ts';
+import { loadStoredFlow } from '../load-stored-flow.ts';
+import { runDetails, runSummary } from '../run-views.ts';
+import type { ServiceApp, ServiceContext } from '../service-context.ts';
+
+const createRun = createRoute({
+  method: 'post',
+  path: '/api/v1/runs',
+  summary: 'Start a run of a stored flow; waits for its result unless `wait` is false',
+  request: {
+    body: { content: { 'application/json': { schema: CreateRunRequestSchema } }, required: true },
+  },
+  responses: {
+    200: jsonContent(CreateRunResponseSchema, 'The run ended'),
+    202: jsonContent(CreateRunResponseSchema, 'The run started (`wait: false`)'),
+    ...errorResponses(400, 401, 404, 413, 415, 501, 503),
+  },
+});
+
+const listRuns = createRoute({
+  method: 'get',
+  path: '/api/v1/runs',
+  summary: 'List runs, newest first',
+  request: {
+    query: PagingQuerySchema.extend({
+      status: RunStatusSchema.optional(),
+      flowName: z.string().optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(z.object({ runs: z.array(RunSummarySchema) }), 'The runs'),
+    ...errorResponses(400, 401),
+  },
+});
+
+const getRun = createRoute({
+  method: 'get',
+  path: '/api/v1/runs/{runId}',
+  summary: 'A run with its input and result',
+  request: { params: RunIdParamsSchema },
+  responses: { 200: jsonContent(RunDetailsSchema, 'The run'), ...errorResponses(401, 404) },
+});
+
+const getRunFlow = createRoute({
+  method: 'get',
+  path: '/api/v1/runs/{runId}/flow',
+  summary: 'The flow a run executes',
+  request: { params: RunIdParamsSchema },
+  responses: {
+    200: jsonContent(z.object({ flow: z.unknown(), flowId: z.string() }), 'The flow'),
+    ...errorResponses(401, 404),
+  },
+});
+
+const getRunSteps = createRoute({
+  method: 'get',
+  path: '/api/v1/runs/{runId}/steps',
+  summary: "Every step's status (and result once it has one), rebuilt from the run's journal",
+  request: { params: RunIdParamsSchema },
+  responses: {
+    200: jsonContent(z.object({ steps: z.record(z.string(), StepInfoSchema) }), 'The steps'),
+    ...errorResponses(401, 404),
+  },
+});
+
+const cancelRun = createRoute({
+  method: 'post',
+  path: '/api/v1/runs/{runId}/cancel',
+  summary: 'Cancel a run: in-flight component calls are aborted and no step starts',
+  request: { params: RunIdParamsSchema },
+  responses: {
+    200: jsonContent(RunSummarySchema, 'The cancelled run'),
+    ...errorResponses(401, 404, 409),
+  },
+});
+
+const deleteRun = createRoute({
+  method: 'delete',
+  path: '/api/v1/runs/{runId}',
+  summary: 'Delete a finished run (the state stores keep runs: answers 501)',
+  request: { params: RunIdParamsSchema },
+  responses: { 200: jsonContent(z.object({}), 'Deleted'), ...errorResponses(401, 404, 409, 501) },
+});
+
+/** The run `runId`, or 404. */
+export async function requireRun(service: ServiceContext, runId: string): Promise<RunRecord> {
+  const run = await service.store.getRun(runId);
+  if (run === undefined) throw notFound('Run', runId);
+  return run;
+}
+
+/** `/runs` and `/runs/{runId}/…` (events are in events-routes). */
+export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): void {
+  app.openapi(createRun, async (c) => {
+    const body = c.req.valid('json');
+    if (body.debug === true) throw new ApiError(501, 'debug: debug runs are not supported');
+    const flow = await loadStoredFlow(service, body.flowId);
+    const input = body.input ?? null;
+    checkRunInput(flow, input, 'input');
+    // The run executes under the id answered here: the record exists before the answer.
+    const runId = randomUUID();
+    await service.store.createRun({
+      id: runId,
+      flowId: flowIdOf(flow),
+      ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
+      input,
+    });
+    const done = service.supervisor.start({ runId, flow, input, fresh: true });
+    if (body.wait === false)
+      return c.json({ runId, status: 'running' as const, debug: false }, 202);
+    const result = await done;
+    if (result === undefined)
+      throw new ApiError(
+        503,
+        `The service stopped before run ${runId} ended; it resumes on restart`,
+      );
+    return c.json({ runId, result, status: statusOfResult(result), debug: false }, 200);
+  });
+
+  app.openapi(listRuns, async (c) => {
+    const query = c.req.valid('query');
+    const runs = await service.store.listRuns({
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.flowName === undefined ? {} : { flowName: query.flowName }),
+      limit: query.limit ?? 100,
+      offset: query.offset ?? 0,
+      order: 'desc',
+    });
+    return c.json({ runs: runs.map(runSummary) }, 200);
+  });
+
+  app.openapi(getRun, async (c) =>
+    c.json(runDetails(await requireRun(service, c.req.valid('param').runId)), 200),
+  );
+
+  app.openapi(getRunFlow, async (c) => {
+    const run = await requireRun(service, c.req.valid('param').runId);
+    return c.json({ flow: await loadStoredFlow(service, run.flowId), flowId: run.flowId }, 200);
+  });
+
+  app.openapi(getRunSteps, async (c) => {
+    const run = await requireRun(service, c.req.valid('param').runId);
+    const flow = await loadStoredFlow(service, run.flowId);
+    const events: RunEvent[] = (await service.store.readEvents(run.id)).map((e) => e.event);
+    const state = foldRunEvents(events);
+    const plan = planFlow(flow);
+    const statuses = state === undefined ? undefined : stepStatuses(plan, state);
+    const steps = Object.fromEntries(
+      plan.steps.map((step) => {
+        const result = state?.steps.get(step.id)?.result;
+        const info = {
+          stepIndex: step.index,
+          stepId: step.id,
+          component: step.component,
+          status: statuses?.get(step.id) ?? 'blocked',
+          ...(result === undefined ? {} : { result }),
+        };
+        return [step.id, info];
+      }),
+    );
+    return c.json({ steps }, 200);
+  });
+
+  app.openapi(cancelRun, async (c) => {
+    const { runId } = c.req.valid('param');
+    const run = await requireRun(service, runId);
+    if (isTerminalRunStatus(run.status))
+      throw new ApiError(409, `Run ${runId} cannot be cancelled: it is ${run.status}`);
+    if (service.supervisor.isActive(runId)) await service.supervisor.cancel(runId);
+    else await service.store.updateRunStatus(runId, 'cancelled', { expectedStatus: run.status });
+    return c.json(runSummary(await requireRun(service, runId)), 200);
+  });
+
+  app.openapi(deleteRun, async (c) => {
+    const { runId } = c.req.valid('param');
+    const run = await requireRun(service, runId);
+    if (!isTerminalRunStatus(run.status))
+      throw new ApiError(409, `Run ${runId} cannot be deleted: it is ${run.status}`);
+    throw new ApiError(501, `Run ${runId} was kept: the state store does not delete runs`);
+  });
+}

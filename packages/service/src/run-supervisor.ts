@@ -1,0 +1,137 @@
+import type { Flow, FlowResult } from '@stepflow/protocol';
+import type { Runtime, RunEvent } from '@stepflow/runtime';
+import type { StateStore } from '@stepflow/state-store';
+import { ApiError } from './api-error.ts';
+
+/** A run the supervisor is executing in this process. */
+interface ActiveRun {
+  readonly controller: AbortController;
+  /** Settles when the run ended (or the runtime closed under it); never rejects. */
+  readonly done: Promise<FlowResult | undefined>;
+}
+
+/** What `start` needs: the run record must exist already (see `RunSupervisor.start`). */
+export interface StartRun {
+  readonly runId: string;
+  readonly flow: Flow;
+  readonly input: unknown;
+  /**
+   * The record was just made and its input checked (`checkRunInput`): nothing to resume, so
+   * the runtime need not read the run's journal first.
+   */
+  readonly fresh?: boolean;
+}
+
+/**
+ * Executes the service's runs in this process: each under the id its caller was given, with an
+ * abort signal so cancel really stops it, and a wake-up for event streams when it moves.
+ */
+export class RunSupervisor {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+  private readonly finishedListeners = new Set<(runId: string) => void>();
+  private closing = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly store: StateStore,
+  ) {}
+
+  /**
+   * Starts (or resumes, when its journal has events) a run whose record exists. Resolves when
+   * the run ended with its result; `undefined` when the service closed first (the run stays
+   * `running` in the store, to be resumed by the next process).
+   */
+  start(run: StartRun): Promise<FlowResult | undefined> {
+    if (this.closing) throw new ApiError(503, 'The service is shutting down');
+    const existing = this.active.get(run.runId);
+    if (existing !== undefined) return existing.done;
+    const controller = new AbortController();
+    const done = this.execute(run, controller.signal);
+    this.active.set(run.runId, { controller, done });
+    return done;
+  }
+
+  /** Whether the run executes in this process. */
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Aborts an active run; resolves with its (cancelled) result once it ended. */
+  async cancel(runId: string): Promise<FlowResult | undefined> {
+    const run = this.active.get(runId);
+    if (run === undefined) return undefined;
+    run.controller.abort(new Error('cancelled through the API'));
+    return run.done;
+  }
+
+  /** Calls `wake` whenever the run has a new event or ends; returns the unsubscribe. */
+  watch(runId: string, wake: () => void): () => void {
+    let set = this.watchers.get(runId);
+    if (set === undefined) this.watchers.set(runId, (set = new Set()));
+    set.add(wake);
+    return () => {
+      set.delete(wake);
+      if (set.size === 0) this.watchers.delete(runId);
+    };
+  }
+
+  /** Receives every event of every run this process executes (for `GET /events`). */
+  onEvent(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called with a run's id when it ended (for batches). */
+  onFinished(listener: (runId: string) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  /** Refuses new runs; the runtime's close then leaves active durable runs resumable. */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** Number of runs executing now. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  private async execute(run: StartRun, signal: AbortSignal): Promise<FlowResult | undefined> {
+    try {
+      const outcome = await this.runtime.run({
+        flow: run.flow,
+        input: run.input,
+        runId: run.runId,
+        signal,
+        onEvent: (event) => this.publish(event),
+        ...(run.fresh === true ? { resumeFrom: [] } : {}),
+      });
+      return outcome.result;
+    } catch (error) {
+      if (this.closing) return undefined;
+      // Nothing ran (the flow or input was refused after the record was made): say so in it.
+      const result: FlowResult = {
+        outcome: 'failed',
+        error: { code: 500, message: error instanceof Error ? error.message : String(error) },
+      };
+      await this.store.updateRunStatus(run.runId, 'failed', { result }).catch(() => undefined);
+      return result;
+    } finally {
+      this.active.delete(run.runId);
+      this.wake(run.runId);
+      if (!this.closing) for (const listener of this.finishedListeners) listener(run.runId);
+    }
+  }
+
+  private publish(event: RunEvent): void {
+    for (const listener of this.listeners) listener(event);
+    this.wake(event.runId);
+  }
+
+  private wake(runId: string): void {
+    for (const wake of this.watchers.get(runId) ?? []) wake();
+  }
+}

@@ -1,0 +1,31 @@
+import type { RunRecord } from '@stepflow/state-store';
+import type { z } from '@hono/zod-openapi';
+import type { RunDetailsSchema, RunSummarySchema } from './api-schemas.ts';
+
+/** RFC 3339 text of a store timestamp (milliseconds). */
+export function isoTime(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+/** A run record as `RunSummary`. */
+export function runSummary(run: RunRecord): z.infer<typeof RunSummarySchema> {
+  return {
+    runId: run.id,
+    flowId: run.flowId,
+    flowName: run.flowName ?? null,
+    flowLabel: null,
+    status: run.status,
+    debugMode: false,
+    createdAt: isoTime(run.createdAt)!,
+    completedAt: isoTime(run.completedAt),
+  };
+}
+
+/** A run record as `RunDetails`: the summary, its input and its result once it ended. */
+export function runDetails(run: RunRecord): z.infer<typeof RunDetailsSchema> {
+  return {
+    ...runSummary(run),
+    input: run.input,
+    ...(run.result === undefined ? {} : { result: run.result }),
+  };
+}

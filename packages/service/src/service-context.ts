@@ -1,0 +1,23 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Flow } from '@stepflow/protocol';
+import type { Runtime } from '@stepflow/runtime';
+import type { StateStore } from '@stepflow/state-store';
+import type { BatchRunner } from './batch-runner.ts';
+import type { RunSupervisor } from './run-supervisor.ts';
+
+/** What every route group works with. */
+export interface ServiceContext {
+  readonly runtime: Runtime;
+  readonly store: StateStore;
+  readonly supervisor: RunSupervisor;
+  readonly batches: BatchRunner;
+  /** Stored flows read so far, by id. */
+  readonly flowCache: Map<string, Flow>;
+  /** Reported by `GET /health`. */
+  readonly version: string;
+  /** Aborted when the service closes: ends event streams. */
+  readonly closed: AbortSignal;
+}
+
+/** The app the route groups register on. */
+export type ServiceApp = OpenAPIHono;
