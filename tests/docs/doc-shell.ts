@@ -41,6 +41,11 @@ export const SKIPPED: readonly { readonly pattern: RegExp; readonly why: string 
     why: 'talks to a running stepflow serve; tests/service covers these calls against a real one',
   },
   {
+    pattern:
+      /^pnpm install\b|^pnpm --filter .* pack\b|^npm install \.\.\/stepflow-tarballs\/|^npx stepflow\b/,
+    why: 'packs the packages and installs them in another project (writes outside the checkout); tests/packaging does the same in a temporary project',
+  },
+  {
     pattern: /^echo \$\?$/,
     why: 'part of a transcript: the command before it is checked for exit 0',
   },
