@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { context as otelContext, trace, type Context } from '@opentelemetry/api';
 import type { Flow, FlowResult } from '@stepflow/protocol';
 import type { Clock, IdGenerator, RandomSource } from '../clock.ts';
 import { InputValidationError } from '../errors/input-validation-error.ts';
@@ -17,6 +18,7 @@ import type { CallbackScope } from './callback-services.ts';
 import type { FlowCatalogue } from './flow-catalogue.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import { RunConflictError } from '../errors/run-conflict-error.ts';
+import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry.ts';
 
 /** One run as the manager executes it: top-level (depth 0) or nested. */
 export interface ManagedRun {
@@ -31,6 +33,10 @@ export interface ManagedRun {
   readonly depth: number;
   readonly parentRunId?: string;
   readonly parentStepId?: string;
+  /** The calling run's trace id: a nested run without a recording span stays in its trace. */
+  readonly traceId?: string;
+  /** The span context of the call that started a nested run (its parent span). */
+  readonly traceParent?: Context;
 }
 
 /** What the run manager works with. */
@@ -122,8 +128,14 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     else if (external?.aborted) abort();
     else external?.addEventListener('abort', abort, { once: true });
     activeRuns.add(controller);
+    const telemetry = startTelemetry(request, runId, flowId);
     const dispatch = ({ step, input, attempt, retries, signal }: StepDispatch) => {
       let services: RuntimeServices | undefined;
+      const call = telemetry.startCall(step.id, attempt, () =>
+        deps.registry.describe(step.component, input),
+      );
+      // Without a recording span the id is made only if a plugin sends it (component servers).
+      let spanId = call?.spanId;
       const scope: CallbackScope = {
         depth: request.depth + 1,
         parentRunId: runId,
@@ -132,6 +144,8 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         signal: controller.signal,
         validate: request.validate,
         deriveChildIds: deps.journal !== undefined,
+        traceId: telemetry.traceId,
+        ...(call === undefined ? {} : { traceParent: call.context }),
       };
       const context: ExecutionContext = {
         runId,
@@ -139,16 +153,35 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         stepId: step.id,
         attempt,
         signal,
+        traceId: telemetry.traceId,
+        get spanId() {
+          return (spanId ??= telemetry.newSpanId());
+        },
         // Built on first use: most components never call back.
         get services() {
           return (services ??= deps.servicesFor(scope));
         },
         logger: deps.logger,
       };
-      return deps.registry.execute(step.component, input, context, request.validate);
+      if (call === undefined)
+        return deps.registry.execute(step.component, input, context, request.validate);
+      return otelContext
+        .with(call.context, () =>
+          deps.registry.execute(step.component, input, context, request.validate),
+        )
+        .then(
+          (result) => {
+            call.end(result);
+            return result;
+          },
+          (error: unknown) => {
+            call.end(undefined, error);
+            throw error;
+          },
+        );
     };
     const onEvent = combineListeners(
-      [request.onEvent, deps.onEvent].filter(
+      [telemetry.onEvent, request.onEvent, deps.onEvent].filter(
         (listener): listener is (event: RunEvent) => void => listener !== undefined,
       ),
     );
@@ -183,11 +216,35 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         ...(resumeFrom === undefined ? {} : { resumeFrom }),
         validate: request.validate,
       });
+      telemetry.end(result);
       return { runId, flowId, result };
+    } catch (error) {
+      telemetry.end(undefined, error);
+      throw error;
     } finally {
       external?.removeEventListener('abort', abort);
       activeRuns.delete(controller);
     }
+  };
+
+  /**
+   * A nested run is a child of the span active where it was started (a callback's span), else of
+   * the component call that started it.
+   */
+  const startTelemetry = (request: ManagedRun, runId: string, flowId: string): RunTelemetry => {
+    const active = otelContext.active();
+    const parent = trace.getSpan(active) === undefined ? (request.traceParent ?? active) : active;
+    return startRunTelemetry({
+      runId,
+      flowId,
+      ...(typeof request.flow.name === 'string' ? { flowName: request.flow.name } : {}),
+      depth: request.depth,
+      ...(request.parentRunId === undefined ? {} : { parentRunId: request.parentRunId }),
+      ...(request.parentStepId === undefined ? {} : { parentStepId: request.parentStepId }),
+      ...(request.traceId === undefined ? {} : { traceId: request.traceId }),
+      parent,
+      random: deps.random,
+    });
   };
 
   return {

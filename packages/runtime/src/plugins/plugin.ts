@@ -18,6 +18,10 @@ export interface ExecutionContext {
   readonly services: RuntimeServices;
   /** Logger for this execution. */
   readonly logger: Logger;
+  /** W3C trace id of the run (32 lowercase hex digits), sent to component servers. */
+  readonly traceId?: string;
+  /** W3C span id of this component call (16 lowercase hex digits), sent to component servers. */
+  readonly spanId?: string;
 }
 
 /** One request to execute a component. */

@@ -20,6 +20,7 @@ import { ConfigError } from '../../errors/config-error.ts';
 import type { Logger } from '../../logger.ts';
 import type { ComponentExecution, Plugin, PluginFactory, PluginFactoryArgs } from '../plugin.ts';
 import { ComponentServerDeadError } from './component-server-dead-error.ts';
+import { runtimeMetrics } from '../../telemetry/runtime-metrics.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
 import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
 import { unslashedNames } from './unslashed-names.ts';
@@ -156,6 +157,8 @@ class ComponentServerPlugin implements Plugin {
     { readonly connecting: Promise<Connection>; readonly wait: Promise<Connection> }
   >();
   #failures = 0;
+  /** Whether a server was started before: every later start is a restart. */
+  #launched = false;
   /** What the last failed start looked like (see `startFailureSignature`). */
   #lastStartFailure: string | undefined;
   #dead: ComponentServerDeadError | undefined;
@@ -267,6 +270,8 @@ class ComponentServerPlugin implements Plugin {
         ? live
         : await this.#connection(context.signal);
     const observability: ObservabilityContext = {
+      ...(context.traceId === undefined ? {} : { trace_id: context.traceId }),
+      ...(context.spanId === undefined ? {} : { span_id: context.spanId }),
       run_id: context.runId,
       flow_id: context.flowId,
       step_id: context.stepId,
@@ -369,6 +374,8 @@ class ComponentServerPlugin implements Plugin {
         }
       }
       if (this.#closing.signal.aborted) throw this.#closedError();
+      if (this.#launched) runtimeMetrics()?.serverRestarts.add(1, { 'stepflow.plugin': this.name });
+      this.#launched = true;
       try {
         const connection = await this.#connect();
         this.#live = connection;
