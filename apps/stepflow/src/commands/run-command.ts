@@ -8,6 +8,7 @@ import { CliError, ExitCode } from '../internal/cli-error.ts';
 import { describeFsError, formatOfPath } from '../internal/data-file.ts';
 import { formatData } from '../internal/json-text.ts';
 import { createCliRuntime } from '../internal/create-cli-runtime.ts';
+import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { onShutdownSignal } from '../internal/shutdown-on-signals.ts';
 import {
   formatDiagnostic,
@@ -70,7 +71,8 @@ export function runCommand(
       '\nExit codes: 0 success or skipped, 1 failed, 2 usage error, invalid flow/config/input (nothing ran).',
     )
     .action(async (options: RunOptions) => {
-      setExitCode(await run(options, context()));
+      const ctx = context();
+      setExitCode(await withCliTelemetry(ctx, () => run(options, ctx)));
     });
 }
 

@@ -24,4 +24,6 @@ export interface CliContext {
   readonly logger: Logger;
   /** Whether warnings (e.g. diagnostics of level `warning`) should be shown. */
   readonly showWarnings: boolean;
+  /** OTLP/HTTP endpoint to export traces and metrics to (`--otlp-endpoint`). */
+  readonly otlpEndpoint?: string;
 }
