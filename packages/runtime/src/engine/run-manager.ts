@@ -18,6 +18,7 @@ import type { CallbackScope } from './callback-services.ts';
 import type { FlowCatalogue } from './flow-catalogue.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import { RunConflictError } from '../errors/run-conflict-error.ts';
+import { correlatedLogger } from '../telemetry/correlated-logger.ts';
 import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry.ts';
 
 /** One run as the manager executes it: top-level (depth 0) or nested. */
@@ -129,8 +130,16 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     else external?.addEventListener('abort', abort, { once: true });
     activeRuns.add(controller);
     const telemetry = startTelemetry(request, runId, flowId);
+    deps.logger.debug('run started', {
+      run_id: runId,
+      flow_id: flowId,
+      trace_id: telemetry.traceId,
+      ...(request.parentRunId === undefined ? {} : { parent_run_id: request.parentRunId }),
+      ...(request.parentStepId === undefined ? {} : { parent_step_id: request.parentStepId }),
+    });
     const dispatch = ({ step, input, attempt, retries, signal }: StepDispatch) => {
       let services: RuntimeServices | undefined;
+      let logger: Logger | undefined;
       const call = telemetry.startCall(step.id, attempt, () =>
         deps.registry.describe(step.component, input),
       );
@@ -161,7 +170,15 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         get services() {
           return (services ??= deps.servicesFor(scope));
         },
-        logger: deps.logger,
+        // Built on first use too: most components never log.
+        get logger() {
+          return (logger ??= correlatedLogger(deps.logger, {
+            run_id: runId,
+            step_id: step.id,
+            trace_id: telemetry.traceId,
+            span_id: this.spanId,
+          }));
+        },
       };
       if (call === undefined)
         return deps.registry.execute(step.component, input, context, request.validate);
@@ -217,6 +234,11 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         validate: request.validate,
       });
       telemetry.end(result);
+      deps.logger.debug('run finished', {
+        run_id: runId,
+        trace_id: telemetry.traceId,
+        outcome: result.outcome,
+      });
       return { runId, flowId, result };
     } catch (error) {
       telemetry.end(undefined, error);

@@ -93,6 +93,39 @@ describe('run telemetry', () => {
     expect(new Set(seen.map((execution) => execution.spanId)).size).toBe(3);
   });
 
+  it('adds run, step, trace and span ids to what a component logs', async () => {
+    const lines: [string, unknown][] = [];
+    const capture = (message: string, fields?: unknown) => lines.push([message, fields]);
+    const runtime = testRuntime({
+      logger: { debug: () => undefined, info: capture, warn: capture, error: capture },
+      handler: ({ context: execution }) => {
+        execution.logger.info('working', { n: 1 });
+        return { outcome: 'success', result: null };
+      },
+    });
+    const flow = yamlFlow(`
+steps:
+  - id: only
+    component: /test/logs
+    input: {}
+output: { $from: { step: only } }
+`);
+    await runtime.run({ flow, input: null, runId: RUN_ID });
+    await runtime.close();
+    expect(lines).toEqual([
+      [
+        'working',
+        {
+          run_id: RUN_ID,
+          step_id: 'only',
+          trace_id: RUN_ID.replaceAll('-', ''),
+          span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+          n: 1,
+        },
+      ],
+    ]);
+  });
+
   it('records run, step and call spans, nested runs under the call that started them', async () => {
     const exporter = new InMemorySpanExporter();
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -290,6 +290,11 @@ class ComponentServerPlugin implements Plugin {
         { signal: context.signal, timeoutMs: this.#executeTimeoutMs },
       );
     } catch (error) {
+      context.logger.debug(`component server '${this.name}' failed executing ${component}`, {
+        plugin: this.name,
+        attempt: context.attempt,
+        error: messageOf(error),
+      });
       throw this.#failure(
         connection,
         error,
