@@ -140,9 +140,10 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     const dispatch = ({ step, input, attempt, retries, signal }: StepDispatch) => {
       let services: RuntimeServices | undefined;
       let logger: Logger | undefined;
-      const call = telemetry.startCall(step.id, attempt, () =>
-        deps.registry.describe(step.component, input),
-      );
+      // No closure or call per dispatch when the run records no spans (the usual case).
+      const call = telemetry.recording
+        ? telemetry.startCall(step.id, attempt, () => deps.registry.describe(step.component, input))
+        : undefined;
       // Without a recording span the id is made only if a plugin sends it (component servers).
       let spanId = call?.spanId;
       const scope: CallbackScope = {

@@ -49,6 +49,8 @@ export interface RunTelemetryOptions {
 export interface RunTelemetry {
   /** The run's trace id (32 lowercase hex digits), always set. */
   readonly traceId: string;
+  /** Whether the run records spans (checked once per run; `startCall` is pointless when not). */
+  readonly recording: boolean;
   /** A fresh span id (16 lowercase hex digits) for a call when no span records. */
   newSpanId(): string;
   /** Receives the run's events; `undefined` when neither spans nor metrics are recorded. */
@@ -116,6 +118,7 @@ export function startRunTelemetry(options: RunTelemetryOptions): RunTelemetry {
 
   return {
     traceId,
+    recording,
     newSpanId,
     onEvent,
     startCall(stepId, attempt, target) {
