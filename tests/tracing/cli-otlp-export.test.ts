@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 /** A flow with one step on the traced server and a config passing the OTEL_* variables on. */
-async function workspace(receiver: OtlpReceiver): Promise<{ dir: string; marker: string }> {
+async function workspace(
+  receiver: OtlpReceiver,
+  component = '/traced/store_and_nest',
+): Promise<{ dir: string; marker: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'stepflow-otlp-'));
   const marker = randomUUID();
   cleanups.push(async () => {
@@ -49,7 +52,7 @@ routes:
 name: traced-flow
 steps:
   - id: work
-    component: /traced/store_and_nest
+    component: ${component}
     input: { n: 21, api_key: do-not-export }
 output: { $from: { step: work } }
 `,
@@ -161,5 +164,72 @@ describe('stepflow run exports traces over OTLP/HTTP', () => {
     // Only the server (its own config turns export on) reports; the CLI sent nothing.
     await receiver.until((spans) => spans.some((span) => span.name === 'component /echo'));
     expect(receiver.spans.every((span) => span.service === 'traced-server')).toBe(true);
+  });
+
+  it('flushes the spans of a failed run, and metrics, to --otlp-endpoint', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(() => receiver.close());
+    const dir = await mkdtemp(join(tmpdir(), 'stepflow-otlp-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(
+      join(dir, 'flow.yaml'),
+      `schema: https://stepflow.org/schemas/v1/flow.json
+name: failing
+steps:
+  - id: bad
+    component: /builtin/put_blob
+    input: { data: 1 }
+output: { $from: { step: bad } }
+`,
+    );
+    const result = await runCli(
+      [
+        '--otlp-endpoint',
+        receiver.endpoint,
+        'run',
+        '--flow',
+        join(dir, 'flow.yaml'),
+        '--input-json',
+        'null',
+      ],
+      { env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } },
+    );
+    expect(result.code).toBe(1);
+    // The command returned only after its exporters were shut down: everything has arrived.
+    const run = only(receiver.spans, 'run failing');
+    expect(run.attributes['stepflow.run.outcome']).toBe('failed');
+    expect(run.status.code).toBe(2);
+    const step = only(receiver.spans, 'step bad');
+    expect(step.status.code).toBe(2);
+    expect(step.parentSpanId).toBe(run.spanId);
+    expect(receiver.paths).toContain('/v1/metrics');
+  });
+
+  it('flushes the spans of a run cancelled by SIGINT before the process ends', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(() => receiver.close());
+    const { dir } = await workspace(receiver, '/traced/block');
+    let interrupted = false;
+    const result = await runCli(
+      ['--log-level', 'info', 'run', '--flow', join(dir, 'flow.yaml'), '--input-json', 'null'],
+      {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+          OTEL_METRICS_EXPORTER: 'none',
+        },
+        onStderr: (text, child) => {
+          if (!interrupted && text.includes('block started')) {
+            interrupted = true;
+            child.kill('SIGINT');
+          }
+        },
+      },
+    );
+    expect(interrupted).toBe(true);
+    expect(result.signal ?? result.code).toBe('SIGINT');
+    const run = only(receiver.spans, 'run traced-flow');
+    expect(run.attributes['stepflow.run.outcome']).toBe('failed');
+    expect(only(receiver.spans, 'step work').parentSpanId).toBe(run.spanId);
   });
 });
