@@ -1,4 +1,11 @@
-import { context, metrics, trace, type Attributes } from '@opentelemetry/api';
+import {
+  context,
+  metrics,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type Attributes,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   AggregationTemporality,
@@ -91,6 +98,24 @@ describe('run telemetry', () => {
       expect(execution.spanId).toMatch(/^[0-9a-f]{16}$/);
     }
     expect(new Set(seen.map((execution) => execution.spanId)).size).toBe(3);
+  });
+
+  it('joins the trace of an active span context even when nothing records', async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.NONE,
+    });
+    const seen: ExecutionContext[] = [];
+    const runtime = runtimeRecording(seen);
+    await context.with(parent, () => runtime.run({ flow: outer, input: null, runId: RUN_ID }));
+    await runtime.close();
+    expect(seen.map((execution) => execution.traceId)).toEqual([
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    ]);
   });
 
   it('adds run, step, trace and span ids to what a component logs', async () => {

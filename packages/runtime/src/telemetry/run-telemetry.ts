@@ -1,4 +1,5 @@
 import {
+  isSpanContextValid,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -106,9 +107,12 @@ export function startRunTelemetry(options: RunTelemetryOptions): RunTelemetry {
   const meters = runtimeMetrics();
   meters?.runsStarted.add(1, { 'stepflow.run.nested': options.depth > 0 });
   const newSpanId = createSpanIds(options.random);
+  // Not recording: the calling run's trace, else a (non-recorded) parent's, else the run id.
+  const ids = runSpan.spanContext();
   const traceId = recording
-    ? runSpan.spanContext().traceId
-    : (options.traceId ?? traceIdForRun(options.runId, options.random));
+    ? ids.traceId
+    : (options.traceId ??
+      (isSpanContextValid(ids) ? ids.traceId : traceIdForRun(options.runId, options.random)));
   const runContext = recording ? trace.setSpan(options.parent, runSpan) : options.parent;
   const steps = new Map<string, StepRecord>();
   const onEvent =
