@@ -68,7 +68,7 @@ export interface CallbackScope {
   /** The calling run's trace id: nested runs join its trace. */
   readonly traceId?: string;
   /** The span context of the calling component call, when it records. */
-  readonly traceParent?: Context;
+  readonly traceParent?: Context | undefined;
 }
 
 function invalidFlow(fatal: Diagnostic[]): RuntimeServiceError {

@@ -87,7 +87,7 @@ afterEach(() => {
 });
 
 describe('run telemetry', () => {
-  it('sends W3C ids without a tracer: the run id as trace id, shared by nested runs', async () => {
+  it('gives a trace id without a tracer: the run id, shared by nested runs', async () => {
     const seen: ExecutionContext[] = [];
     const runtime = runtimeRecording(seen);
     await runtime.run({ flow: outer, input: null, runId: RUN_ID });
@@ -95,9 +95,9 @@ describe('run telemetry', () => {
     expect(seen.length).toBe(3);
     for (const execution of seen) {
       expect(execution.traceId).toBe(RUN_ID.replaceAll('-', ''));
-      expect(execution.spanId).toMatch(/^[0-9a-f]{16}$/);
+      // No span records the call: a plugin that sends a span id makes its own.
+      expect(execution.spanId).toBeUndefined();
     }
-    expect(new Set(seen.map((execution) => execution.spanId)).size).toBe(3);
   });
 
   it('joins the trace of an active span context even when nothing records', async () => {
@@ -118,36 +118,29 @@ describe('run telemetry', () => {
     ]);
   });
 
-  it('adds run, step, trace and span ids to what a component logs', async () => {
+  it('logs the start and end of a run with its run and trace ids', async () => {
     const lines: [string, unknown][] = [];
-    const capture = (message: string, fields?: unknown) => lines.push([message, fields]);
     const runtime = testRuntime({
-      logger: { debug: () => undefined, info: capture, warn: capture, error: capture },
-      handler: ({ context: execution }) => {
-        execution.logger.info('working', { n: 1 });
-        return { outcome: 'success', result: null };
+      logger: {
+        debug: (message, fields) => lines.push([message, fields]),
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
       },
     });
     const flow = yamlFlow(`
 steps:
   - id: only
-    component: /test/logs
+    component: /test/echo
     input: {}
 output: { $from: { step: only } }
 `);
-    await runtime.run({ flow, input: null, runId: RUN_ID });
+    const { flowId } = await runtime.run({ flow, input: null, runId: RUN_ID });
     await runtime.close();
+    const traceId = RUN_ID.replaceAll('-', '');
     expect(lines).toEqual([
-      [
-        'working',
-        {
-          run_id: RUN_ID,
-          step_id: 'only',
-          trace_id: RUN_ID.replaceAll('-', ''),
-          span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
-          n: 1,
-        },
-      ],
+      ['run started', { run_id: RUN_ID, flow_id: flowId, trace_id: traceId }],
+      ['run finished', { run_id: RUN_ID, trace_id: traceId, outcome: 'success' }],
     ]);
   });
 

@@ -21,12 +21,16 @@ import type { Logger } from '../../logger.ts';
 import type { ComponentExecution, Plugin, PluginFactory, PluginFactoryArgs } from '../plugin.ts';
 import { ComponentServerDeadError } from './component-server-dead-error.ts';
 import { runtimeMetrics } from '../../telemetry/runtime-metrics.ts';
+import { createSpanIds } from '../../telemetry/trace-ids.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
 import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
 import { unslashedNames } from './unslashed-names.ts';
 import { ExecutionsInFlight } from './executions-in-flight.ts';
 import { resolveStdioLaunch, type StdioLaunch } from './stdio-launch.ts';
 import { firstLine, isPermanentSpawnFailure, startFailureSignature } from './start-failure.ts';
+
+/** Span ids of calls no tracer records (the ids only correlate, so `Math.random` will do). */
+const nextSpanId = createSpanIds(Math.random);
 
 /** What a transport factory gets besides the transport config. */
 export interface StepflowTransportContext {
@@ -270,12 +274,15 @@ class ComponentServerPlugin implements Plugin {
         ? live
         : await this.#connection(context.signal);
     const observability: ObservabilityContext = {
-      ...(context.traceId === undefined ? {} : { trace_id: context.traceId }),
-      ...(context.spanId === undefined ? {} : { span_id: context.spanId }),
       run_id: context.runId,
       flow_id: context.flowId,
       step_id: context.stepId,
     };
+    // W3C ids always go with the run's trace id, so servers can correlate without a tracer.
+    if (context.traceId !== undefined) {
+      observability.trace_id = context.traceId;
+      observability.span_id = context.spanId ?? nextSpanId();
+    }
     this.#inFlight.add(context);
     let result;
     try {
@@ -290,9 +297,14 @@ class ComponentServerPlugin implements Plugin {
         { signal: context.signal, timeoutMs: this.#executeTimeoutMs },
       );
     } catch (error) {
-      context.logger.debug(`component server '${this.name}' failed executing ${component}`, {
+      this.#logger.debug(`component server '${this.name}' failed executing ${component}`, {
         plugin: this.name,
+        run_id: context.runId,
+        step_id: context.stepId,
         attempt: context.attempt,
+        ...(observability.trace_id === undefined
+          ? {}
+          : { trace_id: observability.trace_id, span_id: observability.span_id }),
         error: messageOf(error),
       });
       throw this.#failure(
