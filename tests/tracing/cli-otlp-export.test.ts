@@ -232,4 +232,20 @@ output: { $from: { step: bad } }
     expect(run.attributes['stepflow.run.outcome']).toBe('failed');
     expect(only(receiver.spans, 'step work').parentSpanId).toBe(run.spanId);
   });
+
+  it('stepflow test exports the runs of its cases too', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(() => receiver.close());
+    const result = await runCli(['test', 'examples/greeter/flow.yaml'], {
+      env: {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.endpoint}/v1/traces`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_METRICS_EXPORTER: 'none',
+      },
+    });
+    expect(result.code).toBe(0);
+    const run = only(receiver.spans, 'run greeter');
+    expect(run.attributes['stepflow.run.outcome']).toBe('success');
+    expect(receiver.paths).not.toContain('/v1/metrics');
+  });
 });
