@@ -32,6 +32,11 @@ export const SKIPPED: readonly { readonly pattern: RegExp; readonly why: string 
     pattern: /^node apps\/echo-demo\/dist\/main\.js$/,
     why: 'apps/echo-demo is not a dependency of the tests, so it may not be built when they run',
   },
+  { pattern: /^docker run\b/, why: 'needs Docker and starts a long-running Jaeger container' },
+  {
+    pattern: /(OTEL_EXPORTER_OTLP_ENDPOINT=|--otlp-endpoint )http:\/\/localhost:4318\b/,
+    why: 'exports to a trace backend on localhost:4318 (tests/tracing runs it against a local receiver)',
+  },
   {
     pattern: /^stepflow serve\b/,
     why: 'starts a long-running service on a fixed port; tests/service drives a real one',

@@ -10,6 +10,7 @@ const VERSION = '0.1.0';
 interface GlobalOptions {
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  readonly otlpEndpoint?: string;
 }
 
 /**
@@ -34,6 +35,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       new Option('--log-format <format>', 'log line format')
         .choices(['text', 'json'])
         .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--otlp-endpoint <url>',
+        'export traces and metrics over OTLP/HTTP to this base URL (the OTEL_* variables work too)',
+      ).env('STEPFLOW_OTLP_ENDPOINT'),
     );
   configureCommand(program, io);
 
@@ -58,6 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       logger,
       showWarnings: LOG_LEVELS.indexOf(options.logLevel) <= LOG_LEVELS.indexOf('warn'),
       logFormat: options.logFormat,
+      ...(options.otlpEndpoint === undefined ? {} : { otlpEndpoint: options.otlpEndpoint }),
     };
   };
   for (const entry of COMMANDS) {

@@ -34,6 +34,10 @@ export interface TestExecuteOptions {
   readonly runId?: string;
   readonly flowId?: string;
   readonly attempt?: number;
+  /** W3C trace id to send in `observability` (32 lowercase hex digits), as the runtime does. */
+  readonly traceId?: string;
+  /** W3C span id of the runtime's call to send in `observability` (16 lowercase hex digits). */
+  readonly spanId?: string;
 }
 
 /** One callback the server made to the fake runtime. */
@@ -230,6 +234,8 @@ export async function createTestRuntime(
         run_id: execOptions.runId ?? 'test-run',
         flow_id: execOptions.flowId ?? null,
         step_id: execOptions.stepId ?? 'test-step',
+        ...(execOptions.traceId !== undefined && { trace_id: execOptions.traceId }),
+        ...(execOptions.spanId !== undefined && { span_id: execOptions.spanId }),
       };
       const { output } = (await peer.request('components/execute', {
         component,

@@ -19,6 +19,7 @@ import { openCliStateStore, type CliStateStore } from '../internal/open-cli-stat
 import { printNotice } from '../internal/print-notice.ts';
 import { formatData } from '../internal/json-text.ts';
 import { createCliRuntime } from '../internal/create-cli-runtime.ts';
+import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { onShutdownSignal } from '../internal/shutdown-on-signals.ts';
 import {
   formatDiagnostic,
@@ -91,7 +92,8 @@ export function runCommand(
       '\nExit codes: 0 success or skipped, 1 failed, 2 usage error, invalid flow/config/input (nothing ran).',
     )
     .action(async (options: RunOptions) => {
-      setExitCode(await run(options, context()));
+      const ctx = context();
+      setExitCode(await withCliTelemetry(ctx, () => run(options, ctx)));
     });
 }
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
+import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { ExitCode } from '../internal/cli-error.ts';
 import { collectFlowFiles } from '../internal/test-runner/collect-flow-files.ts';
 import { runTestFile } from '../internal/test-runner/run-test-file.ts';
@@ -50,39 +51,46 @@ export function testCommand(
     )
     .action(async (paths: string[], options: TestOptions) => {
       const ctx = context();
-      const files = await collectFlowFiles(paths);
-      if (files.length === 0) {
-        ctx.io.writeOut('No workflow files found\n');
-        setExitCode(ExitCode.success);
-        return;
-      }
-      const totals = emptyTotals();
-      for (const file of files) {
-        if (file.kind === 'invalid') {
-          ctx.io.writeOut(`${file.path}: Execution error: ${file.message}\n`);
-          totals.filesTested += 1;
-          totals.cases += 1;
-          totals.errors += 1;
-          continue;
-        }
-        await runTestFile(
-          file.path,
-          file.document,
-          {
-            config: options.config,
-            cases: options.case,
-            update: options.update,
-            diff: options.diff,
-            strict: options.strict,
-            ...(options.store === undefined ? {} : { store: options.store }),
-          },
-          ctx,
-          totals,
-        );
-      }
-      ctx.io.writeOut(`\n${formatSummary(totals)}`);
-      setExitCode(totals.failed + totals.errors > 0 ? ExitCode.failed : ExitCode.success);
+      setExitCode(await withCliTelemetry(ctx, () => testPaths(paths, options, ctx)));
     });
+}
+
+async function testPaths(
+  paths: string[],
+  options: TestOptions,
+  ctx: CliContext,
+): Promise<ExitCode> {
+  const files = await collectFlowFiles(paths);
+  if (files.length === 0) {
+    ctx.io.writeOut('No workflow files found\n');
+    return ExitCode.success;
+  }
+  const totals = emptyTotals();
+  for (const file of files) {
+    if (file.kind === 'invalid') {
+      ctx.io.writeOut(`${file.path}: Execution error: ${file.message}\n`);
+      totals.filesTested += 1;
+      totals.cases += 1;
+      totals.errors += 1;
+      continue;
+    }
+    await runTestFile(
+      file.path,
+      file.document,
+      {
+        config: options.config,
+        cases: options.case,
+        update: options.update,
+        diff: options.diff,
+        strict: options.strict,
+        ...(options.store === undefined ? {} : { store: options.store }),
+      },
+      ctx,
+      totals,
+    );
+  }
+  ctx.io.writeOut(`\n${formatSummary(totals)}`);
+  return totals.failed + totals.errors > 0 ? ExitCode.failed : ExitCode.success;
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -27,4 +27,6 @@ export interface CliContext {
   readonly showWarnings: boolean;
   /** `--log-format`: how notices a command always prints (e.g. a durable run's id) look. */
   readonly logFormat: LogFormat;
+  /** OTLP/HTTP endpoint to export traces and metrics to (`--otlp-endpoint`). */
+  readonly otlpEndpoint?: string;
 }

@@ -82,7 +82,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Global options that take a value (`--log-level debug`): their value is not a command name. */
-const VALUED_GLOBAL_OPTIONS = new Set(['--log-level', '--log-format']);
+const VALUED_GLOBAL_OPTIONS = new Set(['--log-level', '--log-format', '--otlp-endpoint']);
 
 /**
  * The command `argv` asks for: the first word after the global options, or the one after

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { BlobStore } from '@stepflow/blob-store';
 import {
   type Flow,
@@ -31,6 +32,10 @@ export interface NestedRunRequest {
   readonly parentStepId?: string;
   /** Enforce schemas; inherited from the parent run. */
   readonly validate: boolean;
+  /** The calling run's trace id. */
+  readonly traceId?: string;
+  /** The span context of the calling component call. */
+  readonly traceParent?: Context;
 }
 
 /** What the callback services of every run share. */
@@ -60,6 +65,10 @@ export interface CallbackScope {
   readonly validate: boolean;
   /** Whether nested runs get ids derived from this scope (durable runs) or fresh ones. */
   readonly deriveChildIds: boolean;
+  /** The calling run's trace id: nested runs join its trace. */
+  readonly traceId?: string;
+  /** The span context of the calling component call, when it records. */
+  readonly traceParent?: Context | undefined;
 }
 
 function invalidFlow(fatal: Diagnostic[]): RuntimeServiceError {
@@ -118,6 +127,8 @@ export function createCallbackServices(
       ...(scope.parentRunId === undefined ? {} : { parentRunId: scope.parentRunId }),
       ...(scope.parentStepId === undefined ? {} : { parentStepId: scope.parentStepId }),
       validate: scope.validate,
+      ...(scope.traceId === undefined ? {} : { traceId: scope.traceId }),
+      ...(scope.traceParent === undefined ? {} : { traceParent: scope.traceParent }),
     });
     const { result } = outcome;
     // A run below hitting the limit fails every run above it, not just its own sub-flow.

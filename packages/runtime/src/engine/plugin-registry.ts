@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/config-error.ts';
 import { createSemaphore, type Semaphore } from '../internal/semaphore.ts';
 import type { Logger } from '../logger.ts';
 import type { RuntimeServices } from '../services/runtime-services.ts';
+import type { CallTarget } from '../telemetry/run-telemetry.ts';
 import { defaultRoutes } from '../config/default-config.ts';
 import type {
   ComponentExecution,
@@ -37,6 +38,8 @@ export interface PluginRegistry {
   ): Promise<FlowResult>;
   /** The post-routing name of a component (best effort, for events). */
   componentName(component: string, input: unknown): string;
+  /** Where a component runs: plugin, plugin type and transport (best effort, for spans). */
+  describe(component: string, input: unknown): CallTarget;
   /** Starts every plugin once (later calls share the first start). */
   start(): Promise<void>;
   /** Lists every plugin's components. */
@@ -155,6 +158,24 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       } catch {
         return component;
       }
+    },
+    describe(component, input) {
+      let target;
+      try {
+        target = router.resolve(component, input);
+      } catch {
+        return { component, plugin: '', pluginType: '', transport: '' };
+      }
+      const pluginConfig = configs[target.plugin];
+      const type = pluginConfig?.type ?? '';
+      const transport = pluginConfig?.transport;
+      return {
+        component: target.component,
+        plugin: target.plugin,
+        pluginType: type,
+        transport:
+          typeof transport === 'string' ? transport : type === 'stepflow' ? 'stdio' : 'in-process',
+      };
     },
     start() {
       started ??= (async () => {

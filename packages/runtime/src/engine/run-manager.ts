@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { context as otelContext, trace, type Context } from '@opentelemetry/api';
 import type { Flow, FlowResult } from '@stepflow/protocol';
 import type { Clock, IdGenerator, RandomSource } from '../clock.ts';
 import { InputValidationError } from '../errors/input-validation-error.ts';
@@ -17,6 +18,7 @@ import type { CallbackScope } from './callback-services.ts';
 import type { FlowCatalogue } from './flow-catalogue.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import { RunConflictError } from '../errors/run-conflict-error.ts';
+import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry.ts';
 
 /** One run as the manager executes it: top-level (depth 0) or nested. */
 export interface ManagedRun {
@@ -31,6 +33,10 @@ export interface ManagedRun {
   readonly depth: number;
   readonly parentRunId?: string;
   readonly parentStepId?: string;
+  /** The calling run's trace id: a nested run without a recording span stays in its trace. */
+  readonly traceId?: string;
+  /** The span context of the call that started a nested run (its parent span). */
+  readonly traceParent?: Context;
 }
 
 /** What the run manager works with. */
@@ -122,8 +128,20 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     else if (external?.aborted) abort();
     else external?.addEventListener('abort', abort, { once: true });
     activeRuns.add(controller);
+    const telemetry = startTelemetry(request, runId, flowId);
+    deps.logger.debug('run started', {
+      run_id: runId,
+      flow_id: flowId,
+      trace_id: telemetry.traceId,
+      ...(request.parentRunId === undefined ? {} : { parent_run_id: request.parentRunId }),
+      ...(request.parentStepId === undefined ? {} : { parent_step_id: request.parentStepId }),
+    });
     const dispatch = ({ step, input, attempt, retries, signal }: StepDispatch) => {
       let services: RuntimeServices | undefined;
+      // No closure or call per dispatch when the run records no spans (the usual case).
+      const call = telemetry.recording
+        ? telemetry.startCall(step.id, attempt, () => deps.registry.describe(step.component, input))
+        : undefined;
       const scope: CallbackScope = {
         depth: request.depth + 1,
         parentRunId: runId,
@@ -132,6 +150,9 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         signal: controller.signal,
         validate: request.validate,
         deriveChildIds: deps.journal !== undefined,
+        traceId: telemetry.traceId,
+        // Set even when undefined: a spread here would slow every dispatch.
+        traceParent: call?.context,
       };
       const context: ExecutionContext = {
         runId,
@@ -139,16 +160,34 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         stepId: step.id,
         attempt,
         signal,
+        traceId: telemetry.traceId,
+        // Plain data, no getters: each accessor in this literal costs every dispatch measurably.
+        spanId: call?.spanId,
         // Built on first use: most components never call back.
         get services() {
           return (services ??= deps.servicesFor(scope));
         },
         logger: deps.logger,
       };
-      return deps.registry.execute(step.component, input, context, request.validate);
+      if (call === undefined)
+        return deps.registry.execute(step.component, input, context, request.validate);
+      return otelContext
+        .with(call.context, () =>
+          deps.registry.execute(step.component, input, context, request.validate),
+        )
+        .then(
+          (result) => {
+            call.end(result);
+            return result;
+          },
+          (error: unknown) => {
+            call.end(undefined, error);
+            throw error;
+          },
+        );
     };
     const onEvent = combineListeners(
-      [request.onEvent, deps.onEvent].filter(
+      [telemetry.onEvent, request.onEvent, deps.onEvent].filter(
         (listener): listener is (event: RunEvent) => void => listener !== undefined,
       ),
     );
@@ -183,11 +222,40 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         ...(resumeFrom === undefined ? {} : { resumeFrom }),
         validate: request.validate,
       });
+      telemetry.end(result);
+      deps.logger.debug('run finished', {
+        run_id: runId,
+        trace_id: telemetry.traceId,
+        outcome: result.outcome,
+      });
       return { runId, flowId, result };
+    } catch (error) {
+      telemetry.end(undefined, error);
+      throw error;
     } finally {
       external?.removeEventListener('abort', abort);
       activeRuns.delete(controller);
     }
+  };
+
+  /**
+   * A nested run is a child of the span active where it was started (a callback's span), else of
+   * the component call that started it.
+   */
+  const startTelemetry = (request: ManagedRun, runId: string, flowId: string): RunTelemetry => {
+    const active = otelContext.active();
+    const parent = trace.getSpan(active) === undefined ? (request.traceParent ?? active) : active;
+    return startRunTelemetry({
+      runId,
+      flowId,
+      ...(typeof request.flow.name === 'string' ? { flowName: request.flow.name } : {}),
+      depth: request.depth,
+      ...(request.parentRunId === undefined ? {} : { parentRunId: request.parentRunId }),
+      ...(request.parentStepId === undefined ? {} : { parentStepId: request.parentStepId }),
+      ...(request.traceId === undefined ? {} : { traceId: request.traceId }),
+      parent,
+      random: deps.random,
+    });
   };
 
   return {

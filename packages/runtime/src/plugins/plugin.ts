@@ -18,6 +18,13 @@ export interface ExecutionContext {
   readonly services: RuntimeServices;
   /** Logger for this execution. */
   readonly logger: Logger;
+  /** W3C trace id of the run (32 lowercase hex digits), sent to component servers. */
+  readonly traceId?: string;
+  /**
+   * W3C span id of this component call (16 lowercase hex digits) when a tracer records it; a
+   * plugin that needs one otherwise (to send it to a component server) makes its own.
+   */
+  readonly spanId?: string | undefined;
 }
 
 /** One request to execute a component. */

@@ -1,3 +1,4 @@
+import { context as otelContext } from '@opentelemetry/api';
 import {
   createJsonRpcPeer,
   JsonRpcError,
@@ -9,6 +10,7 @@ import { ErrorCodes, PROTOCOL_VERSION, type ObservabilityContext } from '@stepfl
 import { ComponentError } from '../component-error.ts';
 import type { RegisteredComponent } from '../component-server.ts';
 import { RuntimeRequestError } from '../runtime-request-error.ts';
+import { startComponentSpan } from './component-span.ts';
 import { createContext } from './create-context.ts';
 import { LazyAbort } from './lazy-abort.ts';
 import { describeIssues, type ValidationOutcome } from './schema-adapter.ts';
@@ -139,31 +141,33 @@ export async function connectServer(
             () => execution.abort(new Error(`'${component}' timed out after ${timeoutMs} ms`)),
             timeoutMs,
           );
-    const finish = () => {
+    const span = startComponentSpan(component, request.attempt, request.observability);
+    const finish = (error?: unknown) => {
       clearTimeout(timer);
       release();
       settle(execution);
+      span?.end(error);
     };
     let output: unknown;
     try {
-      output = entry.handler(
-        input,
-        createContext({
-          component,
-          attempt: request.attempt,
-          observability: request.observability,
-          execution,
-          writeLog,
-          makeCall: () => (method, params) => {
-            const signal = execution.signal;
-            return rpc.request(method, params, { signal }).catch((error: unknown) => {
-              throw toRuntimeRequestError(method, error, signal);
-            });
-          },
-        }),
-      );
+      const context = createContext({
+        component,
+        attempt: request.attempt,
+        observability: span?.observability ?? request.observability,
+        execution,
+        writeLog,
+        makeCall: () => (method, params) => {
+          const signal = execution.signal;
+          return rpc.request(method, params, { signal }).catch((error: unknown) => {
+            throw toRuntimeRequestError(method, error, signal);
+          });
+        },
+      });
+      output = span
+        ? otelContext.with(span.context, () => entry.handler(input, context))
+        : entry.handler(input, context);
     } catch (error) {
-      finish();
+      finish(error);
       throw toWireError(error, component, writeLog);
     }
     if (!isThenable(output) && entry.output === undefined) {
@@ -179,7 +183,7 @@ export async function connectServer(
         return { output: value === undefined ? null : value };
       },
       (error: unknown) => {
-        finish();
+        finish(error);
         throw toWireError(error, component, writeLog);
       },
     );

@@ -13,6 +13,7 @@ import {
 } from '@stepflow/protocol';
 import { RuntimeServiceError } from '../../errors/runtime-service-error.ts';
 import type { RuntimeServices } from '../../services/runtime-services.ts';
+import { withCallbackSpan } from './callback-span.ts';
 
 /** The peer a component server connection uses on the runtime side. */
 export type RuntimePeer = JsonRpcPeer<RuntimeToServerMethods, ServerToRuntimeMethods>;
@@ -52,7 +53,7 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: CallbackRes
   peer.handleRequest(
     'blobs/put',
     (params) =>
-      serve('Failed to put blob', async () => {
+      serveTraced('blobs/put', params.observability, 'Failed to put blob', async () => {
         const { services } = resolve(params.observability, 'blobs/put', false);
         return { blob_id: await services.putBlob(params.data, params.blob_type) };
       }),
@@ -61,7 +62,7 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: CallbackRes
   peer.handleRequest(
     'blobs/get',
     (params) =>
-      serve('Failed to get blob', async () => {
+      serveTraced('blobs/get', params.observability, 'Failed to get blob', async () => {
         const { services } = resolve(params.observability, 'blobs/get', false);
         const blob = await services.getBlob(params.blob_id);
         return { data: blob.data as never, blob_type: blob.blobType };
@@ -71,7 +72,7 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: CallbackRes
   peer.handleRequest(
     'flows/evaluate',
     (params, rpc) =>
-      serve('Failed to evaluate flow', async () => {
+      serveTraced('flows/evaluate', params.observability, 'Failed to evaluate flow', async () => {
         const scope = resolve(params.observability, 'flows/evaluate', true);
         const signal =
           scope.signal === undefined ? rpc.signal : AbortSignal.any([rpc.signal, scope.signal]);
@@ -85,37 +86,47 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: CallbackRes
   peer.handleRequest(
     'flows/get_metadata',
     (params) =>
-      serve('Failed to get flow metadata', async () => {
-        const { services } = resolve(params.observability, 'flows/get_metadata', true);
-        const stepId = params.step_id ?? undefined;
-        try {
-          return await services.getFlowMetadata(params.flow_id, stepId);
-        } catch (error) {
-          if (stepId === undefined || !isUnknownStep(error)) throw error;
-          const flowOnly = await services.getFlowMetadata(params.flow_id);
-          return { ...flowOnly, step_metadata: null };
-        }
-      }),
+      serveTraced(
+        'flows/get_metadata',
+        params.observability,
+        'Failed to get flow metadata',
+        async () => {
+          const { services } = resolve(params.observability, 'flows/get_metadata', true);
+          const stepId = params.step_id ?? undefined;
+          try {
+            return await services.getFlowMetadata(params.flow_id, stepId);
+          } catch (error) {
+            if (stepId === undefined || !isUnknownStep(error)) throw error;
+            const flowOnly = await services.getFlowMetadata(params.flow_id);
+            return { ...flowOnly, step_metadata: null };
+          }
+        },
+      ),
     { paramsSchema: GetFlowMetadataParamsSchema },
   );
   peer.handleRequest(
     'flows/submit_batch',
     (params) =>
-      serve('Failed to submit batch', async () => {
-        const { services } = resolve(params.observability, 'flows/submit_batch', true);
-        const maxConcurrency = params.max_concurrency ?? undefined;
-        return services.submitBatch(
-          params.flow_id,
-          params.inputs,
-          maxConcurrency === undefined ? {} : { maxConcurrency },
-        );
-      }),
+      serveTraced(
+        'flows/submit_batch',
+        params.observability,
+        'Failed to submit batch',
+        async () => {
+          const { services } = resolve(params.observability, 'flows/submit_batch', true);
+          const maxConcurrency = params.max_concurrency ?? undefined;
+          return services.submitBatch(
+            params.flow_id,
+            params.inputs,
+            maxConcurrency === undefined ? {} : { maxConcurrency },
+          );
+        },
+      ),
     { paramsSchema: SubmitBatchParamsSchema },
   );
   peer.handleRequest(
     'flows/get_batch',
     (params) =>
-      serve('Failed to get batch', async () => {
+      serveTraced('flows/get_batch', params.observability, 'Failed to get batch', async () => {
         const { services } = resolve(params.observability, 'flows/get_batch', true);
         return services.getBatch(params.batch_id, {
           wait: params.wait ?? false,
@@ -124,6 +135,16 @@ export function registerRuntimeCallbacks(peer: RuntimePeer, resolve: CallbackRes
       }),
     { paramsSchema: GetBatchParamsSchema },
   );
+}
+
+/** `serve` inside the callback's span. */
+function serveTraced<T>(
+  method: string,
+  observability: ObservabilityContext | null | undefined,
+  failure: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  return withCallbackSpan(method, observability, () => serve(failure, work));
 }
 
 /** Runs one handler, turning runtime errors into the JSON-RPC error the server receives. */

@@ -148,6 +148,32 @@ describe('createStepflowPluginFactory', () => {
     });
   });
 
+  it('sends W3C trace and span ids with the run trace id, making a span id when none records', async () => {
+    const seen: { observability: Record<string, unknown> }[] = [];
+    const { plugin } = pluginWith((server) => {
+      server.handleRequest('components/execute', (params) => {
+        seen.push(params as { observability: Record<string, unknown> });
+        return { output: null };
+      });
+    });
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    await plugin.execute({ component: '/echo', input: 1, context: context({ traceId }) });
+    await plugin.execute({
+      component: '/echo',
+      input: 2,
+      context: context({ traceId, spanId: 'b7ad6b7169203331' }),
+    });
+    expect(seen[0]!.observability).toMatchObject({
+      trace_id: traceId,
+      span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      run_id: 'run-1',
+    });
+    expect(seen[1]!.observability).toMatchObject({
+      trace_id: traceId,
+      span_id: 'b7ad6b7169203331',
+    });
+  });
+
   it('lists components through components/list', async () => {
     const { plugin } = pluginWith((server) => {
       server.handleRequest('components/list', () => ({

@@ -20,12 +20,17 @@ import { ConfigError } from '../../errors/config-error.ts';
 import type { Logger } from '../../logger.ts';
 import type { ComponentExecution, Plugin, PluginFactory, PluginFactoryArgs } from '../plugin.ts';
 import { ComponentServerDeadError } from './component-server-dead-error.ts';
+import { runtimeMetrics } from '../../telemetry/runtime-metrics.ts';
+import { createSpanIds } from '../../telemetry/trace-ids.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
 import { registerRuntimeCallbacks, type RuntimePeer } from './runtime-callbacks.ts';
 import { unslashedNames } from './unslashed-names.ts';
 import { ExecutionsInFlight } from './executions-in-flight.ts';
 import { resolveStdioLaunch, type StdioLaunch } from './stdio-launch.ts';
 import { firstLine, isPermanentSpawnFailure, startFailureSignature } from './start-failure.ts';
+
+/** Span ids of calls no tracer records (the ids only correlate, so `Math.random` will do). */
+const nextSpanId = createSpanIds(Math.random);
 
 /** What a transport factory gets besides the transport config. */
 export interface StepflowTransportContext {
@@ -158,6 +163,8 @@ class ComponentServerPlugin implements Plugin {
     { readonly connecting: Promise<Connection>; readonly wait: Promise<Connection> }
   >();
   #failures = 0;
+  /** Whether a server was started before: every later start is a restart. */
+  #launched = false;
   /** What the last failed start looked like (see `startFailureSignature`). */
   #lastStartFailure: string | undefined;
   #dead: ComponentServerDeadError | undefined;
@@ -274,6 +281,11 @@ class ComponentServerPlugin implements Plugin {
       flow_id: context.flowId,
       step_id: context.stepId,
     };
+    // W3C ids always go with the run's trace id, so servers can correlate without a tracer.
+    if (context.traceId !== undefined) {
+      observability.trace_id = context.traceId;
+      observability.span_id = context.spanId ?? nextSpanId();
+    }
     this.#inFlight.add(context);
     let result;
     try {
@@ -288,6 +300,16 @@ class ComponentServerPlugin implements Plugin {
         { signal: context.signal, timeoutMs: this.#executeTimeoutMs },
       );
     } catch (error) {
+      this.#logger.debug(`component server '${this.name}' failed executing ${component}`, {
+        plugin: this.name,
+        run_id: context.runId,
+        step_id: context.stepId,
+        attempt: context.attempt,
+        ...(observability.trace_id === undefined
+          ? {}
+          : { trace_id: observability.trace_id, span_id: observability.span_id }),
+        error: messageOf(error),
+      });
       throw this.#failure(
         connection,
         error,
@@ -372,6 +394,8 @@ class ComponentServerPlugin implements Plugin {
         }
       }
       if (this.#closing.signal.aborted) throw this.#closedError();
+      if (this.#launched) runtimeMetrics()?.serverRestarts.add(1, { 'stepflow.plugin': this.name });
+      this.#launched = true;
       try {
         const connection = await this.#connect();
         this.#live = connection;
