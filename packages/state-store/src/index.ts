@@ -86,5 +86,6 @@ export {
   pendingAnswerOf,
   RUN_COLUMNS,
   runRecordOf,
+  statusCounts,
 } from './sql-rows.ts';
 export type { AnswerRow, BatchRow, JournalRow, RunRow } from './sql-rows.ts';

@@ -1,6 +1,11 @@
 // Rows of the SQL stores (SQLite and PostgreSQL keep the same tables, with text, integer and
 // double columns only) and their conversion to records. Public for store implementations.
-import type { FlowResult, RunEvent, RunStatus } from '@stepflow/protocol';
+import {
+  RunStatusSchema,
+  type FlowResult,
+  type RunEvent,
+  type RunStatus,
+} from '@stepflow/protocol';
 import type { PendingAnswer } from './answer-store.ts';
 import type { BatchRecord, BatchStatus } from './batch-store.ts';
 import type { JournalEntry } from './journal-store.ts';
@@ -132,4 +137,16 @@ export function pendingAnswerOf(row: AnswerRow): PendingAnswer {
     ...(row.answered_at !== null && { answeredAt: row.answered_at }),
     ...(row.expires_at !== null && { expiresAt: row.expires_at }),
   };
+}
+
+/** Per-status counts from `SELECT status, COUNT(*) AS n … GROUP BY status` (zeros included). */
+export function statusCounts(
+  rows: readonly { readonly status: RunStatus; readonly n: number }[],
+): Record<RunStatus, number> {
+  const counts = Object.fromEntries(RunStatusSchema.options.map((s) => [s, 0])) as Record<
+    RunStatus,
+    number
+  >;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
 }

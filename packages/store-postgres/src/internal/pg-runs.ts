@@ -1,4 +1,4 @@
-import { RunStatusSchema, type RunStatus } from '@stepflow/protocol';
+import type { RunStatus } from '@stepflow/protocol';
 import {
   checkStatusChange,
   prepareListRuns,
@@ -11,6 +11,7 @@ import {
   type RunRecord,
   type RunStatusOptions,
   type RunStore,
+  statusCounts,
 } from '@stepflow/state-store';
 import type { PostgresConnection } from './pg-connection.ts';
 import { RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './pg-rows.ts';
@@ -80,12 +81,7 @@ export class PostgresRunStore implements RunStore {
       `SELECT status, COUNT(*)::integer AS n FROM ${this.c.t('runs')} ${where.sql} GROUP BY status`,
       where.params,
     );
-    const counts = Object.fromEntries(RunStatusSchema.options.map((s) => [s, 0])) as Record<
-      RunStatus,
-      number
-    >;
-    for (const row of rows) counts[row.status] = row.n;
-    return counts;
+    return statusCounts(rows);
   }
 
   async updateRunStatus(

@@ -1,4 +1,4 @@
-import { RunStatusSchema, type RunStatus } from '@stepflow/protocol';
+import type { RunStatus } from '@stepflow/protocol';
 import {
   checkStatusChange,
   prepareListRuns,
@@ -11,6 +11,7 @@ import {
   type RunRecord,
   type RunStatusOptions,
   type RunStore,
+  statusCounts,
 } from '@stepflow/state-store';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './sqlite-rows.ts';
@@ -83,12 +84,7 @@ export class SqliteRunStore implements RunStore {
     const rows = this.c
       .sql(`SELECT status, COUNT(*) AS n FROM runs ${where.sql} GROUP BY status`)
       .all(...where.params) as { status: RunStatus; n: number }[];
-    const counts = Object.fromEntries(RunStatusSchema.options.map((s) => [s, 0])) as Record<
-      RunStatus,
-      number
-    >;
-    for (const row of rows) counts[row.status] = row.n;
-    return counts;
+    return statusCounts(rows);
   }
 
   async updateRunStatus(
