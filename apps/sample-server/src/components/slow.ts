@@ -18,12 +18,15 @@ export function addSlow(server: ComponentServer): void {
     async ({ ms, tick_ms }, context) => {
       const started = performance.now();
       let ticks = 0;
-      while (performance.now() - started < ms) {
+      // At least one tick for any wait: however late the loop starts on a loaded machine, a
+      // `ms > 0` call has waited (and could be cancelled) at least once.
+      for (let elapsed = 0; ms > 0 && (ticks === 0 || elapsed < ms);) {
         // Rejects with the abort reason the moment the signal aborts.
-        await sleep(Math.min(tick_ms, ms - (performance.now() - started)), undefined, {
+        await sleep(Math.max(0, Math.min(tick_ms, ms - elapsed)), undefined, {
           signal: context.signal,
         });
         ticks += 1;
+        elapsed = performance.now() - started;
       }
       return { waited_ms: Math.round(performance.now() - started), ticks };
     },
