@@ -30,6 +30,7 @@ interface Child {
   errors: Error[];
   stderr: string[];
   puts: unknown[];
+  stderrLines: (count: number) => Promise<void>;
 }
 
 const children: Child[] = [];
@@ -60,10 +61,14 @@ async function startChild(maxMessageBytes?: number): Promise<Child> {
   const errors: Error[] = [];
   const stderr: string[] = [];
   const puts: unknown[] = [];
+  const stderrWaiters: { count: number; resolve: () => void }[] = [];
   const transport = spawnStdioTransport({
     command: process.execPath,
     args: [fixture('child-server.mjs')],
-    stderrLines: (line) => stderr.push(line),
+    stderrLines: (line) => {
+      stderr.push(line);
+      for (const waiter of stderrWaiters) if (stderr.length >= waiter.count) waiter.resolve();
+    },
     ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
   });
   const peer = createJsonRpcPeer<AnyMethods, ParentMethods>(transport, {
@@ -74,7 +79,13 @@ async function startChild(maxMessageBytes?: number): Promise<Child> {
     return { id: `blob-${puts.length}` };
   });
   await peer.start();
-  const child = { peer, transport, errors, stderr, puts };
+  /** Resolves once `count` stderr lines arrived (stderr is its own pipe: it can trail stdout). */
+  const stderrLines = (count: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (stderr.length >= count) resolve();
+      else stderrWaiters.push({ count, resolve });
+    });
+  const child = { peer, transport, errors, stderr, puts, stderrLines };
   children.push(child);
   return child;
 }
@@ -131,14 +142,15 @@ describe('JSON-RPC over a real child process', () => {
   });
 
   it('keeps serving while the child floods stderr', async () => {
-    const { peer, stderr } = await startChild();
+    const { peer, stderr, stderrLines } = await startChild();
     // 16 MiB of stderr, far beyond any pipe buffer: unread stderr would block the child.
     const flood = peer.request('floodStderr', { lines: 16 * 1024, width: 1023 });
     const echoes = await Promise.all(Array.from({ length: 50 }, (_, i) => peer.request('echo', i)));
     expect(echoes).toEqual(Array.from({ length: 50 }, (_, i) => i));
     await expect(flood).resolves.toBe('flooded');
-    // stdout and stderr are separate pipes: the answer can arrive before the last stderr lines.
-    // Closing waits for the child's streams to end, so by then every line has been delivered.
+    // stdout and stderr are separate pipes: the answer can arrive before the last stderr lines,
+    // so the test waits for every line to be delivered before it closes the child.
+    await stderrLines(16 * 1024);
     await peer.close();
     expect(stderr).toHaveLength(16 * 1024);
   });

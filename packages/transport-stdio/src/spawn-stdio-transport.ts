@@ -52,6 +52,8 @@ const MAX_STDERR_LINE_BYTES = 64 * 1024;
 const STDOUT_DRAIN_AFTER_EXIT_MS = 1000;
 /** How long a child whose stdout ended may take to exit before it is killed. */
 const EXIT_AFTER_STDOUT_END_MS = 1000;
+/** How long stderr may trail the exit and the end of stdout before the transport closes anyway. */
+const STDERR_DRAIN_MS = 1000;
 
 /**
  * Creates the runtime side of a stdio connection: `start()` spawns `command` (no shell) and talks
@@ -94,6 +96,7 @@ class ChildTransport implements StdioChildTransport {
   #drainTimer: NodeJS.Timeout | undefined;
   #livenessTimer: NodeJS.Timeout | undefined;
   #eofTimer: NodeJS.Timeout | undefined;
+  #stderrDrainTimer: NodeJS.Timeout | undefined;
   /** Consecutive liveness checks that found the child stopped. */
   #stoppedChecks = 0;
   #killedBecause: string | undefined;
@@ -282,11 +285,24 @@ class ChildTransport implements StdioChildTransport {
     }
   }
 
-  /** Closes once both the exit is known and stdout has ended. */
+  /**
+   * Closes once the exit is known and stdout has ended, after the rest of stderr: it is a separate
+   * pipe, so what the child wrote there before exiting can trail its stdout. A grandchild that
+   * keeps the stderr pipe open gets `STDERR_DRAIN_MS`, not forever.
+   */
   #maybeFinish(): void {
-    if (this.#exit !== undefined && this.#child?.stdout?.readableEnded === true) {
+    if (this.#exit === undefined || this.#child?.stdout?.readableEnded !== true) return;
+    const stderr = this.#child.stderr;
+    if (stderr === null || stderr.readableEnded || stderr.destroyed) {
       this.#finishAfterExit();
+      return;
     }
+    if (this.#stderrDrainTimer !== undefined) return;
+    const finish = (): void => this.#finishAfterExit();
+    this.#stderrDrainTimer = setTimeout(finish, STDERR_DRAIN_MS);
+    this.#stderrDrainTimer.unref();
+    // Registered after the line decoder's own 'end' listener, so its last line is delivered first.
+    stderr.once('end', finish);
   }
 
   #finishAfterExit(): void {
@@ -315,6 +331,7 @@ class ChildTransport implements StdioChildTransport {
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     if (this.#livenessTimer !== undefined) clearInterval(this.#livenessTimer);
     if (this.#eofTimer !== undefined) clearTimeout(this.#eofTimer);
+    if (this.#stderrDrainTimer !== undefined) clearTimeout(this.#stderrDrainTimer);
     this.#framed?.stop();
     const child = this.#child;
     if (child !== undefined) {
