@@ -32,6 +32,27 @@ describe('compileJsonSchema', () => {
     expect(draft07.validate?.(['a'])).toBe(true);
     expect(draft07.validate?.(['a', 1])).toBe(false);
   });
+
+  it('compiles a schema that refers to a meta-schema (a field that holds a JSON Schema)', () => {
+    const holder = compileJsonSchema({
+      type: 'object',
+      properties: { schema: { $ref: 'https://json-schema.org/draft/2020-12/schema' } },
+    });
+    expect(holder.problem).toBeUndefined();
+    expect(holder.validate?.({ schema: { type: 'string' } })).toBe(true);
+    expect(holder.validate?.({ schema: { type: 7 } })).toBe(false);
+    const draft07 = compileJsonSchema({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      properties: { schema: { $ref: 'http://json-schema.org/draft-07/schema#' } },
+    });
+    expect(draft07.validate?.({ schema: { minLength: -1 } })).toBe(false);
+  });
+
+  it('names a reference it cannot resolve', () => {
+    expect(compileJsonSchema({ $ref: 'https://example.com/nowhere.json' }).problem).toContain(
+      'https://example.com/nowhere.json',
+    );
+  });
 });
 
 describe('generated meta-schema validators', () => {

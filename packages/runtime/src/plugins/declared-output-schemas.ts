@@ -3,7 +3,13 @@ import { compileJsonSchema } from '../internal/json-schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Plugin } from './plugin.ts';
 
-type Validators = ReadonlyMap<string, ValidateFunction>;
+/**
+ * One plugin's declared schemas, each compiled on its component's first output: compiling every
+ * schema a plugin lists (the builtins declare a dozen) cost more than a short run itself.
+ */
+interface Validators {
+  get(component: string): ValidateFunction | undefined;
+}
 
 /** The output schemas the plugins declare for their components, compiled. */
 export interface DeclaredOutputSchemas {
@@ -33,19 +39,11 @@ export function createDeclaredOutputSchemas(logger: Logger): DeclaredOutputSchem
   const loading = new Map<string, Promise<Validators>>();
 
   const load = async (pluginName: string, plugin: Plugin): Promise<Validators> => {
-    const validators = new Map<string, ValidateFunction>();
+    const schemas = new Map<string, unknown>();
     try {
       for (const info of await plugin.listComponents()) {
         const schema = (info as { output_schema?: unknown }).output_schema;
-        if (schema === undefined || schema === null) continue;
-        const { validate, problem } = compileJsonSchema(schema);
-        if (validate) validators.set(key(info.component), validate);
-        else
-          logger.debug('declared output schema not enforced', {
-            plugin: pluginName,
-            component: info.component,
-            problem,
-          });
+        if (schema !== undefined && schema !== null) schemas.set(key(info.component), schema);
       }
     } catch (error) {
       logger.debug('cannot list components: their output schemas are not enforced', {
@@ -53,6 +51,7 @@ export function createDeclaredOutputSchemas(logger: Logger): DeclaredOutputSchem
         error: (error as Error).message,
       });
     }
+    const validators = lazyValidators(pluginName, schemas, logger);
     ready.set(pluginName, validators);
     loading.delete(pluginName);
     return validators;
@@ -68,6 +67,35 @@ export function createDeclaredOutputSchemas(logger: Logger): DeclaredOutputSchem
         loading.set(pluginName, pending);
       }
       return pending.then((loaded) => loaded.get(key(component)));
+    },
+  };
+}
+
+/** Compiles each schema on first lookup; a schema ajv cannot compile is not enforced. */
+function lazyValidators(
+  pluginName: string,
+  schemas: ReadonlyMap<string, unknown>,
+  logger: Logger,
+): Validators {
+  const compiled = new Map<string, ValidateFunction | undefined>();
+  return {
+    get(component) {
+      if (compiled.has(component)) return compiled.get(component);
+      const schema = schemas.get(component);
+      let validator: ValidateFunction | undefined;
+      if (schema !== undefined) {
+        const { validate, problem } = compileJsonSchema(schema);
+        validator = validate;
+        if (!validate) {
+          logger.debug('declared output schema not enforced', {
+            plugin: pluginName,
+            component,
+            problem,
+          });
+        }
+      }
+      compiled.set(component, validator);
+      return validator;
     },
   };
 }
