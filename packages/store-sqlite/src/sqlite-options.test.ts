@@ -44,7 +44,8 @@ describe('createSqliteStateStore', () => {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.pragma('application_id', { simple: true })).toBe(0x53465354);
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
-        { version: SQLITE_SCHEMA_VERSION, name: 'create_state_store' },
+        { version: 1, name: 'create_state_store' },
+        { version: SQLITE_SCHEMA_VERSION, name: 'batch_positions' },
       ]);
     } finally {
       raw.close();

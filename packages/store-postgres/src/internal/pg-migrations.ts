@@ -84,6 +84,16 @@ const MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'batch_positions',
+    // Creation order for listing batches: existing rows are numbered, new ones by the sequence.
+    sql: (s) => `
+      ALTER TABLE ${s}.batches ADD COLUMN position bigserial;
+      CREATE UNIQUE INDEX batches_position ON ${s}.batches(position);
+      CREATE INDEX batches_status ON ${s}.batches(status, position);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
