@@ -60,6 +60,9 @@ const SHAPES = {
   batchRun: { required: [...RUN_SUMMARY.required, 'batchInputIndex'] },
   batchOutput: { required: ['batchInputIndex', 'status', 'result'] },
   cancelBatch: { required: ['batchId', 'status'] },
+  batchMetadata: {
+    required: ['batchId', 'flowId', 'flowName', 'totalInputs', 'status', 'createdAt'],
+  },
   error: { required: ['code', 'message'], optional: ['stack'] },
 } satisfies Record<string, Shape>;
 
@@ -128,6 +131,9 @@ it('answers every route in the reference shape', async () => {
   const outputs = (await service.api(`batches/${batch.batchId}/outputs`)).body;
   expectShape(outputs, { required: ['outputs'] });
   expectShape(outputs.outputs[0], SHAPES.batchOutput);
+  const batches = (await service.api('batches')).body;
+  expectShape(batches, { required: ['batches'] });
+  expectShape(batches.batches[0], SHAPES.batchMetadata);
 
   const gated = (
     await service.api('batches', { body: { flowId: gatedId, inputs: [{ key: 'c' }] } })

@@ -415,7 +415,8 @@ export interface DeletionCandidate {
  */
 export function checkRunsDeletable(runId: string, runs: readonly DeletionCandidate[]): void {
   for (const run of runs) {
-    const which = run.id === runId ? `Run ${runId}` : `Run ${runId} has a nested run ${run.id} that`;
+    const which =
+      run.id === runId ? `Run ${runId}` : `Run ${runId} has a nested run ${run.id} that`;
     if (!isTerminalRunStatus(run.status)) {
       throw new StateStoreError(
         'status-conflict',

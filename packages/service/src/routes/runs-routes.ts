@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isTerminalRunStatus, RunStatusSchema } from '@stepflow/protocol';
 import type { RunEvent } from '@stepflow/protocol';
 import { flowIdOf, foldRunEvents, planFlow, statusOfResult, stepStatuses } from '@stepflow/runtime';
-import type { RunRecord } from '@stepflow/state-store';
+import { StateStoreError, type RunRecord } from '@stepflow/state-store';
 import { ApiError, notFound } from '../api-error.ts';
 import {
   CreateRunRequestSchema,
@@ -95,9 +95,14 @@ const cancelRun = createRoute({
 const deleteRun = createRoute({
   method: 'delete',
   path: '/api/v1/runs/{runId}',
-  summary: 'Delete a finished run (the state stores keep runs: answers 501)',
+  summary:
+    'Delete a finished run with its journal and nested runs (409 while it or a nested run is ' +
+    'unfinished, or its batch still runs)',
   request: { params: RunIdParamsSchema },
-  responses: { 200: jsonContent(z.object({}), 'Deleted'), ...errorResponses(401, 404, 409, 501) },
+  responses: {
+    200: jsonContent(z.object({ deletedRunIds: z.array(z.string()) }), 'Deleted'),
+    ...errorResponses(401, 404, 409),
+  },
 });
 
 /** The run `runId`, or 404. */
@@ -192,8 +197,15 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
   app.openapi(deleteRun, async (c) => {
     const { runId } = c.req.valid('param');
     const run = await requireRun(service, runId);
-    if (!isTerminalRunStatus(run.status))
+    if (!isTerminalRunStatus(run.status) || service.supervisor.isActive(runId))
       throw new ApiError(409, `Run ${runId} cannot be deleted: it is ${run.status}`);
-    throw new ApiError(501, `Run ${runId} was kept: the state store does not delete runs`);
+    try {
+      return c.json({ deletedRunIds: await service.store.deleteRun(runId) }, 200);
+    } catch (error) {
+      if (StateStoreError.isInstance(error, 'status-conflict'))
+        throw new ApiError(409, error.message.replace(/^deleteRun: /, ''));
+      if (StateStoreError.isInstance(error, 'run-not-found')) throw notFound('Run', runId);
+      throw error;
+    }
   });
 }

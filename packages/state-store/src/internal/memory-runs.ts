@@ -125,7 +125,8 @@ export class MemoryRunStore implements RunStore {
       this.t.runs.delete(id);
       this.t.leases.delete(id);
     }
-    for (const [key, answer] of this.t.answers) if (ids.has(answer.runId)) this.t.answers.delete(key);
+    for (const [key, answer] of this.t.answers)
+      if (ids.has(answer.runId)) this.t.answers.delete(key);
     return [...ids];
   }
 }

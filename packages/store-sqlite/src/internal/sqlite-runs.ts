@@ -126,7 +126,9 @@ export class SqliteRunStore implements RunStore {
       );
       const ids = JSON.stringify(tree.map((row) => row.id));
       for (const table of ['journal', 'pending_answers'])
-        this.c.sql(`DELETE FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`).run(ids);
+        this.c
+          .sql(`DELETE FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`)
+          .run(ids);
       this.c.sql('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))').run(ids);
       return tree.map((row) => row.id);
     });
