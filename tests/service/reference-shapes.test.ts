@@ -60,6 +60,9 @@ const SHAPES = {
   batchRun: { required: [...RUN_SUMMARY.required, 'batchInputIndex'] },
   batchOutput: { required: ['batchInputIndex', 'status', 'result'] },
   cancelBatch: { required: ['batchId', 'status'] },
+  createDebugRun: { required: ['runId', 'status', 'debug'] },
+  debugRunnable: { required: ['runnableSteps'] },
+  debugStep: { required: ['results'] },
   batchMetadata: {
     required: ['batchId', 'flowId', 'flowName', 'totalInputs', 'status', 'createdAt'],
   },
@@ -141,6 +144,21 @@ it('answers every route in the reference shape', async () => {
   expectShape(
     (await service.api(`batches/${gated.batchId}/cancel`, { method: 'POST' })).body,
     SHAPES.cancelBatch,
+  );
+  const debugRun = (
+    await service.api('runs', { body: { flowId, input: { name: 'd' }, debug: true } })
+  ).body;
+  expectShape(debugRun, SHAPES.createDebugRun);
+  expect(debugRun).toMatchObject({ status: 'paused', debug: true });
+  const runnable = (await service.api(`runs/${debugRun.runId}/debug/runnable`)).body;
+  expectShape(runnable, SHAPES.debugRunnable);
+  const stepped = (
+    await service.api(`runs/${debugRun.runId}/debug/step`, { body: { stepIds: ['hello'] } })
+  ).body;
+  expectShape(stepped, SHAPES.debugStep);
+  expectShape(
+    (await service.api(`runs/${debugRun.runId}/debug/continue`, { method: 'POST' })).body,
+    SHAPES.createRun,
   );
   for (const path of ['runs/nope', 'flows/nope', 'batches/nope'])
     expectShape((await service.api(path)).body, SHAPES.error);

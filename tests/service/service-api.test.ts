@@ -61,6 +61,9 @@ describe('health, components, API document', () => {
       '/api/v1/runs/{runId}/steps',
       '/api/v1/batches/{batchId}/outputs',
       '/api/v1/runs/{runId}/events',
+      '/api/v1/runs/{runId}/debug/step',
+      '/api/v1/runs/{runId}/debug/continue',
+      '/api/v1/runs/{runId}/debug/runnable',
     ])
       expect(doc.body.paths[path]).toBeDefined();
     const page = await fetch(`${service.url}/api/v1/docs`);

@@ -7,10 +7,12 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError } from './api-error.ts';
 import { apiPageHtml } from './api-page.ts';
 import { BatchRunner } from './batch-runner.ts';
+import { DebugRuns } from './debug-runs.ts';
 import { EventFeed } from './event-feed.ts';
 import { requestChecks } from './request-checks.ts';
 import { resumeRuns } from './resume-runs.ts';
 import { registerBatchesRoutes } from './routes/batches-routes.ts';
+import { registerDebugRoutes } from './routes/debug-routes.ts';
 import { registerComponentsRoutes } from './routes/components-routes.ts';
 import { registerEventsRoutes } from './routes/events-routes.ts';
 import { registerFlowsRoutes } from './routes/flows-routes.ts';
@@ -65,6 +67,7 @@ export function createService(options: ServiceOptions): Service {
     supervisor,
     batches: new BatchRunner(options.store, supervisor),
     events,
+    debug: new DebugRuns(options.store, supervisor),
     version: options.version ?? '0.0.0',
     closed: closed.signal,
     flowCache: new Map<string, Flow>(),
@@ -93,6 +96,7 @@ export function createService(options: ServiceOptions): Service {
   registerRunsRoutes(app, context);
   registerEventsRoutes(app, context);
   registerBatchesRoutes(app, context);
+  registerDebugRoutes(app, context);
   const documentConfig = {
     openapi: '3.1.0',
     info: { title: 'Stepflow service API', version: context.version },
