@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Flow } from '@stepflow/protocol';
-import type { BatchRecord, StateStore } from '@stepflow/state-store';
+import { StateStoreError, type BatchRecord, type StateStore } from '@stepflow/state-store';
 import type { RunSupervisor } from './run-supervisor.ts';
 
 /** Default number of a batch's runs executing at once. */
@@ -56,7 +56,12 @@ export class BatchRunner {
     if (batch.status === 'cancelled') {
       // The process died while cancelling: finish the cancel instead.
       for (const run of runs)
-        await this.store.updateRunStatus(run.id, 'cancelled', { expectedStatus: 'running' });
+        await this.store
+          .updateRunStatus(run.id, 'cancelled', { expectedStatus: 'running' })
+          .catch((error: unknown) => {
+            // Ended meanwhile: it keeps its outcome.
+            if (!StateStoreError.isInstance(error, 'status-conflict')) throw error;
+          });
       return;
     }
     for (const run of runs) this.owned.add(run.id);
