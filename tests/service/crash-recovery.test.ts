@@ -93,3 +93,47 @@ it('SIGTERM exits 0 and leaves in-flight runs to the next process', async () => 
   expect(await second.stop()).toBe(0);
   expect(await processesOf(workspace.dir)).toEqual([]);
 }, 60_000);
+
+it("resumes a batch's runs after kill -9 at most maxConcurrency at a time", async () => {
+  const workspace = await createWorkspace();
+  const first = await startService(workspace.dir);
+  const flowId = (await first.api('flows', { body: { flow: GATED_FLOW } })).body.flowId;
+  const keys = Array.from({ length: 12 }, (_, i) => `batch-${i}`);
+  const { batchId } = (
+    await first.api('batches', {
+      body: { flowId, inputs: keys.map((key) => ({ key })), maxConcurrency: 3 },
+    })
+  ).body;
+  const gateStarts = async () =>
+    (await workspace.records()).filter((r) => r.component === 'gate' && r.event === 'start');
+  await eventually(async () => ((await gateStarts()).length === 3 ? true : undefined));
+
+  first.child.kill('SIGKILL');
+  expect(await first.stop()).toBe(null);
+  await eventually(async () =>
+    (await processesOf(workspace.dir)).length === 0 ? true : undefined,
+  );
+  const beforeRestart = (await workspace.records()).length;
+  await workspace.openGate();
+  const second = await startService(workspace.dir);
+  expect(second.stderr()).toMatch(/resumed 12 runs/);
+  const batch = await eventually(async () => {
+    const body = (await second.api(`batches/${batchId}`)).body;
+    return body.status === 'completed' ? body : undefined;
+  });
+  expect(batch).toMatchObject({ completedRuns: 12, runningRuns: 0, failedRuns: 0 });
+  const outputs = (await second.api(`batches/${batchId}/outputs`)).body.outputs;
+  expect(
+    outputs.map(
+      (o: { result: { result: { second: { key: string } } } }) => o.result.result.second.key,
+    ),
+  ).toEqual(keys);
+  // The component server counts the gate calls in flight: never more than the batch allows.
+  const resumedStarts = (await workspace.records())
+    .slice(beforeRestart)
+    .filter((r) => r.component === 'gate' && r.event === 'start');
+  expect(resumedStarts).toHaveLength(12);
+  expect(Math.max(...resumedStarts.map((r) => r.inFlight ?? 0))).toBeLessThanOrEqual(3);
+  expect(await second.stop()).toBe(0);
+  expect(await processesOf(workspace.dir)).toEqual([]);
+}, 120_000);

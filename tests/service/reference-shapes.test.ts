@@ -60,6 +60,12 @@ const SHAPES = {
   batchRun: { required: [...RUN_SUMMARY.required, 'batchInputIndex'] },
   batchOutput: { required: ['batchInputIndex', 'status', 'result'] },
   cancelBatch: { required: ['batchId', 'status'] },
+  createDebugRun: { required: ['runId', 'status', 'debug'] },
+  debugRunnable: { required: ['runnableSteps'] },
+  debugStep: { required: ['results'] },
+  batchMetadata: {
+    required: ['batchId', 'flowId', 'flowName', 'totalInputs', 'status', 'createdAt'],
+  },
   error: { required: ['code', 'message'], optional: ['stack'] },
 } satisfies Record<string, Shape>;
 
@@ -128,6 +134,9 @@ it('answers every route in the reference shape', async () => {
   const outputs = (await service.api(`batches/${batch.batchId}/outputs`)).body;
   expectShape(outputs, { required: ['outputs'] });
   expectShape(outputs.outputs[0], SHAPES.batchOutput);
+  const batches = (await service.api('batches')).body;
+  expectShape(batches, { required: ['batches'] });
+  expectShape(batches.batches[0], SHAPES.batchMetadata);
 
   const gated = (
     await service.api('batches', { body: { flowId: gatedId, inputs: [{ key: 'c' }] } })
@@ -135,6 +144,21 @@ it('answers every route in the reference shape', async () => {
   expectShape(
     (await service.api(`batches/${gated.batchId}/cancel`, { method: 'POST' })).body,
     SHAPES.cancelBatch,
+  );
+  const debugRun = (
+    await service.api('runs', { body: { flowId, input: { name: 'd' }, debug: true } })
+  ).body;
+  expectShape(debugRun, SHAPES.createDebugRun);
+  expect(debugRun).toMatchObject({ status: 'paused', debug: true });
+  const runnable = (await service.api(`runs/${debugRun.runId}/debug/runnable`)).body;
+  expectShape(runnable, SHAPES.debugRunnable);
+  const stepped = (
+    await service.api(`runs/${debugRun.runId}/debug/step`, { body: { stepIds: ['hello'] } })
+  ).body;
+  expectShape(stepped, SHAPES.debugStep);
+  expectShape(
+    (await service.api(`runs/${debugRun.runId}/debug/continue`, { method: 'POST' })).body,
+    SHAPES.createRun,
   );
   for (const path of ['runs/nope', 'flows/nope', 'batches/nope'])
     expectShape((await service.api(path)).body, SHAPES.error);

@@ -82,6 +82,50 @@ it('streams the events of every run on /events', async () => {
   expect(types).toContain('stepCompleted');
 });
 
+it('resumes /events after Last-Event-ID with no gap or duplicate, and reports a gap it cannot fill', async () => {
+  const flowId = (await service.api('flows', { body: { flow: GREET_FLOW } })).body.flowId;
+  const first = await openSse(`${service.url}/api/v1/events`);
+  const one = (await service.api('runs', { body: { flowId, input: { name: 'one' } } })).body.runId;
+  const seen: SseEvent[] = [];
+  for (;;) {
+    const event = (await first.next())!;
+    if (JSON.parse(event.data).runId !== one) continue;
+    seen.push(event);
+    if (JSON.parse(event.data).type === 'runCompleted') break;
+  }
+  first.close();
+  expect(seen.length).toBeGreaterThanOrEqual(3);
+  // Resume after the first event of run one: the rest of it, then run two, each once.
+  const two = (await service.api('runs', { body: { flowId, input: { name: 'two' } } })).body.runId;
+  const resumed = await openSse(`${service.url}/api/v1/events`, { 'last-event-id': seen[0]!.id! });
+  const again: SseEvent[] = [];
+  for (;;) {
+    const event = (await resumed.next())!;
+    again.push(event);
+    const parsed = JSON.parse(event.data);
+    if (parsed.runId === two && parsed.type === 'runCompleted') break;
+  }
+  resumed.close();
+  expect(again.filter((e) => JSON.parse(e.data).runId === one)).toEqual(seen.slice(1));
+  const epoch = seen[0]!.id!.split('-')[0];
+  const numbers = again.map((e) => Number(e.id!.split('-')[1]));
+  expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+  expect(Number(seen[0]!.id!.split('-')[1]) + 1).toBe(numbers[0]);
+  expect(again.every((e) => e.id!.startsWith(`${epoch}-`))).toBe(true);
+  expect(again.filter((e) => JSON.parse(e.data).runId === two).map((e) => e.event)).toContain(
+    'runStarted',
+  );
+
+  // An id of another process (or one too old) cannot be resumed exactly: a gap event says so.
+  const stranger = await openSse(`${service.url}/api/v1/events`, {
+    'last-event-id': '00000000-1',
+  });
+  const notice = (await stranger.next())!;
+  stranger.close();
+  expect(notice.event).toBe('gap');
+  expect(JSON.parse(notice.data).message).toMatch(/missed/);
+});
+
 it('refuses a malformed Last-Event-ID', async () => {
   const flowId = (await service.api('flows', { body: { flow: GREET_FLOW } })).body.flowId;
   const runId = (await service.api('runs', { body: { flowId, input: { name: 'x' } } })).body.runId;

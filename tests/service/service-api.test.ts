@@ -61,6 +61,9 @@ describe('health, components, API document', () => {
       '/api/v1/runs/{runId}/steps',
       '/api/v1/batches/{batchId}/outputs',
       '/api/v1/runs/{runId}/events',
+      '/api/v1/runs/{runId}/debug/step',
+      '/api/v1/runs/{runId}/debug/continue',
+      '/api/v1/runs/{runId}/debug/runnable',
     ])
       expect(doc.body.paths[path]).toBeDefined();
     const page = await fetch(`${service.url}/api/v1/docs`);
@@ -182,9 +185,20 @@ describe('runs', () => {
     expect(steps.first.status).toBe('completed');
     expect(steps.second.status).not.toBe('completed');
     expect((await service.api(`runs/${runId}/cancel`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('deletes a finished run with its journal; the flow stays', async () => {
+    const { runId } = (
+      await service.api('runs', { body: { flowId: greetId, input: { name: 'gone' } } })
+    ).body;
     const deleted = await service.api(`runs/${runId}`, { method: 'DELETE' });
-    expect(deleted.status).toBe(501);
-    expect(deleted.body.message).toMatch(/does not delete runs/);
+    expect(deleted).toEqual({ status: 200, body: { deletedRunIds: [runId] } });
+    for (const path of [`runs/${runId}`, `runs/${runId}/steps`, `runs/${runId}/events`])
+      expect((await service.api(path)).status).toBe(404);
+    expect((await service.api(`runs/${runId}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await service.api(`flows/${greetId}`)).status).toBe(200);
+    const listed = (await service.api('runs?limit=10000')).body.runs;
+    expect(listed.some((r: { runId: string }) => r.runId === runId)).toBe(false);
   });
 
   it('lists runs with status, flowName, limit and offset filters', async () => {
@@ -245,11 +259,7 @@ describe('errors', () => {
     expect(broken.body.code).toBe(400);
   });
 
-  it('answers 501 for debug runs and for listing batches, 404 for unknown routes', async () => {
-    expect(
-      (await service.api('runs', { body: { flowId: greetId, input: {}, debug: true } })).status,
-    ).toBe(501);
-    expect((await service.api('batches')).status).toBe(501);
+  it('answers 404 for unknown routes', async () => {
     expect(await service.api('nowhere')).toEqual({
       status: 404,
       body: { code: 404, message: 'No route for GET /api/v1/nowhere' },
@@ -324,6 +334,59 @@ describe('batches', () => {
     });
     expect(batch).toMatchObject({ status: 'cancelled', cancelledRuns: 4 });
     expect((await workspace.records()).filter((r) => r.key === 'b1')).toEqual([]);
+  });
+
+  it('lists batches newest first, filtered by status and flow name, paged', async () => {
+    const ids: string[] = [];
+    for (const name of ['l0', 'l1', 'l2'])
+      ids.push(
+        (await service.api('batches', { body: { flowId: greetId, inputs: [{ name }] } })).body
+          .batchId,
+      );
+    for (const id of ids)
+      await eventually(async () =>
+        (await service.api(`batches/${id}`)).body.status === 'completed' ? true : undefined,
+      );
+    const listed = (await service.api('batches?flowName=greet&limit=3')).body.batches;
+    expect(listed.map((b: { batchId: string }) => b.batchId)).toEqual([...ids].reverse());
+    expect(listed[0]).toEqual({
+      batchId: ids[2],
+      flowId: greetId,
+      flowName: 'greet',
+      totalInputs: 1,
+      status: 'completed',
+      createdAt: expect.any(String),
+    });
+    const page = (await service.api('batches?flowName=greet&limit=1&offset=1')).body.batches;
+    expect(page.map((b: { batchId: string }) => b.batchId)).toEqual([ids[1]]);
+    const cancelled = (await service.api('batches?status=cancelled')).body.batches;
+    expect(cancelled.every((b: { status: string }) => b.status === 'cancelled')).toBe(true);
+    expect((await service.api('batches?flowName=nothing')).body).toEqual({ batches: [] });
+    const bad = await service.api('batches?status=paused&limit=0');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/status.*limit|limit.*status/s);
+  });
+
+  it('refuses to delete a run of a running batch, and deletes it once the batch ended', async () => {
+    const id = (
+      await service.api('batches', {
+        body: { flowId: gatedId, inputs: [{ key: 'd0' }, { key: 'd1' }], maxConcurrency: 1 },
+      })
+    ).body.batchId;
+    await eventually(async () =>
+      (await workspace.records()).some((r) => r.key === 'd0' && r.component === 'gate')
+        ? true
+        : undefined,
+    );
+    const [first] = (await service.api(`batches/${id}/runs`)).body.runs;
+    expect((await service.api(`runs/${first.runId}`, { method: 'DELETE' })).status).toBe(409);
+    await service.api(`batches/${id}/cancel`, { method: 'POST' });
+    await eventually(async () =>
+      (await service.api(`batches/${id}`)).body.runningRuns === 0 ? true : undefined,
+    );
+    const deleted = await service.api(`runs/${first.runId}`, { method: 'DELETE' });
+    expect(deleted.body).toEqual({ deletedRunIds: [first.runId] });
+    expect((await service.api(`batches/${id}/runs`)).body.runs).toHaveLength(1);
   });
 
   it('refuses a bad input naming its index, and unknown batches', async () => {

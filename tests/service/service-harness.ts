@@ -18,7 +18,9 @@ export interface Workspace {
   readonly recordFile: string;
   readonly gateFile: string;
   /** The lines the fixture recorded so far. */
-  records(): Promise<{ component: string; key: string; runId?: string; event: string }[]>;
+  records(): Promise<
+    { component: string; key: string; runId?: string; event: string; inFlight?: number }[]
+  >;
   /** Lets every `gate` execution finish. */
   openGate(): Promise<void>;
 }

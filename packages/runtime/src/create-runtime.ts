@@ -115,6 +115,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(request.signal === undefined ? {} : { signal: request.signal }),
         ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
+        ...(request.stepGate === undefined ? {} : { stepGate: request.stepGate }),
         validate: request.validateInput ?? true,
         depth: 0,
       })) as RunOutcome<Output>;

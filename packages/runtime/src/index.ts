@@ -45,6 +45,7 @@ export {
 export { stepStatuses } from './run-state/step-statuses.ts';
 export type { FlowPlan, StepPlan } from './scheduler/flow-plan.ts';
 export { planFlow } from './scheduler/flow-plan.ts';
+export type { StepGate } from './scheduler/step-gate.ts';
 export type { LoadedFlow } from './loading/loaded-flow.ts';
 export type { LoadConfigOptions, LoadedConfig } from './config/loaded-config.ts';
 export { createRuntime, DEFAULT_MAX_DEPTH } from './create-runtime.ts';

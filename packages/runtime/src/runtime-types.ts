@@ -6,6 +6,7 @@ import type { StateStore } from '@stepflow/state-store';
 import type { RunJournalStore } from './journal/run-journal-store.ts';
 import type { ListedComponent, PluginFactory } from './plugins/plugin.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
+import type { StepGate } from './scheduler/step-gate.ts';
 
 /** How to build a runtime. Only `config` and `workingDirectory` are required. */
 export interface RuntimeOptions {
@@ -80,6 +81,11 @@ export interface RunRequest<Input = unknown, Output = unknown> {
    * that result and are not executed again (resume).
    */
   readonly resumeFrom?: readonly RunEvent[];
+  /**
+   * Consulted before each step of the run starts: a promise holds the step until it resolves
+   * (a debugger stepping through the run). Nested runs are not gated.
+   */
+  readonly stepGate?: StepGate;
 }
 
 /** What a finished run produced; `Output` is the type of a successful result (a typed flow's). */

@@ -93,6 +93,18 @@ export const CreateBatchRequestSchema = z
   })
   .openapi('CreateBatchRequest');
 
+/** A batch as `GET /batches` lists it. */
+export const BatchMetadataSchema = z
+  .object({
+    batchId: z.string(),
+    flowId: z.string(),
+    flowName: z.string().nullable(),
+    totalInputs: z.number().int(),
+    status: z.enum(['running', 'completed', 'cancelled']),
+    createdAt: z.string(),
+  })
+  .openapi('BatchMetadata');
+
 /** A batch with its run counts. */
 export const BatchDetailsSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Flow } from '@stepflow/protocol';
-import type { BatchRecord, StateStore } from '@stepflow/state-store';
+import { StateStoreError, type BatchRecord, type StateStore } from '@stepflow/state-store';
 import type { RunSupervisor } from './run-supervisor.ts';
 
 /** Default number of a batch's runs executing at once. */
@@ -39,9 +39,34 @@ export class BatchRunner {
       maxConcurrency,
       runs,
     });
-    void this.execute(batch.id, flow, runs, maxConcurrency);
+    void this.execute(batch.id, flow, runs, maxConcurrency, true);
     if (runs.length === 0) await this.store.updateBatchStatus(batch.id, 'completed');
     return batch;
+  }
+
+  /**
+   * Resumes the unfinished runs of a batch a dead process left (in input order), at most its
+   * `maxConcurrency` at a time like the first time; the batch completes when they have ended.
+   */
+  async resume(
+    batch: BatchRecord,
+    flow: Flow,
+    runs: readonly { id: string; input: unknown }[],
+  ): Promise<void> {
+    if (batch.status === 'cancelled') {
+      // The process died while cancelling: finish the cancel instead.
+      for (const run of runs)
+        await this.store
+          .updateRunStatus(run.id, 'cancelled', { expectedStatus: 'running' })
+          .catch((error: unknown) => {
+            // Ended meanwhile: it keeps its outcome.
+            if (!StateStoreError.isInstance(error, 'status-conflict')) throw error;
+          });
+      return;
+    }
+    for (const run of runs) this.owned.add(run.id);
+    const limit = batch.maxConcurrency ?? Math.max(runs.length, 1);
+    void this.execute(batch.id, flow, runs, limit, false);
   }
 
   /**
@@ -66,13 +91,14 @@ export class BatchRunner {
     flow: Flow,
     runs: readonly { id: string; input: unknown }[],
     maxConcurrency: number,
+    fresh: boolean,
   ): Promise<void> {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < runs.length && !this.cancelled.has(batchId)) {
         const run = runs[next++]!;
         try {
-          await this.supervisor.start({ runId: run.id, flow, input: run.input, fresh: true });
+          await this.supervisor.start({ runId: run.id, flow, input: run.input, fresh });
         } catch {
           return; // The service is closing: the rest resumes in the next process.
         }
@@ -82,6 +108,11 @@ export class BatchRunner {
     await Promise.all(Array.from({ length: workers }, worker));
     for (const run of runs) this.owned.delete(run.id);
     if (this.cancelled.has(batchId) || runs.length === 0) return;
+    await this.completeIfDone(batchId);
+  }
+
+  /** Marks a running batch `completed` once none of its runs is running or paused. */
+  async completeIfDone(batchId: string): Promise<void> {
     try {
       const batch = await this.store.getBatch(batchId);
       const counts = await this.store.countRunsByStatus({ batchId });
@@ -92,18 +123,13 @@ export class BatchRunner {
     }
   }
 
-  /** Completes a batch resumed after a restart (no loop of this process owns its runs). */
+  /** Completes the batch of a run no loop of this process owns (e.g. a paused run resumed). */
   private async runFinished(runId: string): Promise<void> {
     // Counting a batch's runs after each of them would be quadratic: its own loop does it once.
     if (this.owned.has(runId)) return;
     try {
       const run = await this.store.getRun(runId);
-      if (run?.batchId === undefined) return;
-      const batch = await this.store.getBatch(run.batchId);
-      if (batch?.status !== 'running') return;
-      const counts = await this.store.countRunsByStatus({ batchId: run.batchId });
-      if (counts.running === 0 && counts.paused === 0)
-        await this.store.updateBatchStatus(run.batchId, 'completed');
+      if (run?.batchId !== undefined) await this.completeIfDone(run.batchId);
     } catch {
       // The store closed while the service was shutting down; the next process finishes it.
     }

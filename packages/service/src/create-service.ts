@@ -7,9 +7,12 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError } from './api-error.ts';
 import { apiPageHtml } from './api-page.ts';
 import { BatchRunner } from './batch-runner.ts';
-import { loadStoredFlow } from './load-stored-flow.ts';
+import { DebugRuns } from './debug-runs.ts';
+import { EventFeed } from './event-feed.ts';
 import { requestChecks } from './request-checks.ts';
+import { resumeRuns } from './resume-runs.ts';
 import { registerBatchesRoutes } from './routes/batches-routes.ts';
+import { registerDebugRoutes } from './routes/debug-routes.ts';
 import { registerComponentsRoutes } from './routes/components-routes.ts';
 import { registerEventsRoutes } from './routes/events-routes.ts';
 import { registerFlowsRoutes } from './routes/flows-routes.ts';
@@ -52,18 +55,19 @@ export interface Service {
   close(): void;
 }
 
-/** Runs listed per store query when resuming. */
-const RESUME_PAGE = 1000;
-
 /** Builds the Stepflow HTTP API (`/api/v1`) over a runtime and a state store. */
 export function createService(options: ServiceOptions): Service {
   const closed = new AbortController();
   const supervisor = new RunSupervisor(options.runtime, options.store);
+  const events = new EventFeed();
+  supervisor.onEvent((event) => events.publish(event));
   const context: ServiceContext = {
     runtime: options.runtime,
     store: options.store,
     supervisor,
     batches: new BatchRunner(options.store, supervisor),
+    events,
+    debug: new DebugRuns(options.store, supervisor),
     version: options.version ?? '0.0.0',
     closed: closed.signal,
     flowCache: new Map<string, Flow>(),
@@ -92,6 +96,7 @@ export function createService(options: ServiceOptions): Service {
   registerRunsRoutes(app, context);
   registerEventsRoutes(app, context);
   registerBatchesRoutes(app, context);
+  registerDebugRoutes(app, context);
   const documentConfig = {
     openapi: '3.1.0',
     info: { title: 'Stepflow service API', version: context.version },
@@ -114,29 +119,7 @@ export function createService(options: ServiceOptions): Service {
 
   return {
     fetch: (request) => app.fetch(request),
-    async resumeRuns() {
-      // Listed in full before starting any: a run that ends meanwhile would shift the pages.
-      const running = [];
-      for (let offset = 0; ; offset += RESUME_PAGE) {
-        const page = await options.store.listRuns({
-          status: 'running',
-          limit: RESUME_PAGE,
-          offset,
-          order: 'asc',
-        });
-        running.push(...page);
-        if (page.length < RESUME_PAGE) break;
-      }
-      let resumed = 0;
-      for (const run of running) {
-        // Nested runs are resumed by their parent's step when it executes again.
-        if (run.parentRunId !== undefined || supervisor.isActive(run.id)) continue;
-        const flow = await loadStoredFlow(context, run.flowId);
-        void supervisor.start({ runId: run.id, flow, input: run.input });
-        resumed++;
-      }
-      return resumed;
-    },
+    resumeRuns: () => resumeRuns(context),
     close() {
       supervisor.close();
       closed.abort();

@@ -1,5 +1,5 @@
 import type { Flow, FlowResult } from '@stepflow/protocol';
-import type { Runtime, RunEvent } from '@stepflow/runtime';
+import type { Runtime, RunEvent, StepGate } from '@stepflow/runtime';
 import type { StateStore } from '@stepflow/state-store';
 import { ApiError } from './api-error.ts';
 
@@ -20,6 +20,8 @@ export interface StartRun {
    * the runtime need not read the run's journal first.
    */
   readonly fresh?: boolean;
+  /** Holds each step until it lets it go (debug runs). */
+  readonly stepGate?: StepGate;
 }
 
 /**
@@ -108,6 +110,7 @@ export class RunSupervisor {
         signal,
         onEvent: (event) => this.publish(event),
         ...(run.fresh === true ? { resumeFrom: [] } : {}),
+        ...(run.stepGate === undefined ? {} : { stepGate: run.stepGate }),
       });
       return outcome.result;
     } catch (error) {

@@ -8,23 +8,23 @@ export function isoTime(ms: number | undefined): string | null {
 }
 
 /** A run record as `RunSummary`. */
-export function runSummary(run: RunRecord): z.infer<typeof RunSummarySchema> {
+export function runSummary(run: RunRecord, debugMode = false): z.infer<typeof RunSummarySchema> {
   return {
     runId: run.id,
     flowId: run.flowId,
     flowName: run.flowName ?? null,
     flowLabel: null,
     status: run.status,
-    debugMode: false,
+    debugMode,
     createdAt: isoTime(run.createdAt)!,
     completedAt: isoTime(run.completedAt),
   };
 }
 
 /** A run record as `RunDetails`: the summary, its input and its result once it ended. */
-export function runDetails(run: RunRecord): z.infer<typeof RunDetailsSchema> {
+export function runDetails(run: RunRecord, debugMode = false): z.infer<typeof RunDetailsSchema> {
   return {
-    ...runSummary(run),
+    ...runSummary(run, debugMode),
     input: run.input,
     ...(run.result === undefined ? {} : { result: run.result }),
   };

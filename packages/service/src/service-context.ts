@@ -3,6 +3,8 @@ import type { Flow } from '@stepflow/protocol';
 import type { Runtime } from '@stepflow/runtime';
 import type { StateStore } from '@stepflow/state-store';
 import type { BatchRunner } from './batch-runner.ts';
+import type { DebugRuns } from './debug-runs.ts';
+import type { EventFeed } from './event-feed.ts';
 import type { RunSupervisor } from './run-supervisor.ts';
 
 /** What every route group works with. */
@@ -11,6 +13,10 @@ export interface ServiceContext {
   readonly store: StateStore;
   readonly supervisor: RunSupervisor;
   readonly batches: BatchRunner;
+  /** Debug runs and their step gates. */
+  readonly debug: DebugRuns;
+  /** Every run's events in this process, for `GET /events`. */
+  readonly events: EventFeed;
   /** Stored flows read so far, by id. */
   readonly flowCache: Map<string, Flow>;
   /** Reported by `GET /health`. */

@@ -42,12 +42,28 @@ export interface ListBatchRunsOptions {
   readonly offset?: number;
 }
 
+/** Which batches `listBatches` returns: every given field must match, then a page of them. */
+export interface ListBatchesOptions {
+  /** One status or any of several. */
+  readonly status?: BatchStatus | readonly BatchStatus[];
+  readonly flowId?: string;
+  readonly flowName?: string;
+  /** At most this many (default 100, at most 10,000). */
+  readonly limit?: number;
+  /** Skip this many first (default 0). */
+  readonly offset?: number;
+  /** By creation: `asc` (default, oldest first) or `desc`. */
+  readonly order?: 'asc' | 'desc';
+}
+
 /** Batches of runs. Per-status counts come from `countRunsByStatus({ batchId })`. */
 export interface BatchStore {
   /** Records the batch and all its runs (status `running`) in one transaction. */
   createBatch(batch: NewBatch): Promise<BatchRecord>;
   /** The batch with this id, or `undefined`. */
   getBatch(batchId: string): Promise<BatchRecord | undefined>;
+  /** Batches matching the filter, ordered by creation (ties broken by insertion order). */
+  listBatches(options?: ListBatchesOptions): Promise<BatchRecord[]>;
   /** The batch's runs ordered by `batchIndex` (`batch-not-found` for an unknown batch). */
   listBatchRuns(batchId: string, options?: ListBatchRunsOptions): Promise<RunRecord[]>;
   /** Sets a batch's status; returns the updated record. */

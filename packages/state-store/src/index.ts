@@ -21,6 +21,7 @@ export type {
   BatchRecord,
   BatchStatus,
   BatchStore,
+  ListBatchesOptions,
   ListBatchRunsOptions,
   NewBatch,
 } from './batch-store.ts';
@@ -53,6 +54,7 @@ export type { StateStoreParts } from './compose-state-store.ts';
 export {
   checkBatchStatusChange,
   checkLeaseArgs,
+  checkRunsDeletable,
   checkStatusChange,
   DEFAULT_LIST_LIMIT,
   flowNameOf,
@@ -60,6 +62,7 @@ export {
   MAX_LIST_LIMIT,
   prepareAnswer,
   prepareAppends,
+  prepareListBatches,
   prepareListRuns,
   prepareNewBatch,
   prepareNewRun,
@@ -72,6 +75,8 @@ export {
 export type {
   PreparedAppend,
   PreparedBatch,
+  DeletionCandidate,
+  PreparedBatchFilter,
   PreparedFlow,
   PreparedPage,
   PreparedRun,

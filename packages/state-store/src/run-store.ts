@@ -98,4 +98,14 @@ export interface RunStore {
   countRunsByStatus(filter?: RunFilter): Promise<Record<RunStatus, number>>;
   /** Changes a run's status (see the interface notes); returns the updated record. */
   updateRunStatus(runId: string, status: RunStatus, options?: RunStatusOptions): Promise<RunRecord>;
+  /**
+   * Deletes a finished run with its journal, its questions to humans and its lease, in one
+   * transaction; the flow blob stays (other runs may share it). Nested runs started by the run's
+   * steps (`parentRunId`, at any depth) are part of it and go with it. Refused with
+   * `status-conflict` while the run or one of those nested runs is not in a final status, or
+   * while a batch it belongs to is still `running` (the batch's counts and outputs would change
+   * under it); `run-not-found` for an unknown run. The batch record itself stays. Resolves with
+   * the ids of the deleted runs, `runId` first.
+   */
+  deleteRun(runId: string): Promise<string[]>;
 }

@@ -9,6 +9,7 @@ import type {
   StateStoreSubject,
   StateStoreSubjectFactory,
 } from './compliance/compliance-context.ts';
+import { deleteCompliance } from './compliance/delete-compliance.ts';
 import { durabilityCompliance } from './compliance/durability-compliance.ts';
 import { journalCompliance } from './compliance/journal-compliance.ts';
 import { leaseCompliance } from './compliance/lease-compliance.ts';
@@ -47,6 +48,7 @@ export function stateStoreComplianceSuite(
 
     describe('runs', () => runCompliance(subject));
     describe('journal', () => journalCompliance(subject));
+    describe('deleting runs', () => deleteCompliance(subject));
     describe('batches', () => batchCompliance(subject));
     describe('answers', () => answerCompliance(subject));
     describe('leases', () => leaseCompliance(subject));

@@ -9,7 +9,7 @@ import {
   type RunStatus,
 } from '@stepflow/protocol';
 import { z } from 'zod';
-import type { NewBatch } from './batch-store.ts';
+import type { BatchStatus, ListBatchesOptions, NewBatch } from './batch-store.ts';
 import type { JournalAppend } from './journal-store.ts';
 import type { NewPendingAnswer } from './answer-store.ts';
 import type { ListRunsOptions, NewRun, RunFilter } from './run-store.ts';
@@ -369,5 +369,65 @@ export function checkBatchStatusChange(batchId: string, current: string, next: s
       'status-conflict',
       `Batch ${batchId} is ${current} already and cannot become ${next}`,
     );
+  }
+}
+
+const BatchFilterSchema = z.object({
+  status: z
+    .union([
+      z.enum(['running', 'completed', 'cancelled']),
+      z.array(z.enum(['running', 'completed', 'cancelled'])).readonly(),
+    ])
+    .optional(),
+  flowId: Id.optional(),
+  flowName: z.string().optional(),
+});
+
+/** A checked batch filter and page: `statuses` is a list (absent for any status). */
+export interface PreparedBatchFilter extends PreparedPage {
+  readonly statuses?: readonly BatchStatus[];
+  readonly flowId?: string;
+  readonly flowName?: string;
+}
+
+/** Checks `listBatches` options. */
+export function prepareListBatches(options: ListBatchesOptions = {}): PreparedBatchFilter {
+  const { limit, offset, order, ...filter } = options;
+  const { status, ...rest } = parse(BatchFilterSchema, filter, 'listBatches');
+  return {
+    ...rest,
+    ...(status === undefined ? {} : { statuses: typeof status === 'string' ? [status] : status }),
+    ...preparePage({ limit, offset, order }, 'listBatches'),
+  };
+}
+
+/** A run `deleteRun` would remove: the run asked for or one nested in it. */
+export interface DeletionCandidate {
+  readonly id: string;
+  readonly status: RunStatus;
+  /** The status of the batch the run belongs to, if it belongs to one. */
+  readonly batchStatus?: BatchStatus;
+}
+
+/**
+ * Checks that `deleteRun(runId)` may remove `runs` (the run and its nested runs): each final,
+ * none in a running batch; `status-conflict` naming the run at fault otherwise.
+ */
+export function checkRunsDeletable(runId: string, runs: readonly DeletionCandidate[]): void {
+  for (const run of runs) {
+    const which =
+      run.id === runId ? `Run ${runId}` : `Run ${runId} has a nested run ${run.id} that`;
+    if (!isTerminalRunStatus(run.status)) {
+      throw new StateStoreError(
+        'status-conflict',
+        `deleteRun: ${which} is ${run.status}; only finished runs can be deleted`,
+      );
+    }
+    if (run.batchStatus === 'running') {
+      throw new StateStoreError(
+        'status-conflict',
+        `deleteRun: ${which} belongs to a batch that is still running`,
+      );
+    }
   }
 }

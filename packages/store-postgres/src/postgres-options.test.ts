@@ -51,7 +51,31 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
     const name = schema();
     await Promise.all(Array.from({ length: 5 }, () => open({ schema: name })));
     const { rows } = await admin.query(`SELECT version, name FROM ${name}.schema_migrations`);
-    expect(rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION, name: 'create_state_store' }]);
+    expect(rows).toEqual([
+      { version: 1, name: 'create_state_store' },
+      { version: POSTGRES_SCHEMA_VERSION, name: 'batch_positions' },
+    ]);
+  });
+
+  it('upgrades a version 1 schema: its batches are numbered by creation time', async () => {
+    const name = schema();
+    const first = await open({ schema: name });
+    await first.createRun({ id: 'keep-flow', flow, input: null });
+    // Back to version 1: no batch positions.
+    await admin.query(`ALTER TABLE ${name}.batches DROP COLUMN position`);
+    await admin.query(`DELETE FROM ${name}.schema_migrations WHERE version = 2`);
+    const flowId = (await first.getRun('keep-flow'))!.flowId;
+    for (const [id, createdAt] of [
+      ['late', 9],
+      ['early', 3],
+    ] as const)
+      await admin.query(
+        `INSERT INTO ${name}.batches VALUES ($1, $2, 'f', 0, 'running', NULL, $3, $3)`,
+        [id, flowId, createdAt],
+      );
+    const upgraded = await open({ schema: name });
+    await upgraded.createBatch({ id: 'new', flowId, runs: [] });
+    expect((await upgraded.listBatches()).map((b) => b.id)).toEqual(['early', 'late', 'new']);
   });
 
   it('serialises writers of separate pools: one expectedSeq wins, claims never overlap', async () => {

@@ -10,6 +10,7 @@ import {
   openSqliteStateStoreFromUrl,
   SQLITE_SCHEMA_VERSION,
 } from './index.ts';
+import { APPLICATION_ID, MIGRATIONS } from './internal/sqlite-migrations.ts';
 
 const flow = { schema: 'https://stepflow.org/schemas/v1/flow.json', name: 'f', steps: [] };
 const started = (runId: string) => ({
@@ -44,11 +45,37 @@ describe('createSqliteStateStore', () => {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.pragma('application_id', { simple: true })).toBe(0x53465354);
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
-        { version: SQLITE_SCHEMA_VERSION, name: 'create_state_store' },
+        { version: 1, name: 'create_state_store' },
+        { version: SQLITE_SCHEMA_VERSION, name: 'batch_positions' },
       ]);
     } finally {
       raw.close();
     }
+  });
+
+  it('upgrades a version 1 file: its batches keep their creation order, new ones come after', async () => {
+    const path = join(await directory(), 'v1.db');
+    const raw = new BetterSqlite3(path);
+    raw.pragma('journal_mode = WAL');
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
+        'applied_at INTEGER NOT NULL)',
+    );
+    raw.prepare("INSERT INTO schema_migrations VALUES (1, 'create_state_store', 0)").run();
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
+    raw.prepare("INSERT INTO blobs VALUES ('f', '{}', 'flow', 0)").run();
+    const insert = raw.prepare(
+      "INSERT INTO batches VALUES (?, 'f', NULL, 0, 'running', NULL, 5, 5)",
+    );
+    for (const id of ['old-b', 'old-a']) insert.run(id);
+    raw.close();
+    const store = open({ path });
+    await store.createBatch({ id: 'new', flow, runs: [] });
+    expect((await store.listBatches()).map((b) => b.id)).toEqual(['old-b', 'old-a', 'new']);
+    expect((await store.listBatches({ order: 'desc', limit: 1 })).map((b) => b.id)).toEqual([
+      'new',
+    ]);
   });
 
   it('shares one file between two connections: conflicts and claims are detected across them', async () => {

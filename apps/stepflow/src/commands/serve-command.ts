@@ -5,6 +5,7 @@ import { createService, startServiceServer } from '@stepflow/service';
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
+import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { loadConfigOrExit } from '../internal/load-inputs.ts';
 
 interface ServeOptions {
@@ -53,7 +54,9 @@ export function serveCommand(context: () => CliContext): Command {
     )
     .option('--max-body-bytes <n>', 'largest request body (default 32 MiB)')
     .action(async (options: ServeOptions) => {
-      await serve(options, context());
+      const cli = context();
+      // Spans and metrics of the runs are exported while serving and flushed after shutdown.
+      await withCliTelemetry(cli, () => serve(options, cli), { handlesSignals: true });
     });
 }
 

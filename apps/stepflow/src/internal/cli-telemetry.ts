@@ -2,14 +2,27 @@ import { telemetryRequested } from '@stepflow/otel';
 import type { CliContext } from './cli-context.ts';
 import { onShutdownSignal } from './shutdown-on-signals.ts';
 
+/** Options of {@link withCliTelemetry}. */
+export interface CliTelemetryOptions {
+  /**
+   * The command ends on a shutdown signal by itself, returning normally (`serve`): telemetry is
+   * flushed when `work` returns, and the signal is not re-raised, so the exit status stays 0.
+   */
+  readonly handlesSignals?: boolean;
+}
+
 /**
  * Runs a command's work with OpenTelemetry export on when `--otlp-endpoint` or the `OTEL_*`
  * variables ask for it (see `docs/tracing.md`), and flushes what was recorded before it returns:
  * after a failed run too, and on the signal path before the process ends. When export is off the
  * SDK is never loaded, so commands start as fast as without it. Shared by every command that
- * runs flows (`run`, `test`, and later `serve`).
+ * runs flows (`run`, `test`, `serve`).
  */
-export async function withCliTelemetry<T>(context: CliContext, work: () => Promise<T>): Promise<T> {
+export async function withCliTelemetry<T>(
+  context: CliContext,
+  work: () => Promise<T>,
+  options: CliTelemetryOptions = {},
+): Promise<T> {
   const request = {
     env: context.io.env,
     ...(context.otlpEndpoint === undefined ? {} : { otlpEndpoint: context.otlpEndpoint }),
@@ -27,9 +40,9 @@ export async function withCliTelemetry<T>(context: CliContext, work: () => Promi
     );
   const working = work();
   // On a signal the command's own handler winds the run down; its spans are flushed after that.
-  const unregister = onShutdownSignal({
-    stop: () => working.then(flush, flush),
-  });
+  const unregister = options.handlesSignals
+    ? () => undefined
+    : onShutdownSignal({ stop: () => working.then(flush, flush) });
   try {
     return await working;
   } finally {

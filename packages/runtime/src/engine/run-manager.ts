@@ -10,6 +10,7 @@ import type { ExecutionContext } from '../plugins/plugin.ts';
 import { foldRunEvents } from '../run-state/reduce-run-event.ts';
 import type { RunOutcome } from '../runtime-types.ts';
 import { executeRun, type StepDispatch } from '../scheduler/execute-run.ts';
+import type { StepGate } from '../scheduler/step-gate.ts';
 import { planFlow } from '../scheduler/flow-plan.ts';
 import type { RunEvent } from '../scheduler/run-event.ts';
 import type { RuntimeServices } from '../services/runtime-services.ts';
@@ -30,6 +31,8 @@ export interface ManagedRun {
   /** Enforce schemas (input, step, flow and declared component outputs); nested runs inherit it. */
   readonly validate: boolean;
   readonly resumeFrom?: readonly RunEvent[];
+  /** Consulted before each step of this run (not of its nested runs) starts. */
+  readonly stepGate?: StepGate;
   readonly depth: number;
   readonly parentRunId?: string;
   readonly parentStepId?: string;
@@ -220,6 +223,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
             }),
         ...(persist === undefined ? {} : { persist }),
         ...(resumeFrom === undefined ? {} : { resumeFrom }),
+        ...(request.stepGate === undefined ? {} : { stepGate: request.stepGate }),
         validate: request.validate,
       });
       telemetry.end(result);

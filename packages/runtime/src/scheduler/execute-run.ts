@@ -15,6 +15,7 @@ import type { FlowPlan, StepPlan } from './flow-plan.ts';
 import { outputSchemaFailure } from './output-failure.ts';
 import { outputResult } from './output-result.ts';
 import type { RunEvent } from './run-event.ts';
+import { startThroughGate, type GatedRun, type StepGate } from './step-gate.ts';
 import {
   CANCELLED_ERROR_CODE,
   INFRASTRUCTURE_ERROR_CODE,
@@ -67,6 +68,8 @@ export interface ExecuteRunOptions {
   readonly resumeFrom?: readonly RunEvent[];
   /** Enforce the `outputSchema`s of the steps and of the flow. */
   readonly validate: boolean;
+  /** Consulted before each step starts (see `StepGate`); absent, steps start when ready. */
+  readonly stepGate?: StepGate;
 }
 
 const SKIPPED: FlowResult = { outcome: 'skipped' };
@@ -344,11 +347,15 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   };
 
   let running = 0;
+  const gate = options.stepGate;
+  const gated: GatedRun = { hold: () => running++, unhold: () => running--, pump: () => pump() };
   const pump = (): void => {
     if (finished) return;
     while (ready.length > 0) {
       if (finished) return;
-      start(ready.pop()!);
+      const index = ready.pop()!;
+      if (gate === undefined) start(index);
+      else startThroughGate(gate, steps[index]!, () => start(index), gated);
     }
     if (done === count && running === 0 && unpersisted === 0) {
       const result = outputResult(resolveTemplate(plan.output, scope));

@@ -3,10 +3,12 @@ import type { BatchRecord } from '@stepflow/state-store';
 import { ApiError, notFound } from '../api-error.ts';
 import {
   BatchDetailsSchema,
+  BatchMetadataSchema,
   BatchIdParamsSchema,
   CreateBatchRequestSchema,
   errorResponses,
   jsonContent,
+  PagingQuerySchema,
   RunSummarySchema,
 } from '../api-schemas.ts';
 import { checkRunInput } from '../check-run-input.ts';
@@ -37,8 +39,17 @@ const createBatch = createRoute({
 const listBatches = createRoute({
   method: 'get',
   path: '/api/v1/batches',
-  summary: 'List batches (the state stores do not list batches: answers 501)',
-  responses: errorResponses(401, 501),
+  summary: 'List batches, newest first',
+  request: {
+    query: PagingQuerySchema.extend({
+      status: z.enum(['running', 'completed', 'cancelled']).optional(),
+      flowName: z.string().optional(),
+    }),
+  },
+  responses: {
+    200: jsonContent(z.object({ batches: z.array(BatchMetadataSchema) }), 'The batches'),
+    ...errorResponses(400, 401),
+  },
 });
 
 const getBatch = createRoute({
@@ -113,8 +124,24 @@ export function registerBatchesRoutes(app: ServiceApp, service: ServiceContext):
     return c.json({ batchId: batch.id, totalInputs: batch.total, status: 'running' as const }, 200);
   });
 
-  app.openapi(listBatches, () => {
-    throw new ApiError(501, 'Listing batches is not supported: ask for a batch by its id');
+  app.openapi(listBatches, async (c) => {
+    const query = c.req.valid('query');
+    const batches = await service.store.listBatches({
+      ...(query.status === undefined ? {} : { status: query.status }),
+      ...(query.flowName === undefined ? {} : { flowName: query.flowName }),
+      limit: query.limit ?? 100,
+      offset: query.offset ?? 0,
+      order: 'desc',
+    });
+    const body = batches.map((batch) => ({
+      batchId: batch.id,
+      flowId: batch.flowId,
+      flowName: batch.flowName ?? null,
+      totalInputs: batch.total,
+      status: batch.status,
+      createdAt: isoTime(batch.createdAt)!,
+    }));
+    return c.json({ batches: body }, 200);
   });
 
   app.openapi(getBatch, async (c) => {

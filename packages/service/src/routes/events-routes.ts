@@ -1,10 +1,11 @@
 import { isTerminalRunStatus } from '@stepflow/protocol';
-import type { RunEvent } from '@stepflow/protocol';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SSEStreamingApi } from 'hono/streaming';
+import { StateStoreError } from '@stepflow/state-store';
 import { ApiError } from '../api-error.ts';
 import { ErrorBodySchema, RunIdParamsSchema } from '../api-schemas.ts';
+import type { FeedCursor } from '../event-feed.ts';
 import type { ServiceApp, ServiceContext } from '../service-context.ts';
 import { requireRun } from './runs-routes.ts';
 
@@ -43,31 +44,54 @@ export function registerEventsRoutes(app: ServiceApp, service: ServiceContext): 
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/api/v1/events',
-    summary: 'Live events of every run this service executes, as server-sent events',
+    summary:
+      'Live events of every run this service process executes, as server-sent events. Each `id` ' +
+      'is `<epoch>-<n>`: send it back as `Last-Event-ID` to resume without a gap (the latest ' +
+      '10,000 events are held). When events were lost (too old, or the id is from another ' +
+      'process), a `gap` event comes first.',
     responses: {
       200: { description: 'An event stream', content: { 'text/event-stream': { schema: {} } } },
     },
   });
-  app.get('/api/v1/events', (c) =>
-    streamSSE(c, async (stream) => {
-      const queue: RunEvent[] = [];
-      const waiter = createWaiter(stream, service.closed);
-      const stop = service.supervisor.onEvent((event) => {
-        queue.push(event);
-        waiter.wake();
-      });
-      try {
-        while (!waiter.ended()) {
-          waiter.reset();
-          for (let event = queue.shift(); event !== undefined; event = queue.shift())
-            await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
-          await waiter.wait(60_000);
-        }
-      } finally {
-        stop();
+  app.get('/api/v1/events', (c) => {
+    const start = service.events.cursorFor(
+      c.req.header('last-event-id') ?? c.req.query('lastEventId'),
+    );
+    return streamSSE(c, (stream) => streamAll(service, start, stream));
+  });
+}
+
+async function streamAll(
+  service: ServiceContext,
+  start: FeedCursor,
+  stream: SSEStreamingApi,
+): Promise<void> {
+  const waiter = createWaiter(stream, service.closed);
+  const stop = service.events.onPublish(waiter.wake);
+  let after = start.after;
+  let gap = start.gap;
+  try {
+    while (!waiter.ended()) {
+      waiter.reset();
+      const read = service.events.read(after);
+      if (gap || read.gap) {
+        const message =
+          "Some events were missed: they are older than the events held, or were another process's";
+        await stream.writeSSE({ event: 'gap', data: JSON.stringify({ message }) });
+        gap = false;
       }
-    }),
-  );
+      for (const entry of read.entries)
+        await stream.writeSSE({
+          id: service.events.idOf(entry),
+          event: entry.event.type,
+          data: JSON.stringify(entry.event),
+        });
+      after = read.last;
+      await waiter.wait(60_000);
+    }
+  } finally {
+    stop();
+  }
 }
 
 /** The sequence number a client has seen: `Last-Event-ID` or `?lastEventId=`, default 0. */
@@ -92,7 +116,14 @@ async function streamRun(
   try {
     while (!waiter.ended()) {
       waiter.reset();
-      const entries = await service.store.readEvents(runId, { fromSeq: seq + 1 });
+      const entries = await service.store
+        .readEvents(runId, { fromSeq: seq + 1 })
+        .catch((error: unknown) => {
+          // Deleted while streamed: nothing more will come.
+          if (StateStoreError.isInstance(error, 'run-not-found')) return undefined;
+          throw error;
+        });
+      if (entries === undefined) return;
       for (const entry of entries) {
         await stream.writeSSE({
           id: String(entry.seq),

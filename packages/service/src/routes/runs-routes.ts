@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isTerminalRunStatus, RunStatusSchema } from '@stepflow/protocol';
 import type { RunEvent } from '@stepflow/protocol';
 import { flowIdOf, foldRunEvents, planFlow, statusOfResult, stepStatuses } from '@stepflow/runtime';
-import type { RunRecord } from '@stepflow/state-store';
+import { StateStoreError, type RunRecord } from '@stepflow/state-store';
 import { ApiError, notFound } from '../api-error.ts';
 import {
   CreateRunRequestSchema,
@@ -24,14 +24,16 @@ import type { ServiceApp, ServiceContext } from '../service-context.ts';
 const createRun = createRoute({
   method: 'post',
   path: '/api/v1/runs',
-  summary: 'Start a run of a stored flow; waits for its result unless `wait` is false',
+  summary:
+    'Start a run of a stored flow; waits for its result unless `wait` is false. With `debug`, ' +
+    'the run is created `paused` and executes step by step through the debug routes',
   request: {
     body: { content: { 'application/json': { schema: CreateRunRequestSchema } }, required: true },
   },
   responses: {
     200: jsonContent(CreateRunResponseSchema, 'The run ended'),
     202: jsonContent(CreateRunResponseSchema, 'The run started (`wait: false`)'),
-    ...errorResponses(400, 401, 404, 413, 415, 501, 503),
+    ...errorResponses(400, 401, 404, 413, 415, 503),
   },
 });
 
@@ -95,9 +97,14 @@ const cancelRun = createRoute({
 const deleteRun = createRoute({
   method: 'delete',
   path: '/api/v1/runs/{runId}',
-  summary: 'Delete a finished run (the state stores keep runs: answers 501)',
+  summary:
+    'Delete a finished run with its journal and nested runs (409 while it or a nested run is ' +
+    'unfinished, or its batch still runs)',
   request: { params: RunIdParamsSchema },
-  responses: { 200: jsonContent(z.object({}), 'Deleted'), ...errorResponses(401, 404, 409, 501) },
+  responses: {
+    200: jsonContent(z.object({ deletedRunIds: z.array(z.string()) }), 'Deleted'),
+    ...errorResponses(401, 404, 409),
+  },
 });
 
 /** The run `runId`, or 404. */
@@ -111,7 +118,6 @@ export async function requireRun(service: ServiceContext, runId: string): Promis
 export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): void {
   app.openapi(createRun, async (c) => {
     const body = c.req.valid('json');
-    if (body.debug === true) throw new ApiError(501, 'debug: debug runs are not supported');
     const flow = await loadStoredFlow(service, body.flowId);
     const input = body.input ?? null;
     checkRunInput(flow, input, 'input');
@@ -122,7 +128,12 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
       flowId: flowIdOf(flow),
       ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
       input,
+      ...(body.debug === true ? { status: 'paused' as const } : {}),
     });
+    if (body.debug === true) {
+      await service.debug.start(runId, flow, input);
+      return c.json({ runId, status: 'paused' as const, debug: true }, 200);
+    }
     const done = service.supervisor.start({ runId, flow, input, fresh: true });
     if (body.wait === false)
       return c.json({ runId, status: 'running' as const, debug: false }, 202);
@@ -144,12 +155,19 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
       offset: query.offset ?? 0,
       order: 'desc',
     });
-    return c.json({ runs: runs.map(runSummary) }, 200);
+    // Only a paused run is looked up: finished debug runs list as plain ones (one lookup each).
+    const summaries = await Promise.all(
+      runs.map(async (run) =>
+        runSummary(run, run.status === 'paused' && (await service.debug.isDebugRun(run.id))),
+      ),
+    );
+    return c.json({ runs: summaries }, 200);
   });
 
-  app.openapi(getRun, async (c) =>
-    c.json(runDetails(await requireRun(service, c.req.valid('param').runId)), 200),
-  );
+  app.openapi(getRun, async (c) => {
+    const run = await requireRun(service, c.req.valid('param').runId);
+    return c.json(runDetails(run, await service.debug.isDebugRun(run.id)), 200);
+  });
 
   app.openapi(getRunFlow, async (c) => {
     const run = await requireRun(service, c.req.valid('param').runId);
@@ -186,14 +204,22 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
       throw new ApiError(409, `Run ${runId} cannot be cancelled: it is ${run.status}`);
     if (service.supervisor.isActive(runId)) await service.supervisor.cancel(runId);
     else await service.store.updateRunStatus(runId, 'cancelled', { expectedStatus: run.status });
-    return c.json(runSummary(await requireRun(service, runId)), 200);
+    const cancelled = await requireRun(service, runId);
+    return c.json(runSummary(cancelled, await service.debug.isDebugRun(runId)), 200);
   });
 
   app.openapi(deleteRun, async (c) => {
     const { runId } = c.req.valid('param');
     const run = await requireRun(service, runId);
-    if (!isTerminalRunStatus(run.status))
+    if (!isTerminalRunStatus(run.status) || service.supervisor.isActive(runId))
       throw new ApiError(409, `Run ${runId} cannot be deleted: it is ${run.status}`);
-    throw new ApiError(501, `Run ${runId} was kept: the state store does not delete runs`);
+    try {
+      return c.json({ deletedRunIds: await service.store.deleteRun(runId) }, 200);
+    } catch (error) {
+      if (StateStoreError.isInstance(error, 'status-conflict'))
+        throw new ApiError(409, error.message.replace(/^deleteRun: /, ''));
+      if (StateStoreError.isInstance(error, 'run-not-found')) throw notFound('Run', runId);
+      throw error;
+    }
   });
 }

@@ -92,4 +92,30 @@ export function batchCompliance(subject: SubjectSource): void {
     await expectStoreError(store.updateBatchStatus('nope', 'completed'), 'batch-not-found');
     await expectStoreError(store.updateBatchStatus('b', 'paused' as never), 'invalid-input');
   });
+
+  it('lists batches by creation, filtered by status and flow name, paged', async () => {
+    const { store, clock } = await subject();
+    for (const [index, name] of ['a', 'b', 'a', 'c'].entries()) {
+      await store.createBatch({ id: `batch-${index}`, flow: flowNamed(name), runs: [] });
+      if (index === 1) clock.advance(5);
+    }
+    await store.updateBatchStatus('batch-1', 'completed');
+    await store.updateBatchStatus('batch-3', 'cancelled');
+    const ids = async (options?: Parameters<typeof store.listBatches>[0]) =>
+      (await store.listBatches(options)).map((batch) => batch.id);
+    expect(await ids()).toEqual(['batch-0', 'batch-1', 'batch-2', 'batch-3']);
+    expect(await ids({ order: 'desc' })).toEqual(['batch-3', 'batch-2', 'batch-1', 'batch-0']);
+    expect(await ids({ status: 'running' })).toEqual(['batch-0', 'batch-2']);
+    expect(await ids({ status: ['completed', 'cancelled'] })).toEqual(['batch-1', 'batch-3']);
+    expect(await ids({ flowName: 'a' })).toEqual(['batch-0', 'batch-2']);
+    expect(await ids({ flowId: blobIdOf(flowNamed('c')) })).toEqual(['batch-3']);
+    expect(await ids({ limit: 2, offset: 1 })).toEqual(['batch-1', 'batch-2']);
+    expect(await ids({ limit: 1, offset: 1, order: 'desc' })).toEqual(['batch-2']);
+    expect(await ids({ flowName: 'zzz' })).toEqual([]);
+    expect((await store.listBatches({ status: 'completed' }))[0]).toEqual(
+      await store.getBatch('batch-1'),
+    );
+    await expectStoreError(store.listBatches({ limit: -1 }), 'invalid-input');
+    await expectStoreError(store.listBatches({ status: 'paused' as never }), 'invalid-input');
+  });
 }

@@ -2,6 +2,7 @@ import type {
   BatchRecord,
   BatchStatus,
   BatchStore,
+  ListBatchesOptions,
   ListBatchRunsOptions,
   NewBatch,
 } from '../batch-store.ts';
@@ -9,6 +10,7 @@ import type { RunRecord } from '../run-store.ts';
 import { StateStoreError } from '../state-store-error.ts';
 import {
   checkBatchStatusChange,
+  prepareListBatches,
   prepareNewBatch,
   preparePage,
   prepareRunFilter,
@@ -64,6 +66,20 @@ export class MemoryBatchStore implements BatchStore {
     this.t.checkOpen();
     const batch = this.t.batches.get(batchId);
     return batch && { ...batch };
+  }
+
+  async listBatches(options?: ListBatchesOptions): Promise<BatchRecord[]> {
+    this.t.checkOpen();
+    const query = prepareListBatches(options);
+    // The map keeps insertion order: creation order.
+    const found = [...this.t.batches.values()].filter(
+      (batch) =>
+        (query.statuses === undefined || query.statuses.includes(batch.status)) &&
+        (query.flowId === undefined || batch.flowId === query.flowId) &&
+        (query.flowName === undefined || batch.flowName === query.flowName),
+    );
+    if (query.order === 'desc') found.reverse();
+    return found.slice(query.offset, query.offset + query.limit).map((batch) => ({ ...batch }));
   }
 
   async listBatchRuns(batchId: string, options: ListBatchRunsOptions = {}): Promise<RunRecord[]> {

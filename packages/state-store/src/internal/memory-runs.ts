@@ -8,6 +8,7 @@ import type {
   RunStore,
 } from '../run-store.ts';
 import {
+  checkRunsDeletable,
   checkStatusChange,
   prepareListRuns,
   prepareNewRun,
@@ -100,5 +101,32 @@ export class MemoryRunStore implements RunStore {
     const { resultText, wakeAt } = prepareStatusOptions(runId, options);
     this.t.applyStatus(run, status, resultText, wakeAt);
     return runRecordOf(run);
+  }
+
+  async deleteRun(runId: string): Promise<string[]> {
+    this.t.checkOpen();
+    const root = this.t.requireRun(runId);
+    const tree = [root];
+    // Nested runs at any depth: breadth first, so the list starts with the run asked for.
+    for (let i = 0; i < tree.length; i++) {
+      const parentId = tree[i]!.id;
+      for (const run of this.t.runs.values()) if (run.parentRunId === parentId) tree.push(run);
+    }
+    checkRunsDeletable(
+      runId,
+      tree.map((run) => ({
+        id: run.id,
+        status: run.status,
+        ...(run.batchId !== undefined && { batchStatus: this.t.batches.get(run.batchId)?.status }),
+      })),
+    );
+    const ids = new Set(tree.map((run) => run.id));
+    for (const id of ids) {
+      this.t.runs.delete(id);
+      this.t.leases.delete(id);
+    }
+    for (const [key, answer] of this.t.answers)
+      if (ids.has(answer.runId)) this.t.answers.delete(key);
+    return [...ids];
   }
 }

@@ -1,5 +1,6 @@
 import {
   checkBatchStatusChange,
+  prepareListBatches,
   preparePage,
   prepareNewBatch,
   prepareRunFilter,
@@ -7,6 +8,7 @@ import {
   type BatchRecord,
   type BatchStatus,
   type BatchStore,
+  type ListBatchesOptions,
   type ListBatchRunsOptions,
   type NewBatch,
   type RunRecord,
@@ -14,6 +16,7 @@ import {
 import type { PostgresConnection } from './pg-connection.ts';
 import {
   batchRecordOf,
+  batchWhere,
   RUN_COLUMNS,
   runRecordOf,
   runWhere,
@@ -64,6 +67,19 @@ export class PostgresBatchStore implements BatchStore {
   async getBatch(batchId: string): Promise<BatchRecord | undefined> {
     const row = await this.c.batchRow(this.c.open(), batchId);
     return row && batchRecordOf(row);
+  }
+
+  async listBatches(options?: ListBatchesOptions): Promise<BatchRecord[]> {
+    const db = this.c.open();
+    const query = prepareListBatches(options);
+    const where = batchWhere(query);
+    const { rows } = await db.query<BatchRow>(
+      `SELECT * FROM ${this.c.t('batches')} ${where.sql}
+        ORDER BY position ${query.order === 'desc' ? 'DESC' : 'ASC'}
+        LIMIT ${query.limit} OFFSET ${query.offset}`,
+      where.params,
+    );
+    return rows.map(batchRecordOf);
   }
 
   async listBatchRuns(batchId: string, options: ListBatchRunsOptions = {}): Promise<RunRecord[]> {

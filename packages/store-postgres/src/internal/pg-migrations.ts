@@ -84,6 +84,20 @@ const MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'batch_positions',
+    // Creation order for listing batches: existing rows are renumbered by creation time (the
+    // column's default numbers them in scan order), new ones take the sequence's next values.
+    sql: (s) => `
+      ALTER TABLE ${s}.batches ADD COLUMN position bigserial;
+      UPDATE ${s}.batches b SET position = o.n
+        FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM ${s}.batches) o
+       WHERE b.id = o.id;
+      CREATE UNIQUE INDEX batches_position ON ${s}.batches(position);
+      CREATE INDEX batches_status ON ${s}.batches(status, position);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -1,6 +1,6 @@
 // The WHERE clause of a run filter in this database's SQL; the rows and their conversion to
 // records are shared by the SQL stores (@stepflow/state-store).
-import type { PreparedRunFilter } from '@stepflow/state-store';
+import type { PreparedBatchFilter, PreparedRunFilter } from '@stepflow/state-store';
 
 export {
   batchRecordOf,
@@ -35,5 +35,21 @@ export function runWhere(
   if (filter.wakeAtOrBefore !== undefined) {
     clauses.push(`wake_at IS NOT NULL AND wake_at <= ${next(filter.wakeAtOrBefore)}`);
   }
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** The WHERE clause of a batch filter, with `$n` parameters numbered after `params`. */
+export function batchWhere(
+  filter: PreparedBatchFilter,
+  params: unknown[] = [],
+): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const next = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.statuses) clauses.push(`status = ANY(${next([...filter.statuses])}::text[])`);
+  if (filter.flowId !== undefined) clauses.push(`flow_id = ${next(filter.flowId)}`);
+  if (filter.flowName !== undefined) clauses.push(`flow_name = ${next(filter.flowName)}`);
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

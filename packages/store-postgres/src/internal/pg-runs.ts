@@ -1,5 +1,6 @@
 import type { RunStatus } from '@stepflow/protocol';
 import {
+  checkRunsDeletable,
   checkStatusChange,
   prepareListRuns,
   prepareNewRun,
@@ -10,6 +11,7 @@ import {
   type RunFilter,
   type RunRecord,
   type RunStatusOptions,
+  type BatchStatus,
   type RunStore,
   statusCounts,
 } from '@stepflow/state-store';
@@ -94,6 +96,42 @@ export class PostgresRunStore implements RunStore {
       const row = await this.c.requireRun(db, runId, true);
       checkStatusChange(runId, row.status, status, options.expectedStatus);
       return runRecordOf(await this.c.applyStatus(db, runId, status, resultText, wakeAt));
+    });
+  }
+
+  async deleteRun(runId: string): Promise<string[]> {
+    return this.c.tx(async (db) => {
+      await this.c.requireRun(db, runId, true);
+      // The run and its nested runs at any depth, the run first, locked against status changes.
+      const { rows } = await db.query<{
+        id: string;
+        status: RunStatus;
+        batch_status: BatchStatus | null;
+      }>(
+        `WITH RECURSIVE tree(id, depth) AS (
+           SELECT $1::text, 0
+           UNION ALL SELECT r.id, t.depth + 1 FROM ${this.c.t('runs')} r
+             JOIN tree t ON r.parent_run_id = t.id)
+         SELECT r.id, r.status, b.status AS batch_status FROM tree t
+           JOIN ${this.c.t('runs')} r ON r.id = t.id
+           LEFT JOIN ${this.c.t('batches')} b ON b.id = r.batch_id
+          ORDER BY t.depth, r.position
+          FOR UPDATE OF r`,
+        [runId],
+      );
+      checkRunsDeletable(
+        runId,
+        rows.map((row) => ({
+          id: row.id,
+          status: row.status,
+          ...(row.batch_status !== null && { batchStatus: row.batch_status }),
+        })),
+      );
+      const ids = rows.map((row) => row.id);
+      for (const table of ['journal', 'pending_answers'])
+        await db.query(`DELETE FROM ${this.c.t(table)} WHERE run_id = ANY($1::text[])`, [ids]);
+      await db.query(`DELETE FROM ${this.c.t('runs')} WHERE id = ANY($1::text[])`, [ids]);
+      return ids;
     });
   }
 }

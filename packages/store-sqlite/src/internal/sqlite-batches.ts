@@ -1,5 +1,6 @@
 import {
   checkBatchStatusChange,
+  prepareListBatches,
   preparePage,
   prepareNewBatch,
   prepareRunFilter,
@@ -7,13 +8,22 @@ import {
   type BatchRecord,
   type BatchStatus,
   type BatchStore,
+  type ListBatchesOptions,
   type ListBatchRunsOptions,
   type NewBatch,
   type RunRecord,
 } from '@stepflow/state-store';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { INSERT_RUN } from './sqlite-runs.ts';
-import { batchRecordOf, RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './sqlite-rows.ts';
+import {
+  batchRecordOf,
+  batchWhere,
+  RUN_COLUMNS,
+  runRecordOf,
+  runWhere,
+  type BatchRow,
+  type RunRow,
+} from './sqlite-rows.ts';
 
 /** Batches in the `batches` table, their runs in `runs`. */
 export class SqliteBatchStore implements BatchStore {
@@ -30,7 +40,8 @@ export class SqliteBatchStore implements BatchStore {
       this.c
         .sql(
           'INSERT INTO batches (id, flow_id, flow_name, total, status, max_concurrency, ' +
-            "created_at, updated_at) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)",
+            "created_at, updated_at, position) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, " +
+            '(SELECT COALESCE(MAX(position), 0) + 1 FROM batches))',
         )
         .run(
           batch.id,
@@ -66,6 +77,17 @@ export class SqliteBatchStore implements BatchStore {
     this.c.checkOpen();
     const row = this.c.batchRow(batchId);
     return row && batchRecordOf(row);
+  }
+
+  async listBatches(options?: ListBatchesOptions): Promise<BatchRecord[]> {
+    this.c.checkOpen();
+    const query = prepareListBatches(options);
+    const where = batchWhere(query);
+    const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    const rows = this.c
+      .sql(`SELECT * FROM batches ${where.sql} ORDER BY position ${order} LIMIT ? OFFSET ?`)
+      .all(...where.params, query.limit, query.offset) as BatchRow[];
+    return rows.map(batchRecordOf);
   }
 
   async listBatchRuns(batchId: string, options: ListBatchRunsOptions = {}): Promise<RunRecord[]> {

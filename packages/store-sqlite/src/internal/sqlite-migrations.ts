@@ -83,6 +83,17 @@ export const MIGRATIONS: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'batch_positions',
+    // Creation order for listing batches (a rowid may change on VACUUM; this does not).
+    sql: `
+      ALTER TABLE batches ADD COLUMN position INTEGER;
+      UPDATE batches SET position = rowid;
+      CREATE UNIQUE INDEX batches_position ON batches(position);
+      CREATE INDEX batches_status ON batches(status, position);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

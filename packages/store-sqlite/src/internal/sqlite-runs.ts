@@ -1,5 +1,6 @@
 import type { RunStatus } from '@stepflow/protocol';
 import {
+  checkRunsDeletable,
   checkStatusChange,
   prepareListRuns,
   prepareNewRun,
@@ -10,6 +11,7 @@ import {
   type RunFilter,
   type RunRecord,
   type RunStatusOptions,
+  type BatchStatus,
   type RunStore,
   statusCounts,
 } from '@stepflow/state-store';
@@ -98,6 +100,37 @@ export class SqliteRunStore implements RunStore {
       checkStatusChange(runId, row.status, status, options.expectedStatus);
       this.c.applyStatus(runId, status, resultText, wakeAt);
       return runRecordOf(this.c.runRow(runId)!);
+    });
+  }
+
+  async deleteRun(runId: string): Promise<string[]> {
+    return this.c.write(() => {
+      this.c.requireRun(runId);
+      // The run and its nested runs at any depth, the run first.
+      const tree = this.c
+        .sql(
+          'WITH RECURSIVE tree(id, depth) AS (SELECT ?, 0 UNION ALL ' +
+            'SELECT r.id, t.depth + 1 FROM runs r JOIN tree t ON r.parent_run_id = t.id) ' +
+            'SELECT r.id, r.status, b.status AS batch_status FROM tree t ' +
+            'JOIN runs r ON r.id = t.id LEFT JOIN batches b ON b.id = r.batch_id ' +
+            'ORDER BY t.depth, r.position',
+        )
+        .all(runId) as { id: string; status: RunStatus; batch_status: BatchStatus | null }[];
+      checkRunsDeletable(
+        runId,
+        tree.map((row) => ({
+          id: row.id,
+          status: row.status,
+          ...(row.batch_status !== null && { batchStatus: row.batch_status }),
+        })),
+      );
+      const ids = JSON.stringify(tree.map((row) => row.id));
+      for (const table of ['journal', 'pending_answers'])
+        this.c
+          .sql(`DELETE FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`)
+          .run(ids);
+      this.c.sql('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))').run(ids);
+      return tree.map((row) => row.id);
     });
   }
 }

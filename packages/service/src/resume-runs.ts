@@ -1,0 +1,50 @@
+import type { RunRecord } from '@stepflow/state-store';
+import { loadStoredFlow } from './load-stored-flow.ts';
+import type { ServiceContext } from './service-context.ts';
+
+/** Runs and batches listed per store query when resuming. */
+const RESUME_PAGE = 1000;
+
+/**
+ * Resumes every top-level run the store has `running` (left by a process that died): plain runs
+ * at once, a batch's runs through the batch runner so its `maxConcurrency` holds again. Batches
+ * whose runs all ended before the crash are completed. Resolves with how many runs resumed.
+ */
+export async function resumeRuns(context: ServiceContext): Promise<number> {
+  const { store, supervisor, batches } = context;
+  // Listed in full before starting any: a run that ends meanwhile would shift the pages.
+  const running: RunRecord[] = [];
+  for (let offset = 0; ; offset += RESUME_PAGE) {
+    const page = await store.listRuns({ status: 'running', limit: RESUME_PAGE, offset });
+    running.push(...page);
+    if (page.length < RESUME_PAGE) break;
+  }
+  const byBatch = new Map<string, RunRecord[]>();
+  let resumed = 0;
+  for (const run of running) {
+    // Nested runs are resumed by their parent's step when it executes again.
+    if (run.parentRunId !== undefined || supervisor.isActive(run.id)) continue;
+    if (run.batchId === undefined) {
+      const flow = await loadStoredFlow(context, run.flowId);
+      void supervisor.start({ runId: run.id, flow, input: run.input });
+    } else {
+      const list = byBatch.get(run.batchId) ?? [];
+      byBatch.set(run.batchId, list);
+      // Creation order is input order.
+      list.push(run);
+    }
+    resumed++;
+  }
+  for (const [batchId, runs] of byBatch) {
+    const batch = await store.getBatch(batchId);
+    if (batch === undefined) continue;
+    await batches.resume(batch, await loadStoredFlow(context, batch.flowId), runs);
+  }
+  // A batch whose last run ended just before the crash: nothing resumes it, so complete it here.
+  for (let offset = 0; ; offset += RESUME_PAGE) {
+    const page = await store.listBatches({ status: 'running', limit: RESUME_PAGE, offset });
+    for (const batch of page) if (!byBatch.has(batch.id)) await batches.completeIfDone(batch.id);
+    if (page.length < RESUME_PAGE) break;
+  }
+  return resumed;
+}
