@@ -31,7 +31,7 @@ export interface McpHarness {
   /** Log lines (`level message fields`). */
   readonly logs: string[];
   /** Runs a flow given as YAML. */
-  run(flowYaml: string, input?: unknown): Promise<FlowResult>;
+  run(flowYaml: string, input?: unknown, signal?: AbortSignal): Promise<FlowResult>;
   close(): Promise<void>;
 }
 
@@ -69,12 +69,12 @@ export function createMcpHarness(plugins: Record<string, Record<string, unknown>
   return {
     runtime,
     logs,
-    async run(flowYaml, input = {}) {
+    async run(flowYaml, input = {}, signal) {
       const { flow } = parseFlowText(
         `schema: https://stepflow.org/schemas/v1/flow.json\n${flowYaml}`,
         { format: 'yaml' },
       );
-      const outcome = await runtime.run({ flow, input });
+      const outcome = await runtime.run({ flow, input, ...(signal ? { signal } : {}) });
       return outcome.result;
     },
     close: () => runtime.close(),

@@ -12,6 +12,8 @@ import {
 
 // Against a fixture MCP server (test/fixtures) that pages its tools and crashes on demand.
 const harnesses: McpHarness[] = [];
+/** Waits for what another process does (its stderr lines) without a fixed sleep. */
+const eventually = { timeout: 15_000, interval: 20 };
 const directories: string[] = [];
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.close();
@@ -129,10 +131,12 @@ output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }]
     const result = await harness.run(oneStep('/fx/noisy', { lines: 5000 }));
     expect(result).toEqual({ outcome: 'success', result: 'quiet again' });
     // stderr and stdout are separate pipes: the last lines may still be on their way.
-    await vi.waitFor(() =>
-      expect(harness.logs.filter((line) => line.startsWith('info [fx] noise line'))).toHaveLength(
-        5000,
-      ),
+    await vi.waitFor(
+      () =>
+        expect(harness.logs.filter((line) => line.startsWith('info [fx] noise line'))).toHaveLength(
+          5000,
+        ),
+      eventually,
     );
   });
 
@@ -160,8 +164,28 @@ output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }]
     expect(causeOf(result)).toMatch(
       /MCP tool 'stall' \(plugin 'fx', step 'call'\) did not answer within 100 ms/,
     );
-    // The server is still usable.
+    // The server was told to cancel and is still usable.
+    await vi.waitFor(
+      () => expect(harness.logs.join('\n')).toContain('fixture: stall cancelled'),
+      eventually,
+    );
     expect(await harness.run(oneStep('/fx/fail', {}))).toMatchObject({ outcome: 'failed' });
+  });
+
+  it('cancels the tool call on the server when the run is cancelled', async () => {
+    const harness = fixture();
+    const controller = new AbortController();
+    const running = harness.run(oneStep('/fx/stall', {}), {}, controller.signal);
+    await vi.waitFor(
+      () => expect(harness.logs.join('\n')).toContain('fixture: stall started'),
+      eventually,
+    );
+    controller.abort(new Error('stopped by the test'));
+    expect(await running).toMatchObject({ outcome: 'failed' });
+    await vi.waitFor(
+      () => expect(harness.logs.join('\n')).toContain('fixture: stall cancelled'),
+      eventually,
+    );
   });
 
   it('names the tool when the result does not fit the output mode', async () => {
