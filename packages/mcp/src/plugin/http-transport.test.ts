@@ -50,7 +50,7 @@ describe('an MCP plugin over streamable HTTP', () => {
     const listed = (await harness.runtime.listComponents()).filter(
       (entry) => entry.plugin === 'remote',
     );
-    expect(listed).toHaveLength(9);
+    expect(listed).toHaveLength(10);
     expect(await harness.run(oneStep('/remote/fail', { message: 'remote failure' }))).toEqual({
       outcome: 'failed',
       error: { code: -32003, message: 'remote failure', data: { tool: 'fail' } },

@@ -55,9 +55,19 @@ describe('an MCP plugin', () => {
       '/rpc-error',
       '/stall',
       '/two-texts',
+      '/add-tool',
     ]);
     // A tool of the last page is callable.
     expect(await harness.run(oneStep('/fx/two-texts', {}))).toMatchObject({ outcome: 'success' });
+  });
+
+  it('lists the tools again when the server says they changed', async () => {
+    const result = await fixture({}, { output: 'text' }).run(`steps:
+  - { id: add, component: /fx/add-tool, input: {} }
+  - { id: call, component: /fx/late, input: { after: { $from: { step: add } } } }
+output: { $from: { step: call } }
+`);
+    expect(result).toEqual({ outcome: 'success', result: 'late tool' });
   });
 
   it('runs tool calls concurrently', async () => {

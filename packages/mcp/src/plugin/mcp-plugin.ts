@@ -87,6 +87,7 @@ class McpPlugin implements Plugin {
   async listComponents(): Promise<ComponentInfo[]> {
     const connection = await this.#connection(undefined);
     if (connection.stale) await this.#relist(connection, this.#closing.signal);
+    this.#failures = 0;
     return [...connection.tools.values()].map((tool) =>
       componentOfTool(tool, this.#settings.toolOutput.get(tool.name) ?? this.#settings.output),
     );
