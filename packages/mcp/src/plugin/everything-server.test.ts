@@ -147,6 +147,26 @@ output:
     ]);
   });
 
+  it('gives the server the runtime environment plus env, substituted; inheritEnv: false narrows it', async () => {
+    process.env.STEPFLOW_TEST_MCP_INHERITED = 'inherited';
+    process.env.STEPFLOW_TEST_MCP_SUBSTITUTED = 'substituted';
+    const envOf = async (extra: Record<string, unknown>): Promise<Record<string, string>> => {
+      const result = await everything({
+        output: 'text',
+        env: { CONFIGURED: 'from ${STEPFLOW_TEST_MCP_SUBSTITUTED}' },
+        ...extra,
+      }).run(oneStep('/everything/get-env', {}));
+      return JSON.parse((result as { result: string }).result) as Record<string, string>;
+    };
+    const inherited = await envOf({});
+    expect(inherited.STEPFLOW_TEST_MCP_INHERITED).toBe('inherited');
+    expect(inherited.CONFIGURED).toBe('from substituted');
+    const narrowed = await envOf({ inheritEnv: false });
+    expect(narrowed.STEPFLOW_TEST_MCP_INHERITED).toBeUndefined();
+    expect(narrowed.CONFIGURED).toBe('from substituted');
+    expect(narrowed.PATH).toBe(process.env.PATH);
+  });
+
   it('fails a step naming the tool when it does not exist', async () => {
     const result = await everything().run(oneStep('/everything/no-such-tool', {}));
     expect(result.outcome).toBe('failed');
