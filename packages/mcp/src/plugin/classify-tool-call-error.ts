@@ -1,4 +1,5 @@
 import { ComponentError, ComponentUnavailableError } from '@stepflow/runtime';
+import { describeError } from './describe-error.ts';
 import type { McpConnection } from './mcp-connection.ts';
 
 /** The SDK's codes for a closed connection and for a request that timed out. */
@@ -34,7 +35,7 @@ export function classifyToolCallError(
   connection: McpConnection,
   failure: ToolCallFailure,
 ): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   const where = `MCP tool '${failure.tool}' (plugin '${failure.plugin}', step '${failure.step}')`;
   if (connection.closed || (isMcpError(error) && error.code === CONNECTION_CLOSED)) {
     return new ComponentUnavailableError(

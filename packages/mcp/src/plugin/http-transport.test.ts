@@ -6,12 +6,13 @@ import { createFixtureServer } from '../../test/fixtures/fixture-tools.mjs';
 import { createMcpHarness, oneStep, type McpHarness } from '../../test/mcp-harness.ts';
 
 // The fixture MCP server over streamable HTTP on loopback, stateless, behind a bearer token.
-let http: HttpServer;
-let url: string;
-const harnesses: McpHarness[] = [];
+interface FixtureHttp {
+  readonly url: string;
+  close(): Promise<void>;
+}
 
-beforeAll(async () => {
-  http = createServer((request, response) => {
+async function startFixtureHttp(): Promise<FixtureHttp> {
+  const http: HttpServer = createServer((request, response) => {
     if (request.headers.authorization !== 'Bearer secret-token') {
       response.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized');
       return;
@@ -28,16 +29,32 @@ beforeAll(async () => {
     void server.connect(transport).then(() => transport.handleRequest(request, response));
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
+let fixtureHttp: FixtureHttp;
+let url: string;
+const harnesses: McpHarness[] = [];
+
+beforeAll(async () => {
+  fixtureHttp = await startFixtureHttp();
+  url = fixtureHttp.url;
 });
-afterAll(() => new Promise<void>((resolve) => http.close(() => resolve())));
+afterAll(() => fixtureHttp.close());
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.close();
 });
 
-function remote(headers: Record<string, string>): McpHarness {
+function remote(headers: Record<string, string>, at = url): McpHarness {
   const harness = createMcpHarness({
-    remote: { type: 'mcp', transport: 'http', url, headers, output: 'text' },
+    remote: { type: 'mcp', transport: 'http', url: at, headers, output: 'text' },
   });
   harnesses.push(harness);
   return harness;
@@ -72,5 +89,19 @@ output: [{ $from: { step: a } }, { $from: { step: b } }]
     );
     expect(JSON.stringify(result)).not.toContain('wrong');
     expect(harness.logs.filter((line) => line.startsWith('warn '))).toHaveLength(0);
+  });
+
+  it('fails the steps, naming the URL, once the server cannot be reached', async () => {
+    const own = await startFixtureHttp();
+    const harness = remote({ authorization: 'Bearer secret-token' }, own.url);
+    expect(await harness.run(oneStep('/remote/whoami', {}))).toMatchObject({
+      outcome: 'success',
+    });
+    await own.close();
+    const result = await harness.run(oneStep('/remote/fail', {}));
+    expect(result.outcome).toBe('failed');
+    const text = JSON.stringify(result);
+    expect(text).toContain(own.url);
+    expect(text).toMatch(/fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)/);
   });
 });

@@ -2,6 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@stepflow/runtime';
+import { describeError } from './describe-error.ts';
 import type { McpPluginSettings } from './mcp-plugin-settings.ts';
 import { drainStderr, type StderrDrain } from './stderr-drain.ts';
 
@@ -108,15 +109,6 @@ export async function relistTools(
   connection.tools = await listAllTools(connection.client, options);
 }
 
-function messageOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // The SDK's StreamableHTTPError keeps the HTTP status in `code`, not in its message.
-  const status = (error as { code?: unknown }).code;
-  return error.message.startsWith('Streamable HTTP error') && typeof status === 'number'
-    ? `${error.message} (HTTP ${status})`
-    : error.message;
-}
-
 /**
  * Starts an MCP server (spawns it, or opens an HTTP session), runs the `initialize` handshake
  * through the SDK's `Client` and reads every page of its tools. A server that fails to start is
@@ -164,7 +156,7 @@ export async function openMcpConnection(
     // The child is gone now: its last words are all read.
     const tail = drain?.tail() ?? [];
     const stderr = tail.length === 0 ? '' : `; last stderr lines:\n  ${tail.join('\n  ')}`;
-    throw new Error(`the server did not start: ${messageOf(error)}${stderr}`, { cause: error });
+    throw new Error(`the server did not start: ${describeError(error)}${stderr}`, { cause: error });
   }
   connection.established = true;
   return connection;
