@@ -1,3 +1,4 @@
+import { createMcpPluginFactory, type McpPluginFactoryOptions } from '@stepflow/mcp';
 import {
   createRuntime,
   createStepflowPluginFactory,
@@ -15,12 +16,14 @@ export interface NodeRuntimeOptions extends RuntimeOptions {
    * timeout, the environment stdio children inherit from).
    */
   readonly stepflow?: Omit<StepflowPluginFactoryOptions, 'transports'>;
+  /** Options of `type: mcp` plugins (restart policy, the environment MCP children inherit from). */
+  readonly mcp?: McpPluginFactoryOptions;
 }
 
 /**
- * Creates a runtime that can run any flow on Node: the `builtin` and `mock` plugins, and
+ * Creates a runtime that can run any flow on Node: the `builtin` and `mock` plugins,
  * `type: stepflow` component servers over stdio, streamable HTTP and WebSocket
- * ({@link nodeTransportFactories}). The `url` of a network plugin is checked here, so a typo is
+ * ({@link nodeTransportFactories}), and `type: mcp` servers whose tools are components. The `url` of a network plugin is checked here, so a typo is
  * a `ConfigError` naming `plugins.<name>.url` before anything runs. `pluginFactories` given in
  * `options` are added and win over these.
  *
@@ -31,7 +34,7 @@ export interface NodeRuntimeOptions extends RuntimeOptions {
  * await runtime.close();
  */
 export function createNodeRuntime(options: NodeRuntimeOptions): Runtime {
-  const { stepflow, ...runtimeOptions } = options;
+  const { stepflow, mcp, ...runtimeOptions } = options;
   const stepflowPlugins = createStepflowPluginFactory({
     ...stepflow,
     transports: nodeTransportFactories,
@@ -43,6 +46,7 @@ export function createNodeRuntime(options: NodeRuntimeOptions): Runtime {
         checkNetworkPluginUrl(args);
         return stepflowPlugins(args);
       },
+      mcp: createMcpPluginFactory(mcp),
       ...options.pluginFactories,
     },
   });

@@ -204,7 +204,10 @@ export type { StepflowConfig } from './config/stepflow-config.ts';
 export {
   BuiltinPluginConfigSchema,
   HttpPluginConfigSchema,
+  McpHttpPluginConfigSchema,
   McpPluginConfigSchema,
+  McpStdioPluginConfigSchema,
+  McpToolOutputSchema,
   MockBehaviorSchema,
   MockComponentConfigSchema,
   MockPluginConfigSchema,
@@ -216,7 +219,10 @@ export {
 export type {
   BuiltinPluginConfig,
   HttpPluginConfig,
+  McpHttpPluginConfig,
   McpPluginConfig,
+  McpStdioPluginConfig,
+  McpToolOutput,
   MockBehavior,
   MockComponentConfig,
   MockPluginConfig,

@@ -97,19 +97,78 @@ export const StepflowPluginConfigSchema = z.discriminatedUnion('transport', [
 /** Config of a Stepflow component server. */
 export type StepflowPluginConfig = z.infer<typeof StepflowPluginConfigSchema>;
 
-/** Schema for an MCP server spawned over stdio whose tools become components. */
-export const McpPluginConfigSchema = z.looseObject({
+/** How an MCP plugin returns a tool's result as the step's output. */
+export const McpToolOutputSchema = z.enum(['content', 'structured', 'text']);
+
+/** How an MCP plugin returns a tool's result: `content` array, `structuredContent`, or the text. */
+export type McpToolOutput = z.infer<typeof McpToolOutputSchema>;
+
+/** Options every `type: mcp` plugin accepts, whatever its transport. */
+const mcpFields = {
+  /**
+   * What a step gets from a tool call: the result's `content` array (default, as the reference),
+   * its `structuredContent`, or the text of its single text item.
+   */
+  output: McpToolOutputSchema.default('content'),
+  /** `output` per tool name, overriding the plugin's. */
+  toolOutput: z.record(z.string(), McpToolOutputSchema).default({}),
+  /**
+   * Bound of each tool call in milliseconds without a progress notification (each one restarts
+   * the clock). Default 60 000.
+   */
+  timeoutMs: z.int().min(1).optional(),
+  /** How long the server may take to answer `initialize`, in milliseconds. Default 30 000. */
+  initializeTimeoutMs: z.int().min(1).optional(),
+};
+
+/**
+ * Schema for an MCP server spawned as a child process over stdio (`transport` absent or `stdio`).
+ * The child inherits the runtime's environment plus `env`, as in the reference.
+ */
+export const McpStdioPluginConfigSchema = z.looseObject({
   type: z.literal('mcp'),
+  transport: z.literal('stdio').optional(),
   /** Executable to run. */
   command: z.string(),
   /** Arguments, passed without a shell. */
   args: z.array(z.string()).default([]),
   /** Environment variables added to the inherited environment. */
   env: EnvMapSchema.default({}),
+  /**
+   * The runtime's environment the child inherits: all of it by default (`true`, as the
+   * reference), or only `PATH`, `HOME`, `USER`, `LANG`, `LC_*`, `TMPDIR`, `TZ` (`false`) plus
+   * the listed names.
+   */
+  inheritEnv: z.union([z.boolean(), z.array(z.string())]).optional(),
   /** Working directory of the child. */
   cwd: z.string().optional(),
+  ...mcpFields,
   ...commonPluginFields,
 });
+
+/** Config of an MCP server over stdio. */
+export type McpStdioPluginConfig = z.infer<typeof McpStdioPluginConfigSchema>;
+
+/** Schema for an MCP server reached over streamable HTTP. */
+export const McpHttpPluginConfigSchema = z.looseObject({
+  type: z.literal('mcp'),
+  transport: z.literal('http'),
+  /** The server's MCP endpoint, e.g. `http://127.0.0.1:3001/mcp`. */
+  url: z.string(),
+  /** Extra request headers (e.g. authorization); values are never logged. */
+  headers: EnvMapSchema.default({}),
+  ...mcpFields,
+  ...commonPluginFields,
+});
+
+/** Config of an MCP server over streamable HTTP. */
+export type McpHttpPluginConfig = z.infer<typeof McpHttpPluginConfigSchema>;
+
+/** Schema for an MCP server whose tools become components, tagged by `transport` (default stdio). */
+export const McpPluginConfigSchema = z.discriminatedUnion('transport', [
+  McpStdioPluginConfigSchema,
+  McpHttpPluginConfigSchema,
+]);
 
 /** Config of an MCP plugin. */
 export type McpPluginConfig = z.infer<typeof McpPluginConfigSchema>;

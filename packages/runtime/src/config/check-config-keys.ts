@@ -2,7 +2,8 @@ import {
   BuiltinPluginConfigSchema,
   HttpPluginConfigSchema,
   InMemoryStateStoreConfigSchema,
-  McpPluginConfigSchema,
+  McpHttpPluginConfigSchema,
+  McpStdioPluginConfigSchema,
   MockComponentConfigSchema,
   MockPluginConfigSchema,
   PostgresStateStoreConfigSchema,
@@ -34,10 +35,11 @@ const PLUGIN_KEYS: Readonly<Record<string, readonly string[]>> = {
     'initializeTimeoutMs',
     'maxMessageBytes',
   ],
-  mcp: keysOf(McpPluginConfigSchema),
+  mcp: keysOf(McpStdioPluginConfigSchema, McpHttpPluginConfigSchema),
   mock: keysOf(MockPluginConfigSchema),
 };
 const TRANSPORTS = ['stdio', 'http', 'websocket'];
+const MCP_TRANSPORTS = ['stdio', 'http'];
 const MOCK_COMPONENT_KEYS = keysOf(MockComponentConfigSchema);
 const ROUTE_RULE_KEYS = keysOf(RouteRuleSchema);
 const CONDITION_KEYS = keysOf(RouteConditionSchema);
@@ -98,6 +100,8 @@ export function checkConfigKeys(config: Record<string, unknown>, file?: string):
     if (known === undefined) continue;
     if (plugin.type === 'stepflow')
       checkValue(plugin.transport, TRANSPORTS, 'transport', `${path}.transport`);
+    if (plugin.type === 'mcp')
+      checkValue(plugin.transport, MCP_TRANSPORTS, 'transport', `${path}.transport`);
     check(plugin, known, path);
     if (plugin.type === 'mock' && isObject(plugin.components)) {
       for (const [component, entry] of Object.entries(plugin.components))
