@@ -51,7 +51,10 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
     const name = schema();
     await Promise.all(Array.from({ length: 5 }, () => open({ schema: name })));
     const { rows } = await admin.query(`SELECT version, name FROM ${name}.schema_migrations`);
-    expect(rows).toEqual([{ version: POSTGRES_SCHEMA_VERSION, name: 'create_state_store' }]);
+    expect(rows).toEqual([
+      { version: 1, name: 'create_state_store' },
+      { version: POSTGRES_SCHEMA_VERSION, name: 'pending_answer_prompt_as_json' },
+    ]);
   });
 
   it('serialises writers of separate pools: one expectedSeq wins, claims never overlap', async () => {

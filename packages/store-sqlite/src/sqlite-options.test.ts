@@ -44,11 +44,36 @@ describe('createSqliteStateStore', () => {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.pragma('application_id', { simple: true })).toBe(0x53465354);
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
-        { version: SQLITE_SCHEMA_VERSION, name: 'create_state_store' },
+        { version: 1, name: 'create_state_store' },
+        { version: SQLITE_SCHEMA_VERSION, name: 'pending_answer_prompt_as_json' },
       ]);
     } finally {
       raw.close();
     }
+  });
+
+  it('migrates a version 1 file: its string prompts become JSON strings', async () => {
+    const path = join(await directory(), 'v1.db');
+    await open({ path }).close();
+    const raw = new BetterSqlite3(path);
+    try {
+      raw.prepare('DELETE FROM schema_migrations WHERE version > 1').run();
+      raw.prepare("INSERT INTO blobs VALUES ('f', '{}', 'flow', 0)").run();
+      raw
+        .prepare(
+          "INSERT INTO runs (id, flow_id, input, status, created_at, updated_at, last_seq) VALUES ('r', 'f', 'null', 'paused', 0, 0, 0)",
+        )
+        .run();
+      raw
+        .prepare(
+          "INSERT INTO pending_answers (run_id, step_id, prompt, created_at) VALUES ('r', 's', 'Ship it?', 0)",
+        )
+        .run();
+    } finally {
+      raw.close();
+    }
+    const store = open({ path });
+    expect(await store.getPendingAnswer('r', 's')).toMatchObject({ prompt: 'Ship it?' });
   });
 
   it('shares one file between two connections: conflicts and claims are detected across them', async () => {
