@@ -10,7 +10,10 @@ import type { ExecutionContext } from '../plugins/plugin.ts';
 import { foldRunEvents } from '../run-state/reduce-run-event.ts';
 import type { RunOutcome } from '../runtime-types.ts';
 import { executeRun, type StepDispatch } from '../scheduler/execute-run.ts';
-import { planFlow } from '../scheduler/flow-plan.ts';
+import { planFlow, type StepPlan } from '../scheduler/flow-plan.ts';
+import type { PauseKind } from '../scheduler/pause-step.ts';
+import type { OpenQuestion } from '../pauses/open-question.ts';
+import type { PauseTracker } from './pause-tracker.ts';
 import type { RunEvent } from '../scheduler/run-event.ts';
 import type { RuntimeServices } from '../services/runtime-services.ts';
 import { checkFlowInput } from '../validation/check-flow-input.ts';
@@ -37,6 +40,8 @@ export interface ManagedRun {
   readonly traceId?: string;
   /** The span context of the call that started a nested run (its parent span). */
   readonly traceParent?: Context;
+  /** Top-level runs: called when the run has nothing to do but wait (see `RunRequest.onPaused`). */
+  readonly onPaused?: (questions: readonly OpenQuestion[]) => void;
 }
 
 /** What the run manager works with. */
@@ -52,6 +57,8 @@ export interface RunManagerDeps {
   readonly onEvent?: (event: RunEvent) => void;
   /** Callback services for one dispatch of one step. */
   readonly servicesFor: (scope: CallbackScope) => RuntimeServices;
+  /** Open questions and timers of the live runs. */
+  readonly pauses: PauseTracker;
 }
 
 /** Starts runs, tracks the active ones, and cancels them all on close. */
@@ -93,6 +100,16 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     return { events };
   };
 
+  /** Which pausing builtin a step is: only names that could route to one are looked up. */
+  const pauseKindOf = (step: StepPlan, input: unknown): PauseKind | undefined => {
+    const component = step.component;
+    if (!component.endsWith('ask_human') && !component.endsWith('sleep')) return undefined;
+    const target = deps.registry.describe(component, input);
+    if (target.pluginType !== 'builtin') return undefined;
+    if (target.component === '/ask_human') return 'ask_human';
+    return target.component === '/sleep' ? 'sleep' : undefined;
+  };
+
   const run = async (request: ManagedRun): Promise<RunOutcome> => {
     const runId = request.runId ?? deps.newId();
     const flow = request.flow;
@@ -118,6 +135,9 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         };
       }
     }
+    // A paused run that is resumed goes on: `running` until it waits again.
+    if (resumeFrom !== undefined && resumeFrom.length > 0)
+      await deps.journal?.markPaused?.(runId, false);
     await deps.registry.start();
     const controller = new AbortController();
     // Nested runs, map items and retries all listen to a run's signal: no listener limit on it.
@@ -191,6 +211,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         (listener): listener is (event: RunEvent) => void => listener !== undefined,
       ),
     );
+    const tracked = deps.pauses.register({
+      runId,
+      ...(request.parentRunId === undefined ? {} : { parentRunId: request.parentRunId }),
+      ...(request.parentStepId === undefined ? {} : { parentStepId: request.parentStepId }),
+      ...(request.onPaused === undefined ? {} : { onPaused: request.onPaused }),
+    });
     try {
       const result = await executeRun({
         plan: planFlow(flow),
@@ -221,6 +247,8 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         ...(persist === undefined ? {} : { persist }),
         ...(resumeFrom === undefined ? {} : { resumeFrom }),
         validate: request.validate,
+        pauses: tracked.host,
+        pauseKindOf,
       });
       telemetry.end(result);
       deps.logger.debug('run finished', {
@@ -233,6 +261,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       telemetry.end(undefined, error);
       throw error;
     } finally {
+      tracked.release();
       external?.removeEventListener('abort', abort);
       activeRuns.delete(controller);
     }

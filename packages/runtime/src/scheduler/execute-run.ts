@@ -12,6 +12,8 @@ import { applyErrorPolicy, failureFromResolution } from './apply-error-policy.ts
 import { createAttemptRunner } from './attempt-runner.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
+import type { PauseHost } from './pause-host.ts';
+import { createPauseRunner, type PauseKind } from './pause-step.ts';
 import { outputSchemaFailure } from './output-failure.ts';
 import { outputResult } from './output-result.ts';
 import type { RunEvent } from './run-event.ts';
@@ -67,6 +69,10 @@ export interface ExecuteRunOptions {
   readonly resumeFrom?: readonly RunEvent[];
   /** Enforce the `outputSchema`s of the steps and of the flow. */
   readonly validate: boolean;
+  /** Where `ask_human` and `sleep` steps wait; without it they dispatch like any step. */
+  readonly pauses?: PauseHost;
+  /** Which pausing builtin a step is, if any (after routing). */
+  readonly pauseKindOf?: (step: StepPlan, input: unknown) => PauseKind | undefined;
 }
 
 const SKIPPED: FlowResult = { outcome: 'skipped' };
@@ -90,6 +96,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     },
   };
   let done = 0;
+  /** Steps dispatched (or waiting) and not yet settled. */
+  let running = 0;
   let finished = false;
   let resolveRun!: (result: FlowResult) => void;
   let rejectRun!: (error: Error) => void;
@@ -214,6 +222,45 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   const afterFailure = (step: StepPlan, error: FlowError): FlowResult =>
     applyErrorPolicy(step, error, scope);
 
+  /** Steps waiting on a person or a timer, and the count last reported to the host. */
+  let waitingSteps = 0;
+  let reportedPauses = 0;
+  const reportActivity = (): void => {
+    if (options.pauses === undefined || (waitingSteps === 0 && reportedPauses === 0)) return;
+    // Unpersisted results and a finishing run are work too; a run with no waits is never idle.
+    const busy = running - waitingSteps + (unpersisted > 0 || finished ? 1 : 0);
+    options.pauses.activity(waitingSteps === 0 ? Math.max(1, busy) : busy, waitingSteps);
+    reportedPauses = waitingSteps;
+  };
+  const runPause =
+    options.pauses === undefined
+      ? undefined
+      : createPauseRunner({
+          runId,
+          clock,
+          signal: options.signal,
+          host: options.pauses,
+          cancelHooks,
+          prior,
+          note,
+          persistNow: (event) => {
+            emit?.(event);
+            return persist
+              ? persist(event).catch((error: unknown) => {
+                  journalFailed(error);
+                  throw error;
+                })
+              : Promise.resolve();
+          },
+          afterFailure,
+          waiting: (delta) => {
+            waitingSteps += delta;
+            reportActivity();
+          },
+          componentName: (step, input) =>
+            options.componentName ? options.componentName(step, input) : step.component,
+        });
+
   const attemptOnce = createAttemptRunner({
     dispatch: options.dispatch,
     clock,
@@ -322,7 +369,12 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       return;
     }
     running++;
-    runAttempts(step, input.value).then(
+    const pauseKind = runPause && options.pauseKindOf?.(step, input.value);
+    const execution =
+      pauseKind === undefined || runPause === undefined
+        ? runAttempts(step, input.value)
+        : runPause(pauseKind, step, input.value).then((result) => ({ result, attempt: 1 }));
+    execution.then(
       ({ result, attempt }) => {
         running--;
         record(step, result, attempt);
@@ -343,7 +395,6 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     );
   };
 
-  let running = 0;
   const pump = (): void => {
     if (finished) return;
     while (ready.length > 0) {
@@ -358,6 +409,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
           : undefined;
       finish(invalid === undefined ? result : { outcome: 'failed', error: invalid });
     }
+    reportActivity();
   };
 
   const opening: RunEvent | undefined =
