@@ -39,7 +39,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'runs',
     term: 'runs',
-    description: 'List, inspect, resume and cancel the runs in a durable state store',
+    description:
+      'List, inspect, resume and cancel the runs in a durable state store; list and answer their questions',
     load: async () => (await import('../commands/runs/runs-command.ts')).runsCommand,
   },
   {
