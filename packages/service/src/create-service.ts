@@ -14,6 +14,7 @@ import { registerComponentsRoutes } from './routes/components-routes.ts';
 import { registerEventsRoutes } from './routes/events-routes.ts';
 import { registerFlowsRoutes } from './routes/flows-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerQuestionsRoutes } from './routes/questions-routes.ts';
 import { registerRunsRoutes } from './routes/runs-routes.ts';
 import { RunSupervisor } from './run-supervisor.ts';
 import type { ServiceContext } from './service-context.ts';
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   readonly maxBodyBytes?: number;
   /** The version `GET /health` reports. */
   readonly version?: string;
+  /** Recorded as who answered a question through the API (default `api`, or `token` with one). */
+  readonly tokenName?: string;
 }
 
 /** The HTTP service: a web-standard `fetch` handler plus its lifecycle. */
@@ -41,7 +44,7 @@ export interface Service {
   /** Answers one request (mount it on `@hono/node-server` or any web-standard server). */
   readonly fetch: (request: Request) => Response | Promise<Response>;
   /**
-   * Resumes every top-level run the store has `running` (left by a process that died):
+   * Resumes every top-level run the store has `running` or `paused` (left by a process that died):
    * call once at start-up, before serving. Resolves with how many were resumed.
    */
   resumeRuns(): Promise<number>;
@@ -92,6 +95,9 @@ export function createService(options: ServiceOptions): Service {
   registerRunsRoutes(app, context);
   registerEventsRoutes(app, context);
   registerBatchesRoutes(app, context);
+  registerQuestionsRoutes(app, context, {
+    answeredBy: options.tokenName ?? (options.token === undefined ? 'api' : 'token'),
+  });
   const documentConfig = {
     openapi: '3.1.0',
     info: { title: 'Stepflow service API', version: context.version },
@@ -119,7 +125,8 @@ export function createService(options: ServiceOptions): Service {
       const running = [];
       for (let offset = 0; ; offset += RESUME_PAGE) {
         const page = await options.store.listRuns({
-          status: 'running',
+          // Paused runs too: they wait for answers and timers in this process.
+          status: ['running', 'paused'],
           limit: RESUME_PAGE,
           offset,
           order: 'asc',

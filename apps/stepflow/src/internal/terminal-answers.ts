@@ -54,7 +54,7 @@ export function createTerminalAsker(options: TerminalAskerOptions): TerminalAske
   /** One value of a simple schema: y/n, a number, a choice or text; asks again until it parses. */
   const askSimple = async (schema: Schema, label: string, optional: boolean): Promise<unknown> => {
     for (;;) {
-      const choices = Array.isArray(schema.enum) ? schema.enum : undefined;
+      const choices: unknown[] | undefined = Array.isArray(schema.enum) ? schema.enum : undefined;
       if (choices !== undefined)
         write(choices.map((choice, i) => `  ${i + 1}) ${promptText(choice)}\n`).join(''));
       const hint =
