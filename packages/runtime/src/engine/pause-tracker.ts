@@ -64,6 +64,20 @@ export interface PauseTracker {
 
 const keyOf = (runId: string, stepId: string): string => `${runId}\u0000${stepId}`;
 
+/** A live question as callers see it: plain data, without the engine's handles. */
+export function openQuestionOf(question: LiveQuestion): OpenQuestion {
+  const { runId, rootRunId, stepId, prompt, schema, askedAt, expiresAt } = question;
+  return {
+    runId,
+    rootRunId,
+    stepId,
+    prompt,
+    ...(schema === undefined ? {} : { schema }),
+    askedAt,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+  };
+}
+
 /** Creates the pause tracker of a runtime. */
 export function createPauseTracker(options: PauseTrackerOptions): PauseTracker {
   const nodes = new Map<string, RunNode>();
@@ -104,7 +118,9 @@ export function createPauseTracker(options: PauseTrackerOptions): PauseTracker {
         for (const node of tree)
           await markPaused(node.runId, paused, Number.isFinite(wakeAt) ? wakeAt : undefined);
       if (paused && root.paused && !root.released && root.onPaused) {
-        const questions = [...live.values()].filter((q) => q.rootRunId === root.runId);
+        const questions = [...live.values()]
+          .filter((q) => q.rootRunId === root.runId && !q.claimed)
+          .map(openQuestionOf);
         root.onPaused(questions);
       }
     });

@@ -1,7 +1,7 @@
 import type { StateStore } from '@stepflow/state-store';
 import { StateStoreError } from '@stepflow/state-store';
 import type { Clock } from '../clock.ts';
-import type { PauseTracker } from '../engine/pause-tracker.ts';
+import { openQuestionOf, type PauseTracker } from '../engine/pause-tracker.ts';
 import { AnswerError } from '../errors/answer-error.ts';
 import type { InputViolation } from '../errors/input-validation-error.ts';
 import { compileJsonSchema } from '../internal/json-schema.ts';
@@ -147,23 +147,6 @@ async function rootOf(
 export async function listQuestions(deps: AnswerDeps, runId?: string): Promise<OpenQuestion[]> {
   const now = deps.clock.now();
   const open = (q: OpenQuestion): boolean => q.expiresAt === undefined || q.expiresAt >= now;
-  const strip = ({
-    runId: id,
-    rootRunId,
-    stepId,
-    prompt,
-    schema,
-    askedAt,
-    expiresAt,
-  }: OpenQuestion): OpenQuestion => ({
-    runId: id,
-    rootRunId,
-    stepId,
-    prompt,
-    ...(schema === undefined ? {} : { schema }),
-    askedAt,
-    ...(expiresAt === undefined ? {} : { expiresAt }),
-  });
   if (!deps.store)
     return deps.tracker
       .questions()
@@ -173,7 +156,7 @@ export async function listQuestions(deps: AnswerDeps, runId?: string): Promise<O
           open(q) &&
           (runId === undefined || q.rootRunId === runId || q.runId === runId),
       )
-      .map(strip);
+      .map(openQuestionOf);
   const store = deps.store;
   const roots = new Map<string, string>();
   const listed: OpenQuestion[] = [];
