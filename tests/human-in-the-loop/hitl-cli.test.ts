@@ -105,6 +105,23 @@ describe('ask_human through the stepflow command', () => {
     expect(invalid.stderr).toContain("must have required property 'approved'");
     expect(invalid.stderr).toContain('/note: must be string');
 
+    const both = await runs('answer', 'ok1', 'approve', '--answer-json', '1', '--answer-yaml', '1');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain(
+      'give exactly one of --answer-json, --answer-yaml and --answer-file',
+    );
+    const answerFile = join(workspace.dir, 'answer.yaml');
+    writeFileSync(answerFile, 'approved: maybe\n');
+    const fromFile = await runs('answer', 'ok1', 'approve', '--answer-file', answerFile);
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain('/approved: must be boolean');
+    const unknown = await runs('answer', 'ghost', 'approve', '--answer-json', 'true');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('run ghost: not found');
+    const noQuestion = await runs('answer', 'ok1', 'draft', '--answer-json', 'true');
+    expect(noQuestion.code).toBe(2);
+    expect(noQuestion.stderr).toContain('has no question at step draft');
+
     const answered = await runs(
       'answer',
       'ok1',

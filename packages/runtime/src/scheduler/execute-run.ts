@@ -13,7 +13,7 @@ import { createAttemptRunner } from './attempt-runner.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
 import type { PauseHost } from './pause-host.ts';
-import { createPauseRunner, type PauseKind } from './pause-step.ts';
+import { createRunPauses, type PauseKind } from './pause-step.ts';
 import { outputSchemaFailure } from './output-failure.ts';
 import { outputResult } from './output-result.ts';
 import type { RunEvent } from './run-event.ts';
@@ -132,8 +132,11 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     else resolveRun(result);
   };
 
-  /** The journal refused a write: the run cannot go on durably, so it stops where it is. */
-  function journalFailed(error: unknown): void {
+  /**
+   * The journal refused a write: the run cannot go on durably, so it stops where it is; `rethrow`
+   * for a caller that waits on the write.
+   */
+  function journalFailed(error: unknown, rethrow = false): void {
     const failure = error instanceof Error ? error : new Error(String(error));
     if (!finished) {
       finished = true;
@@ -142,6 +145,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       cancelHooks.clear();
     }
     rejectRun(failure);
+    if (rethrow) throw failure;
   }
 
   function onAbort(): void {
@@ -222,44 +226,28 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
   const afterFailure = (step: StepPlan, error: FlowError): FlowResult =>
     applyErrorPolicy(step, error, scope);
 
-  /** Steps waiting on a person or a timer, and the count last reported to the host. */
-  let waitingSteps = 0;
-  let reportedPauses = 0;
-  const reportActivity = (): void => {
-    if (options.pauses === undefined || (waitingSteps === 0 && reportedPauses === 0)) return;
-    // Unpersisted results and a finishing run are work too; a run with no waits is never idle.
-    const busy = running - waitingSteps + (unpersisted > 0 || finished ? 1 : 0);
-    options.pauses.activity(waitingSteps === 0 ? Math.max(1, busy) : busy, waitingSteps);
-    reportedPauses = waitingSteps;
-  };
-  const runPause =
-    options.pauses === undefined
-      ? undefined
-      : createPauseRunner({
-          runId,
-          clock,
-          signal: options.signal,
-          host: options.pauses,
-          cancelHooks,
-          prior,
-          note,
-          persistNow: (event) => {
-            emit?.(event);
-            return persist
-              ? persist(event).catch((error: unknown) => {
-                  journalFailed(error);
-                  throw error;
-                })
-              : Promise.resolve();
-          },
-          afterFailure,
-          waiting: (delta) => {
-            waitingSteps += delta;
-            reportActivity();
-          },
-          componentName: (step, input) =>
-            options.componentName ? options.componentName(step, input) : step.component,
-        });
+  const pauses =
+    options.pauses &&
+    createRunPauses({
+      runId,
+      clock,
+      signal: options.signal,
+      host: options.pauses,
+      cancelHooks,
+      prior,
+      note,
+      persistNow: (event) => {
+        emit?.(event);
+        return persist
+          ? persist(event).catch((error: unknown) => journalFailed(error, true))
+          : Promise.resolve();
+      },
+      afterFailure,
+      componentName: (step, input) =>
+        options.componentName ? options.componentName(step, input) : step.component,
+      inFlight: () => running,
+      otherWork: () => unpersisted > 0 || finished,
+    });
 
   const attemptOnce = createAttemptRunner({
     dispatch: options.dispatch,
@@ -369,11 +357,11 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       return;
     }
     running++;
-    const pauseKind = runPause && options.pauseKindOf?.(step, input.value);
+    const pauseKind = pauses && options.pauseKindOf?.(step, input.value);
     const execution =
-      pauseKind === undefined || runPause === undefined
+      pauseKind === undefined || pauses === undefined
         ? runAttempts(step, input.value)
-        : runPause(pauseKind, step, input.value).then((result) => ({ result, attempt: 1 }));
+        : pauses.run(pauseKind, step, input.value).then((result) => ({ result, attempt: 1 }));
     execution.then(
       ({ result, attempt }) => {
         running--;
@@ -409,7 +397,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
           : undefined;
       finish(invalid === undefined ? result : { outcome: 'failed', error: invalid });
     }
-    reportActivity();
+    pauses?.report();
   };
 
   const opening: RunEvent | undefined =

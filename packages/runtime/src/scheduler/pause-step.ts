@@ -196,3 +196,39 @@ export function createPauseRunner(options: PauseRunnerOptions): PauseRunner {
 
   return (kind, step, input) => (kind === 'ask_human' ? askHuman(step, input) : sleep(step, input));
 }
+
+/** What `createRunPauses` needs besides the pause runner's options. */
+export interface RunPausesOptions extends Omit<PauseRunnerOptions, 'waiting'> {
+  /** Steps of the run in flight (dispatched or waiting). */
+  readonly inFlight: () => number;
+  /** Whether the run has work besides its steps (results not yet durable, its end). */
+  readonly otherWork: () => boolean;
+}
+
+/** One run's pausing steps, and its activity as its host needs it. */
+export interface RunPauses {
+  readonly run: PauseRunner;
+  /** Tells the host how busy the run is, when it has (or just had) steps waiting. */
+  report(): void;
+}
+
+/** Creates the pause runner of a run and the reports of its activity to its host. */
+export function createRunPauses(options: RunPausesOptions): RunPauses {
+  let waiting = 0;
+  let reported = 0;
+  const report = (): void => {
+    if (waiting === 0 && reported === 0) return;
+    const busy = options.inFlight() - waiting + (options.otherWork() ? 1 : 0);
+    // A run with no step waiting is never idle: its host then counts it as busy.
+    options.host.activity(waiting === 0 ? Math.max(1, busy) : busy, waiting);
+    reported = waiting;
+  };
+  const run = createPauseRunner({
+    ...options,
+    waiting: (delta) => {
+      waiting += delta;
+      report();
+    },
+  });
+  return { run, report };
+}
