@@ -90,7 +90,11 @@ export async function answerQuestion(
     try {
       result = await deps.store.submitAnswer(runId, stepId, answer, options.by);
     } catch (error) {
-      if (!StateStoreError.isInstance(error, 'answer-not-found')) throw error;
+      if (!StateStoreError.isInstance(error, 'answer-not-found')) {
+        // Nothing was recorded: the question stays open for another try.
+        if (live !== undefined) live.claimed = false;
+        throw error;
+      }
       // The run paused but died before its question reached the store.
       await deps.store.createPendingAnswer({
         runId,

@@ -157,6 +157,17 @@ output: { $from: { step: ask } }
     expect(JSON.stringify(result)).toContain('nobody can answer here');
   });
 
+  it('fails the step when the question cannot be recorded in the store', async () => {
+    const store = createMemoryStateStore();
+    const broken: StateStore = Object.assign(Object.create(store) as StateStore, {
+      createPendingAnswer: () => Promise.reject(new Error('disk full')),
+    });
+    const { runtime } = counting({ stateStore: broken });
+    const { result } = await runtime.run({ flow: approval, input: {}, runId: 'r4' });
+    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(JSON.stringify(result)).toContain('the question could not be recorded: disk full');
+  });
+
   it('asks inside map items and parallel branches at once; other branches keep running', async () => {
     const store = createMemoryStateStore();
     const { runtime, executed } = counting({ stateStore: store });

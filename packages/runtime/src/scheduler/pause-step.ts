@@ -67,12 +67,12 @@ export function createPauseRunner(options: PauseRunnerOptions): PauseRunner {
   const waitForAnswer = (
     step: StepPlan,
     question: Parameters<PauseHost['openQuestion']>[0],
-  ): Promise<GivenAnswer | 'timeout' | undefined> =>
+  ): Promise<GivenAnswer | 'timeout' | Error | undefined> =>
     new Promise((resolve) => {
       let settled = false;
       let withdraw = (): void => undefined;
       const timer = new AbortController();
-      const settle = (outcome: GivenAnswer | 'timeout' | undefined): void => {
+      const settle = (outcome: GivenAnswer | 'timeout' | Error | undefined): void => {
         if (settled) return;
         settled = true;
         options.cancelHooks.delete(cancel);
@@ -119,7 +119,7 @@ export function createPauseRunner(options: PauseRunnerOptions): PauseRunner {
               () => undefined,
             );
         },
-        () => settle(undefined),
+        (error: unknown) => settle(error instanceof Error ? error : new Error(String(error))),
       );
     });
 
@@ -159,6 +159,8 @@ export function createPauseRunner(options: PauseRunnerOptions): PauseRunner {
       ...(expiresAt === undefined ? {} : { expiresAt }),
     });
     if (outcome === undefined) return SKIPPED;
+    if (outcome instanceof Error)
+      return fail(step, `the question could not be recorded: ${outcome.message}`);
     if (outcome === 'timeout')
       return fail(step, `no answer within ${expiresAt! - askedAt} ms (timeoutMs)`);
     return { outcome: 'success', result: outcome.answer };
