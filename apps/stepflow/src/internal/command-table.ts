@@ -39,8 +39,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'runs',
     term: 'runs',
-    description:
-      'List, inspect, resume and cancel the runs in a durable state store; list and answer their questions',
+    description: 'List, inspect, resume and cancel the runs in a durable state store',
     load: async () => (await import('../commands/runs/runs-command.ts')).runsCommand,
   },
   {

@@ -15,9 +15,7 @@ export function runsCommand(
   setExitCode: (code: ExitCode) => void,
 ): Command {
   return new Command('runs')
-    .description(
-      'List, inspect, resume and cancel the runs in a durable state store; list and answer their questions',
-    )
+    .description('List, inspect, resume and cancel the runs in a durable state store')
     .addCommand(listRunsCommand(context))
     .addCommand(showRunCommand(context))
     .addCommand(runEventsCommand(context))
