@@ -108,7 +108,9 @@ export {
   RunEventSchema,
   RunResumedEventSchema,
   RunStartedEventSchema,
+  StepAnsweredEventSchema,
   StepCompletedEventSchema,
+  StepPausedEventSchema,
   StepRetryingEventSchema,
   StepStartedEventSchema,
 } from './run/run-event.ts';
@@ -118,7 +120,9 @@ export type {
   RunEventType,
   RunResumedEvent,
   RunStartedEvent,
+  StepAnsweredEvent,
   StepCompletedEvent,
+  StepPausedEvent,
   StepRetryingEvent,
   StepStartedEvent,
 } from './run/run-event.ts';

@@ -415,6 +415,8 @@ output: 1
       '/load_file',
       '/create_messages',
       '/openai',
+      '/ask_human',
+      '/sleep',
     ]);
     expect(listed.find((c) => c.plugin === 'mock')?.info).toMatchObject({
       component: '/m',

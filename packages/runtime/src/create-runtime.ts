@@ -5,7 +5,9 @@ import { type Clock, systemClock } from './clock.ts';
 import { type CallbackScope, createCallbackServices } from './engine/callback-services.ts';
 import { createFlowCatalogue } from './engine/flow-catalogue.ts';
 import { createPluginRegistry } from './engine/plugin-registry.ts';
+import { createPauseTracker } from './engine/pause-tracker.ts';
 import { createRunManager } from './engine/run-manager.ts';
+import { answerQuestion, listQuestions, type AnswerDeps } from './pauses/answer-question.ts';
 import { FlowValidationError } from './errors/flow-validation-error.ts';
 import { createStateStoreJournal } from './journal/state-store-journal.ts';
 import { RunSuspendedError } from './errors/run-suspended-error.ts';
@@ -73,6 +75,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const flows = createFlowCatalogue(blobs);
   const batches = createBatchRegistry();
+  const pauses = createPauseTracker({
+    clock,
+    logger,
+    ...(journal === undefined ? {} : { journal }),
+    ...(options.stateStore === undefined ? {} : { answers: options.stateStore }),
+    ...(options.refuseQuestions === undefined ? {} : { refuseQuestions: options.refuseQuestions }),
+  });
+  const answering: AnswerDeps = {
+    clock,
+    tracker: pauses,
+    ...(options.stateStore === undefined ? {} : { store: options.stateStore }),
+  };
   const runs = createRunManager({
     registry,
     flows,
@@ -84,6 +98,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...(journal === undefined ? {} : { journal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     servicesFor: (scope) => servicesFor(scope),
+    pauses,
   });
   function servicesFor(scope: CallbackScope): RuntimeServices {
     return createCallbackServices(
@@ -116,10 +131,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(request.onEvent === undefined ? {} : { onEvent: request.onEvent }),
         ...(request.resumeFrom === undefined ? {} : { resumeFrom: request.resumeFrom }),
         ...(request.stepGate === undefined ? {} : { stepGate: request.stepGate }),
+        ...(request.onPaused === undefined ? {} : { onPaused: request.onPaused }),
         validate: request.validateInput ?? true,
         depth: 0,
       })) as RunOutcome<Output>;
     },
+    answer: (runId, stepId, answer, answerOptions) =>
+      answerQuestion(answering, runId, stepId, answer, answerOptions),
+    questions: (listOptions) => listQuestions(answering, listOptions?.runId),
     listComponents: () => registry.listComponents(),
     async close() {
       const reason = new RunSuspendedError();

@@ -18,7 +18,9 @@ export type {
   RunEvent,
   RunResumedEvent,
   RunStartedEvent,
+  StepAnsweredEvent,
   StepCompletedEvent,
+  StepPausedEvent,
   StepRetryingEvent,
   StepStartedEvent,
 } from './scheduler/run-event.ts';
@@ -33,9 +35,24 @@ export { InputValidationError } from './errors/input-validation-error.ts';
 export { RuntimeServiceError } from './errors/runtime-service-error.ts';
 export { RunConflictError } from './errors/run-conflict-error.ts';
 export { RunSuspendedError } from './errors/run-suspended-error.ts';
+export type { AnswerErrorCode } from './errors/answer-error.ts';
+export { AnswerError } from './errors/answer-error.ts';
+export type {
+  AnswerOptions,
+  AnswerReceipt,
+  ListQuestionsOptions,
+  OpenQuestion,
+} from './pauses/open-question.ts';
+export { answerSchemaProblem } from './pauses/pause-input.ts';
 export type { RunJournalStore } from './journal/run-journal-store.ts';
 export { createStateStoreJournal } from './journal/state-store-journal.ts';
-export type { RunState, RunStatus, StepState, StepStatus } from './run-state/run-state.ts';
+export type {
+  RunState,
+  RunStatus,
+  StepPause,
+  StepState,
+  StepStatus,
+} from './run-state/run-state.ts';
 export {
   foldRunEvents,
   reduceRunEvent,

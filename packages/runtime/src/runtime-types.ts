@@ -7,6 +7,12 @@ import type { RunJournalStore } from './journal/run-journal-store.ts';
 import type { ListedComponent, PluginFactory } from './plugins/plugin.ts';
 import type { RunEvent } from './scheduler/run-event.ts';
 import type { StepGate } from './scheduler/step-gate.ts';
+import type {
+  AnswerOptions,
+  AnswerReceipt,
+  ListQuestionsOptions,
+  OpenQuestion,
+} from './pauses/open-question.ts';
 
 /** How to build a runtime. Only `config` and `workingDirectory` are required. */
 export interface RuntimeOptions {
@@ -49,6 +55,11 @@ export interface RuntimeOptions {
    * journals, flows and blobs all live in it. The caller opens and closes it.
    */
   readonly stateStore?: StateStore;
+  /**
+   * For a runtime nobody can answer (no store, no terminal): `/builtin/ask_human` steps fail at
+   * once with this message instead of waiting forever.
+   */
+  readonly refuseQuestions?: string;
 }
 
 /**
@@ -86,6 +97,12 @@ export interface RunRequest<Input = unknown, Output = unknown> {
    * (a debugger stepping through the run). Nested runs are not gated.
    */
   readonly stepGate?: StepGate;
+  /**
+   * Called whenever the run (with the runs nested in it) has nothing left to do but wait for
+   * answers or timers, with the questions open then (none when only timers wait). With a durable
+   * store the run is `paused` in it by then; `close` the runtime to leave it for later.
+   */
+  readonly onPaused?: (questions: readonly OpenQuestion[]) => void;
 }
 
 /** What a finished run produced; `Output` is the type of a successful result (a typed flow's). */
@@ -107,6 +124,20 @@ export interface Runtime {
   run<Input = unknown, Output = unknown>(
     request: RunRequest<Input, Output>,
   ): Promise<RunOutcome<Output>>;
+  /**
+   * Answers the question a paused `/builtin/ask_human` step asks: checks the answer against the
+   * question's schema (`AnswerError` `invalid-answer` naming every violation), records it once
+   * (`already-answered` for a second answer) with who gave it, and hands it to the run when it
+   * executes in this runtime; otherwise (a durable store) the run takes it when resumed.
+   */
+  answer(
+    runId: string,
+    stepId: string,
+    answer: unknown,
+    options?: AnswerOptions,
+  ): Promise<AnswerReceipt>;
+  /** The open questions: of this runtime's runs, or every one in its state store. */
+  questions(options?: ListQuestionsOptions): Promise<OpenQuestion[]>;
   /** Lists the components of every plugin. */
   listComponents(): Promise<ListedComponent[]>;
   /** Stops every plugin and aborts running work. */

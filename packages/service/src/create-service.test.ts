@@ -61,6 +61,7 @@ describe('createService', () => {
       '/api/v1/flows',
       '/api/v1/flows/{flowId}',
       '/api/v1/health',
+      '/api/v1/questions',
       '/api/v1/runs',
       '/api/v1/runs/{runId}',
       '/api/v1/runs/{runId}/cancel',
@@ -69,6 +70,8 @@ describe('createService', () => {
       '/api/v1/runs/{runId}/debug/step',
       '/api/v1/runs/{runId}/events',
       '/api/v1/runs/{runId}/flow',
+      '/api/v1/runs/{runId}/questions',
+      '/api/v1/runs/{runId}/questions/{stepId}',
       '/api/v1/runs/{runId}/steps',
     ]);
   });

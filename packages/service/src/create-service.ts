@@ -17,6 +17,7 @@ import { registerComponentsRoutes } from './routes/components-routes.ts';
 import { registerEventsRoutes } from './routes/events-routes.ts';
 import { registerFlowsRoutes } from './routes/flows-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
+import { registerQuestionsRoutes } from './routes/questions-routes.ts';
 import { registerRunsRoutes } from './routes/runs-routes.ts';
 import { RunSupervisor } from './run-supervisor.ts';
 import type { ServiceContext } from './service-context.ts';
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   readonly maxBodyBytes?: number;
   /** The version `GET /health` reports. */
   readonly version?: string;
+  /** Recorded as who answered a question through the API (default `api`, or `token` with one). */
+  readonly tokenName?: string;
 }
 
 /** The HTTP service: a web-standard `fetch` handler plus its lifecycle. */
@@ -44,7 +47,7 @@ export interface Service {
   /** Answers one request (mount it on `@hono/node-server` or any web-standard server). */
   readonly fetch: (request: Request) => Response | Promise<Response>;
   /**
-   * Resumes every top-level run the store has `running` (left by a process that died):
+   * Resumes every top-level run the store has `running` or `paused` (left by a process that died):
    * call once at start-up, before serving. Resolves with how many were resumed.
    */
   resumeRuns(): Promise<number>;
@@ -97,6 +100,9 @@ export function createService(options: ServiceOptions): Service {
   registerEventsRoutes(app, context);
   registerBatchesRoutes(app, context);
   registerDebugRoutes(app, context);
+  registerQuestionsRoutes(app, context, {
+    answeredBy: options.tokenName ?? (options.token === undefined ? 'api' : 'token'),
+  });
   const documentConfig = {
     openapi: '3.1.0',
     info: { title: 'Stepflow service API', version: context.version },

@@ -6,7 +6,9 @@ import type { ServiceContext } from './service-context.ts';
 const RESUME_PAGE = 1000;
 
 /**
- * Resumes every top-level run the store has `running` (left by a process that died): plain runs
+ * Resumes every top-level run the store has `running` or `paused` (left by a process that died;
+ * paused runs wait for answers and timers in this process, except debug runs, which wait for
+ * their debugger): plain runs
  * at once, a batch's runs through the batch runner so its `maxConcurrency` holds again. Batches
  * whose runs all ended before the crash are completed. Resolves with how many runs resumed.
  */
@@ -15,7 +17,12 @@ export async function resumeRuns(context: ServiceContext): Promise<number> {
   // Listed in full before starting any: a run that ends meanwhile would shift the pages.
   const running: RunRecord[] = [];
   for (let offset = 0; ; offset += RESUME_PAGE) {
-    const page = await store.listRuns({ status: 'running', limit: RESUME_PAGE, offset });
+    const page = await store.listRuns({
+      status: ['running', 'paused'],
+      limit: RESUME_PAGE,
+      offset,
+      order: 'asc',
+    });
     running.push(...page);
     if (page.length < RESUME_PAGE) break;
   }
@@ -24,6 +31,7 @@ export async function resumeRuns(context: ServiceContext): Promise<number> {
   for (const run of running) {
     // Nested runs are resumed by their parent's step when it executes again.
     if (run.parentRunId !== undefined || supervisor.isActive(run.id)) continue;
+    if (run.status === 'paused' && (await context.debug.isDebugRun(run.id))) continue;
     if (run.batchId === undefined) {
       const flow = await loadStoredFlow(context, run.flowId);
       void supervisor.start({ runId: run.id, flow, input: run.input });

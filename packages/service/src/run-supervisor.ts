@@ -33,6 +33,8 @@ export class RunSupervisor {
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
   private readonly finishedListeners = new Set<(runId: string) => void>();
+  /** Callers waiting for a run to pause (a `POST /runs` that waits), by run id. */
+  private readonly pauseWaiters = new Map<string, Set<() => void>>();
   private closing = false;
 
   constructor(
@@ -79,6 +81,18 @@ export class RunSupervisor {
     };
   }
 
+  /**
+   * Resolves when the run next has nothing to do but wait for answers or timers (or ended; see
+   * `start` for its result).
+   */
+  whenPaused(runId: string): Promise<void> {
+    return new Promise((resolve) => {
+      let set = this.pauseWaiters.get(runId);
+      if (set === undefined) this.pauseWaiters.set(runId, (set = new Set()));
+      set.add(resolve);
+    });
+  }
+
   /** Receives every event of every run this process executes (for `GET /events`). */
   onEvent(listener: (event: RunEvent) => void): () => void {
     this.listeners.add(listener);
@@ -109,6 +123,7 @@ export class RunSupervisor {
         runId: run.runId,
         signal,
         onEvent: (event) => this.publish(event),
+        onPaused: () => this.settlePauseWaiters(run.runId),
         ...(run.fresh === true ? { resumeFrom: [] } : {}),
         ...(run.stepGate === undefined ? {} : { stepGate: run.stepGate }),
       });
@@ -123,10 +138,18 @@ export class RunSupervisor {
       await this.store.updateRunStatus(run.runId, 'failed', { result }).catch(() => undefined);
       return result;
     } finally {
+      // An ended run never pauses: whoever waits for that has its result from `start`.
+      this.pauseWaiters.delete(run.runId);
       this.active.delete(run.runId);
       this.wake(run.runId);
       if (!this.closing) for (const listener of this.finishedListeners) listener(run.runId);
     }
+  }
+
+  private settlePauseWaiters(runId: string): void {
+    const waiters = this.pauseWaiters.get(runId);
+    this.pauseWaiters.delete(runId);
+    for (const resolve of waiters ?? []) resolve();
   }
 
   private publish(event: RunEvent): void {

@@ -2,8 +2,8 @@
 export interface PendingAnswer {
   readonly runId: string;
   readonly stepId: string;
-  /** What the human is asked. */
-  readonly prompt: string;
+  /** What the human is shown: any JSON (a sentence, a summary object, drafts to pick from). */
+  readonly prompt: unknown;
   /** JSON Schema the answer should satisfy (checked by the engine, not the store). */
   readonly schema?: Record<string, unknown>;
   /** Whether an answer was recorded (`answer` itself may be `null`). */
@@ -21,7 +21,8 @@ export interface PendingAnswer {
 export interface NewPendingAnswer {
   readonly runId: string;
   readonly stepId: string;
-  readonly prompt: string;
+  /** Any JSON value (`null` included). */
+  readonly prompt: unknown;
   readonly schema?: Record<string, unknown>;
   readonly expiresAt?: number;
 }

@@ -114,6 +114,7 @@ export function batchRecordOf(row: BatchRow): BatchRecord {
 export interface AnswerRow {
   run_id: string;
   step_id: string;
+  /** The prompt's JSON text. */
   prompt: string;
   schema: string | null;
   answer: string | null;
@@ -128,7 +129,7 @@ export function pendingAnswerOf(row: AnswerRow): PendingAnswer {
   return {
     runId: row.run_id,
     stepId: row.step_id,
-    prompt: row.prompt,
+    prompt: JSON.parse(row.prompt) as unknown,
     ...(row.schema !== null && { schema: JSON.parse(row.schema) as Record<string, unknown> }),
     answered: row.answer !== null,
     ...(row.answer !== null && { answer: JSON.parse(row.answer) as unknown }),

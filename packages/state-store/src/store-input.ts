@@ -315,22 +315,26 @@ export function prepareStatusOptions(
 const PendingAnswerSchema = z.object({
   runId: Id,
   stepId: Id,
-  prompt: z.string(),
+  prompt: z.unknown(),
   schema: z.record(z.string(), z.unknown()).optional(),
   expiresAt: Time.optional(),
 });
 
-/** Checks a `NewPendingAnswer`; returns its schema's JSON text if any. */
+/** Checks a `NewPendingAnswer`; returns its prompt's JSON text and its schema's if any. */
 export function preparePendingAnswer(request: NewPendingAnswer): {
   readonly request: NewPendingAnswer;
+  readonly promptText: string;
   readonly schemaText?: string;
 } {
   parse(PendingAnswerSchema, request, 'createPendingAnswer');
+  if (request.prompt === undefined)
+    throw new StateStoreError('invalid-input', 'createPendingAnswer: prompt is required');
+  const promptText = jsonText(request.prompt, 'createPendingAnswer: prompt');
   const schemaText =
     request.schema === undefined
       ? undefined
       : jsonText(request.schema, 'createPendingAnswer: schema');
-  return { request, schemaText };
+  return { request, promptText, schemaText };
 }
 
 /** Checks `submitAnswer` arguments; returns the answer's JSON text. */

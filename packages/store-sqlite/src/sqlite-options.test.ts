@@ -46,7 +46,8 @@ describe('createSqliteStateStore', () => {
       expect(raw.pragma('application_id', { simple: true })).toBe(0x53465354);
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'create_state_store' },
-        { version: SQLITE_SCHEMA_VERSION, name: 'batch_positions' },
+        { version: 2, name: 'batch_positions' },
+        { version: SQLITE_SCHEMA_VERSION, name: 'pending_answer_prompt_as_json' },
       ]);
     } finally {
       raw.close();
@@ -76,6 +77,30 @@ describe('createSqliteStateStore', () => {
     expect((await store.listBatches({ order: 'desc', limit: 1 })).map((b) => b.id)).toEqual([
       'new',
     ]);
+  });
+
+  it('migrates a version 2 file: its string prompts become JSON strings', async () => {
+    const path = join(await directory(), 'v1.db');
+    await open({ path }).close();
+    const raw = new BetterSqlite3(path);
+    try {
+      raw.prepare('DELETE FROM schema_migrations WHERE version > 2').run();
+      raw.prepare("INSERT INTO blobs VALUES ('f', '{}', 'flow', 0)").run();
+      raw
+        .prepare(
+          "INSERT INTO runs (id, flow_id, input, status, created_at, updated_at, last_seq) VALUES ('r', 'f', 'null', 'paused', 0, 0, 0)",
+        )
+        .run();
+      raw
+        .prepare(
+          "INSERT INTO pending_answers (run_id, step_id, prompt, created_at) VALUES ('r', 's', 'Ship it?', 0)",
+        )
+        .run();
+    } finally {
+      raw.close();
+    }
+    const store = open({ path });
+    expect(await store.getPendingAnswer('r', 's')).toMatchObject({ prompt: 'Ship it?' });
   });
 
   it('shares one file between two connections: conflicts and claims are detected across them', async () => {

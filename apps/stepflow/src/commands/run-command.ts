@@ -7,6 +7,8 @@ import {
   RunConflictError,
   type LoadedConfig,
   type LoadedFlow,
+  type OpenQuestion,
+  type RunEvent,
 } from '@stepflow/runtime';
 import { StateStoreError } from '@stepflow/state-store';
 import type { FlowResult } from '@stepflow/protocol';
@@ -29,6 +31,13 @@ import {
 import { diagnoseFlow, loadConfigOrExit, loadFlowOrExit } from '../internal/load-inputs.ts';
 import { readInput } from '../internal/read-input.ts';
 import { createRunProgress } from '../internal/run-progress.ts';
+import { localUserName } from '../internal/local-user.ts';
+import { openQuestionsText } from '../internal/open-questions-text.ts';
+import { createTerminalAsker, type TerminalAsker } from '../internal/terminal-answers.ts';
+
+/** Why `ask_human` cannot wait in a run nobody can answer. */
+const NO_ONE_TO_ASK =
+  'nobody can answer here: run the flow with a durable store (--store sqlite:<file>, then stepflow runs answer) or submit it to stepflow serve, or run it on a terminal';
 
 interface RunOptions {
   readonly flow: string;
@@ -89,7 +98,7 @@ export function runCommand(
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 success or skipped, 1 failed, 2 usage error, invalid flow/config/input (nothing ran).',
+      '\nExit codes: 0 success or skipped, 1 failed, 2 usage error, invalid flow/config/input (nothing ran), 3 paused: with a durable store, the run waits for answers (stepflow runs questions).',
     )
     .action(async (options: RunOptions) => {
       const ctx = context();
@@ -139,7 +148,17 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
 
   const opened = await openCliStateStore(options.store, config, io.cwd);
   try {
-    return await execute({ options, context, loaded, config, input, opened, outputFormat });
+    return await execute({
+      options,
+      context,
+      loaded,
+      config,
+      input,
+      opened,
+      outputFormat,
+      // Questions are asked on the terminal only when stdin is one and the input came from elsewhere.
+      interactive: io.stdinIsTty && !fromStdin,
+    });
   } finally {
     await opened.store.close();
   }
@@ -153,6 +172,7 @@ interface Execution {
   readonly input: unknown;
   readonly opened: CliStateStore;
   readonly outputFormat: DataFormat;
+  readonly interactive: boolean;
 }
 
 /** Runs the flow (durably when the store is) and writes its result. */
@@ -162,7 +182,12 @@ async function execute(execution: Execution): Promise<ExitCode> {
   const durable = opened.durable;
   const runId = options.runId ?? (durable ? randomUUID() : undefined);
   // Built before the run is claimed: a config the runtime refuses leaves no record behind.
-  const runtime = createCliRuntime(config, logger, durable ? opened.store : undefined);
+  const runtime = createCliRuntime(
+    config,
+    logger,
+    durable ? opened.store : undefined,
+    durable || execution.interactive ? {} : { refuseQuestions: NO_ONE_TO_ASK },
+  );
   let claimed: ClaimedRun | undefined;
   try {
     claimed =
@@ -210,8 +235,23 @@ async function execute(execution: Execution): Promise<ExitCode> {
         io.writeOut(formatData(cancelled(signal), 'json'));
     },
   });
+  /** With a durable store: the questions the run stopped at (it stays paused in the store). */
+  let pausedAt: readonly OpenQuestion[] | undefined;
+  const asker: TerminalAsker | undefined =
+    !durable && execution.interactive
+      ? createTerminalAsker({
+          runtime,
+          input: io.stdin,
+          write: io.writeErr,
+          by: localUserName(io.env),
+          onClosed: () => controller.abort(new Error('the terminal closed before an answer')),
+        })
+      : undefined;
   const runAndPrint = async (): Promise<ExitCode> => {
     const progress = io.stderrIsTty ? createRunProgress(io.writeErr) : undefined;
+    const listeners = [progress?.onEvent, asker?.onEvent].filter(
+      (listener): listener is (event: RunEvent) => void => listener !== undefined,
+    );
     let result: FlowResult;
     try {
       const outcome = await runtime.run({
@@ -220,8 +260,26 @@ async function execute(execution: Execution): Promise<ExitCode> {
         ...(runId === undefined ? {} : { runId }),
         signal: controller.signal,
         validateInput: options.validate,
-        onEvent: progress?.onEvent,
+        onEvent: (event) => {
+          for (const listener of listeners) listener(event);
+        },
+        ...(durable
+          ? {
+              onPaused: (questions: readonly OpenQuestion[]) => {
+                if (questions.length === 0 || pausedAt !== undefined) return;
+                // Left for later: closing the runtime journals nothing more for the run.
+                pausedAt = questions;
+                void runtime.close();
+              },
+            }
+          : {}),
       });
+      if (pausedAt !== undefined && runId !== undefined) {
+        io.writeErr(openQuestionsText(pausedAt, ` --store ${opened.name}`));
+        io.writeOut(formatData({ runId, status: 'paused', questions: pausedAt }, outputFormat));
+        printNotice(context, `run ${runId} is paused: it waits for answers`, { run_id: runId });
+        return ExitCode.paused;
+      }
       if (suspendedBy !== undefined && runId !== undefined) {
         // Closing the runtime ends the run in this process only: the store still has it running.
         printNotice(context, resumeHint(runId), { run_id: runId, signal: suspendedBy });
@@ -255,6 +313,7 @@ async function execute(execution: Execution): Promise<ExitCode> {
       result = recorded.result;
     } finally {
       progress?.finish();
+      asker?.close();
       await runtime.close();
       await claimed?.lease?.release();
     }

@@ -14,6 +14,7 @@ interface ServeOptions {
   readonly config?: string;
   readonly store?: string;
   readonly token?: string;
+  readonly tokenName?: string;
   readonly corsOrigin: string[];
   readonly maxBodyBytes?: string;
 }
@@ -45,6 +46,10 @@ export function serveCommand(context: () => CliContext): Command {
     .option(
       '--token <token>',
       'bearer token every route but health requires (default $STEPFLOW_TOKEN)',
+    )
+    .option(
+      '--token-name <name>',
+      'who answers questions through the API, in the journal (default: token, or api without one)',
     )
     .option(
       '--cors-origin <origin>',
@@ -116,6 +121,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     runtime,
     store,
     ...(token === undefined ? {} : { token }),
+    ...(options.tokenName === undefined ? {} : { tokenName: options.tokenName }),
     // Off loopback the token guards the service; DNS rebinding only threatens loopback.
     ...(isLoopback(options.host) ? {} : { allowedHosts: 'any' as const }),
     corsOrigins: options.corsOrigin,

@@ -6,6 +6,8 @@ export const ExitCode = {
   failed: 1,
   /** Bad usage, a flow/config that does not load or validate, or bad input: nothing ran. */
   usage: 2,
+  /** `run` with a durable store: the run waits for answers (`stepflow runs questions`). */
+  paused: 3,
 } as const;
 
 /** One of the exit codes in {@link ExitCode}. */

@@ -14,6 +14,7 @@ export function createCliRuntime(
   config: LoadedConfig,
   logger: Logger,
   stateStore?: StateStore,
+  options: { readonly refuseQuestions?: string } = {},
 ): Runtime {
   let runtime: Runtime;
   try {
@@ -22,6 +23,9 @@ export function createCliRuntime(
       workingDirectory: config.workingDirectory,
       logger,
       ...(stateStore === undefined ? {} : { stateStore }),
+      ...(options.refuseQuestions === undefined
+        ? {}
+        : { refuseQuestions: options.refuseQuestions }),
     });
   } catch (error) {
     if (ConfigError.isInstance(error)) {

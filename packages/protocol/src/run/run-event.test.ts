@@ -32,6 +32,18 @@ describe('RunEventSchema', () => {
         attempt: 0,
         result: { outcome: 'skipped' },
       },
+      {
+        type: 'stepPaused',
+        runId,
+        at: 5,
+        stepId: 'ask',
+        kind: 'question',
+        prompt: { text: 'Refund?' },
+        schema: { type: 'boolean' },
+        expiresAt: 9,
+      },
+      { type: 'stepPaused', runId, at: 5, stepId: 'nap', kind: 'timer', wakeAt: 99 },
+      { type: 'stepAnswered', runId, at: 6, stepId: 'ask', answer: true, by: 'ada' },
       { type: 'runCompleted', runId, at: 5, result: { outcome: 'success', result: 'ok' } },
     ];
     for (const event of events) expect(RunEventSchema.parse(event)).toEqual(event);

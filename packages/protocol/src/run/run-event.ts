@@ -100,6 +100,45 @@ export const StepCompletedEventSchema = z.object({
 /** A step has its final result (after `onError`); skipped steps get one with `attempt: 0`. */
 export type StepCompletedEvent = Readonly<z.infer<typeof StepCompletedEventSchema>>;
 
+/**
+ * Schema for `stepPaused`: a step waits for a person (`/builtin/ask_human`: `prompt`, `schema`,
+ * and `expiresAt` when it times out) or for a time (`/builtin/sleep`: `wakeAt`). A resumed run
+ * keeps waiting for the same question, or only for the rest of the time.
+ */
+export const StepPausedEventSchema = z.object({
+  type: z.literal('stepPaused'),
+  ...eventBase,
+  stepId: z.string(),
+  /** `question` for `ask_human`, `timer` for `sleep`. */
+  kind: z.enum(['question', 'timer']),
+  /** What the person is shown (any JSON). */
+  prompt: JsonValueSchema.optional(),
+  /** JSON Schema the answer must satisfy. */
+  schema: z.record(z.string(), JsonValueSchema).optional(),
+  /** Clock time after which the question fails the step (ms since the epoch). */
+  expiresAt: z.number().finite().optional(),
+  /** Clock time the timer wakes the step (ms since the epoch). */
+  wakeAt: z.number().finite().optional(),
+});
+/** A step waits for a person's answer or for a time. */
+export type StepPausedEvent = Readonly<z.infer<typeof StepPausedEventSchema>>;
+
+/**
+ * Schema for `stepAnswered`: a paused question got its (validated) answer: the audit record of
+ * what was answered, by whom (`by`) and when (`at`).
+ */
+export const StepAnsweredEventSchema = z.object({
+  type: z.literal('stepAnswered'),
+  ...eventBase,
+  stepId: z.string(),
+  /** The answer; it becomes the step's output. */
+  answer: JsonValueSchema,
+  /** Who answered: a token's name, a local user name. */
+  by: z.string().optional(),
+});
+/** A paused question got its answer. */
+export type StepAnsweredEvent = Readonly<z.infer<typeof StepAnsweredEventSchema>>;
+
 /** Schema for `runCompleted`: the run finished with `result`. The last event of every run. */
 export const RunCompletedEventSchema = z.object({
   type: z.literal('runCompleted'),
@@ -117,6 +156,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   StepStartedEventSchema,
   StepRetryingEventSchema,
   StepCompletedEventSchema,
+  StepPausedEventSchema,
+  StepAnsweredEventSchema,
   RunCompletedEventSchema,
 ]);
 
@@ -127,6 +168,8 @@ export type RunEvent =
   | StepStartedEvent
   | StepRetryingEvent
   | StepCompletedEvent
+  | StepPausedEvent
+  | StepAnsweredEvent
   | RunCompletedEvent;
 
 /** The `type` of every run event. */

@@ -11,7 +11,10 @@ import { foldRunEvents } from '../run-state/reduce-run-event.ts';
 import type { RunOutcome } from '../runtime-types.ts';
 import { executeRun, type StepDispatch } from '../scheduler/execute-run.ts';
 import type { StepGate } from '../scheduler/step-gate.ts';
-import { planFlow } from '../scheduler/flow-plan.ts';
+import { planFlow, type StepPlan } from '../scheduler/flow-plan.ts';
+import type { PauseKind } from '../scheduler/pause-step.ts';
+import type { OpenQuestion } from '../pauses/open-question.ts';
+import type { PauseTracker } from './pause-tracker.ts';
 import type { RunEvent } from '../scheduler/run-event.ts';
 import type { RuntimeServices } from '../services/runtime-services.ts';
 import { checkFlowInput } from '../validation/check-flow-input.ts';
@@ -40,6 +43,8 @@ export interface ManagedRun {
   readonly traceId?: string;
   /** The span context of the call that started a nested run (its parent span). */
   readonly traceParent?: Context;
+  /** Top-level runs: called when the run has nothing to do but wait (see `RunRequest.onPaused`). */
+  readonly onPaused?: (questions: readonly OpenQuestion[]) => void;
 }
 
 /** What the run manager works with. */
@@ -55,6 +60,8 @@ export interface RunManagerDeps {
   readonly onEvent?: (event: RunEvent) => void;
   /** Callback services for one dispatch of one step. */
   readonly servicesFor: (scope: CallbackScope) => RuntimeServices;
+  /** Open questions and timers of the live runs. */
+  readonly pauses: PauseTracker;
 }
 
 /** Starts runs, tracks the active ones, and cancels them all on close. */
@@ -96,6 +103,16 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     return { events };
   };
 
+  /** Which pausing builtin a step is: only names that could route to one are looked up. */
+  const pauseKindOf = (step: StepPlan, input: unknown): PauseKind | undefined => {
+    const component = step.component;
+    if (!component.endsWith('ask_human') && !component.endsWith('sleep')) return undefined;
+    const target = deps.registry.describe(component, input);
+    if (target.pluginType !== 'builtin') return undefined;
+    if (target.component === '/ask_human') return 'ask_human';
+    return target.component === '/sleep' ? 'sleep' : undefined;
+  };
+
   const run = async (request: ManagedRun): Promise<RunOutcome> => {
     const runId = request.runId ?? deps.newId();
     const flow = request.flow;
@@ -121,6 +138,9 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         };
       }
     }
+    // A paused run that is resumed goes on: `running` until it waits again.
+    if (resumeFrom !== undefined && resumeFrom.length > 0)
+      await deps.journal?.markPaused?.(runId, false);
     await deps.registry.start();
     const controller = new AbortController();
     // Nested runs, map items and retries all listen to a run's signal: no listener limit on it.
@@ -194,6 +214,12 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         (listener): listener is (event: RunEvent) => void => listener !== undefined,
       ),
     );
+    const tracked = deps.pauses.register({
+      runId,
+      ...(request.parentRunId === undefined ? {} : { parentRunId: request.parentRunId }),
+      ...(request.parentStepId === undefined ? {} : { parentStepId: request.parentStepId }),
+      ...(request.onPaused === undefined ? {} : { onPaused: request.onPaused }),
+    });
     try {
       const result = await executeRun({
         plan: planFlow(flow),
@@ -225,6 +251,8 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         ...(resumeFrom === undefined ? {} : { resumeFrom }),
         ...(request.stepGate === undefined ? {} : { stepGate: request.stepGate }),
         validate: request.validate,
+        pauses: tracked.host,
+        pauseKindOf,
       });
       telemetry.end(result);
       deps.logger.debug('run finished', {
@@ -237,6 +265,7 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       telemetry.end(undefined, error);
       throw error;
     } finally {
+      tracked.release();
       external?.removeEventListener('abort', abort);
       activeRuns.delete(controller);
     }

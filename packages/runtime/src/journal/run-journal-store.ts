@@ -14,4 +14,10 @@ export interface RunJournalStore {
   appendEvents(events: readonly RunEvent[]): Promise<void>;
   /** A run's events in order, or `undefined` when the journal has no such run. */
   readEvents(runId: string): Promise<readonly RunEvent[] | undefined>;
+  /**
+   * Records that a run waits (`paused`, with the earliest timer's `wakeAt`) or goes on again
+   * (`running`). Optional: a journal without run records ignores pauses. A run that ended
+   * meanwhile keeps its final status.
+   */
+  markPaused?(runId: string, paused: boolean, wakeAt?: number): Promise<void>;
 }

@@ -56,6 +56,21 @@ export function createStateStoreJournal(store: StateStore): RunJournalStore {
       for (const [runId, runEvents] of byRun)
         if (runEvents[runEvents.length - 1]!.type === 'runCompleted') lastSeq.delete(runId);
     },
+    async markPaused(runId, paused, wakeAt) {
+      try {
+        await store.updateRunStatus(runId, paused ? 'paused' : 'running', {
+          wakeAt: paused && wakeAt !== undefined ? wakeAt : null,
+          expectedStatus: paused ? 'running' : 'paused',
+        });
+      } catch (error) {
+        // Already in that status, or ended: nothing to change.
+        if (
+          !StateStoreError.isInstance(error, 'status-conflict') &&
+          !StateStoreError.isInstance(error, 'run-not-found')
+        )
+          throw error;
+      }
+    },
     async readEvents(runId) {
       try {
         const entries = await store.readEvents(runId);

@@ -88,6 +88,31 @@ export function reduceRunEvent(state: RunState | undefined, event: RunEvent): Ru
       if (result.outcome === 'failed') step.lastError = result.error;
       return state;
     }
+    case 'stepPaused': {
+      const step = stepOf(state, event.stepId);
+      step.status = 'paused';
+      step.startedAt ??= event.at;
+      step.pause = {
+        kind: event.kind,
+        pausedAt: event.at,
+        answered: false,
+        ...(event.prompt === undefined ? {} : { prompt: event.prompt }),
+        ...(event.schema === undefined ? {} : { schema: event.schema }),
+        ...(event.expiresAt === undefined ? {} : { expiresAt: event.expiresAt }),
+        ...(event.wakeAt === undefined ? {} : { wakeAt: event.wakeAt }),
+      };
+      return state;
+    }
+    case 'stepAnswered': {
+      const step = stepOf(state, event.stepId);
+      step.status = 'running';
+      const pause = (step.pause ??= { kind: 'question', pausedAt: event.at, answered: false });
+      pause.answered = true;
+      pause.answer = event.answer;
+      pause.answeredAt = event.at;
+      if (event.by !== undefined) pause.answeredBy = event.by;
+      return state;
+    }
     case 'runCompleted':
       state.status = statusOfResult(event.result);
       state.completedAt = event.at;

@@ -23,6 +23,23 @@ export interface StepState {
   result?: FlowResult;
   /** Why the latest attempt failed, when one did. */
   lastError?: FlowError;
+  /** The open (or answered) question or timer of a pausing step (`ask_human`, `sleep`). */
+  pause?: StepPause;
+}
+
+/** What a pausing step waits for, from its `stepPaused` and `stepAnswered` events. */
+export interface StepPause {
+  readonly kind: 'question' | 'timer';
+  readonly pausedAt: number;
+  readonly prompt?: unknown;
+  readonly schema?: Record<string, unknown>;
+  readonly expiresAt?: number;
+  readonly wakeAt?: number;
+  /** Whether the question was answered (`answer` itself may be `null`). */
+  answered: boolean;
+  answer?: unknown;
+  answeredBy?: string;
+  answeredAt?: number;
 }
 
 /** A run's state: the fold of its events (`reduceRunEvent`), the one source of truth. */

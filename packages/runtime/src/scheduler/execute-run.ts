@@ -12,6 +12,8 @@ import { applyErrorPolicy, failureFromResolution } from './apply-error-policy.ts
 import { createAttemptRunner } from './attempt-runner.ts';
 import { backoffDelay } from './backoff-delay.ts';
 import type { FlowPlan, StepPlan } from './flow-plan.ts';
+import type { PauseHost } from './pause-host.ts';
+import { createRunPauses, type PauseKind } from './pause-step.ts';
 import { outputSchemaFailure } from './output-failure.ts';
 import { outputResult } from './output-result.ts';
 import type { RunEvent } from './run-event.ts';
@@ -70,6 +72,10 @@ export interface ExecuteRunOptions {
   readonly validate: boolean;
   /** Consulted before each step starts (see `StepGate`); absent, steps start when ready. */
   readonly stepGate?: StepGate;
+  /** Where `ask_human` and `sleep` steps wait; without it they dispatch like any step. */
+  readonly pauses?: PauseHost;
+  /** Which pausing builtin a step is, if any (after routing). */
+  readonly pauseKindOf?: (step: StepPlan, input: unknown) => PauseKind | undefined;
 }
 
 const SKIPPED: FlowResult = { outcome: 'skipped' };
@@ -93,6 +99,8 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     },
   };
   let done = 0;
+  /** Steps dispatched (or waiting) and not yet settled. */
+  let running = 0;
   let finished = false;
   let resolveRun!: (result: FlowResult) => void;
   let rejectRun!: (error: Error) => void;
@@ -127,8 +135,11 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     else resolveRun(result);
   };
 
-  /** The journal refused a write: the run cannot go on durably, so it stops where it is. */
-  function journalFailed(error: unknown): void {
+  /**
+   * The journal refused a write: the run cannot go on durably, so it stops where it is; `rethrow`
+   * for a caller that waits on the write.
+   */
+  function journalFailed(error: unknown, rethrow = false): void {
     const failure = error instanceof Error ? error : new Error(String(error));
     if (!finished) {
       finished = true;
@@ -137,6 +148,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       cancelHooks.clear();
     }
     rejectRun(failure);
+    if (rethrow) throw failure;
   }
 
   function onAbort(): void {
@@ -216,6 +228,29 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
 
   const afterFailure = (step: StepPlan, error: FlowError): FlowResult =>
     applyErrorPolicy(step, error, scope);
+
+  const pauses =
+    options.pauses &&
+    createRunPauses({
+      runId,
+      clock,
+      signal: options.signal,
+      host: options.pauses,
+      cancelHooks,
+      prior,
+      note,
+      persistNow: (event) => {
+        emit?.(event);
+        return persist
+          ? persist(event).catch((error: unknown) => journalFailed(error, true))
+          : Promise.resolve();
+      },
+      afterFailure,
+      componentName: (step, input) =>
+        options.componentName ? options.componentName(step, input) : step.component,
+      inFlight: () => running,
+      otherWork: () => unpersisted > 0 || finished,
+    });
 
   const attemptOnce = createAttemptRunner({
     dispatch: options.dispatch,
@@ -325,7 +360,12 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       return;
     }
     running++;
-    runAttempts(step, input.value).then(
+    const pauseKind = pauses && options.pauseKindOf?.(step, input.value);
+    const execution =
+      pauseKind === undefined || pauses === undefined
+        ? runAttempts(step, input.value)
+        : pauses.run(pauseKind, step, input.value).then((result) => ({ result, attempt: 1 }));
+    execution.then(
       ({ result, attempt }) => {
         running--;
         record(step, result, attempt);
@@ -365,6 +405,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
           : undefined;
       finish(invalid === undefined ? result : { outcome: 'failed', error: invalid });
     }
+    pauses?.report();
   };
 
   const opening: RunEvent | undefined =

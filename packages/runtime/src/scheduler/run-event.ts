@@ -5,7 +5,9 @@ export type {
   RunEvent,
   RunResumedEvent,
   RunStartedEvent,
+  StepAnsweredEvent,
   StepCompletedEvent,
+  StepPausedEvent,
   StepRetryingEvent,
   StepStartedEvent,
 } from '@stepflow/protocol';

@@ -23,6 +23,7 @@ import {
   staticComponentLists,
 } from './component-lists.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { pauseStepDiagnostics } from './pause-step-diagnostics.ts';
 import { templateKeyDiagnostics } from './template-key-diagnostics.ts';
 
 /** Options of `validateFlow`. */
@@ -393,6 +394,7 @@ export function validateFlow(flow: Flow, options: ValidateFlowOptions = {}): Dia
         field: 'skipIf',
         path: [...path, 'skipIf'],
       }),
+      ...pauseStepDiagnostics(step, stepId, path, file),
     );
 
     if (step.skipIf !== undefined && step.skipIf !== null) {

@@ -31,7 +31,7 @@ const createRun = createRoute({
     body: { content: { 'application/json': { schema: CreateRunRequestSchema } }, required: true },
   },
   responses: {
-    200: jsonContent(CreateRunResponseSchema, 'The run ended'),
+    200: jsonContent(CreateRunResponseSchema, 'The run ended, or it is paused (waits for answers)'),
     202: jsonContent(CreateRunResponseSchema, 'The run started (`wait: false`)'),
     ...errorResponses(400, 401, 404, 413, 415, 503),
   },
@@ -137,7 +137,14 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
     const done = service.supervisor.start({ runId, flow, input, fresh: true });
     if (body.wait === false)
       return c.json({ runId, status: 'running' as const, debug: false }, 202);
-    const result = await done;
+    // A run that waits for a person answers now, `paused`, not when someone has answered.
+    const settled = await Promise.race([
+      done.then((result) => ({ result })),
+      service.supervisor.whenPaused(runId).then(() => 'paused' as const),
+    ]);
+    if (settled === 'paused')
+      return c.json({ runId, status: 'paused' as const, debug: false }, 200);
+    const result = settled.result;
     if (result === undefined)
       throw new ApiError(
         503,

@@ -73,6 +73,17 @@ export function answerCompliance(subject: SubjectSource): void {
     ]);
   });
 
+  it('keeps any JSON as the prompt', async () => {
+    const { store } = await subject();
+    await store.createRun({ id: 'r', flow: flowNamed('ask'), input: null });
+    const prompts = [{ summary: 'Refund 40 €', drafts: ['a', 'b'] }, ['x', 1], 7, null, 'plain'];
+    for (const [i, prompt] of prompts.entries())
+      await store.createPendingAnswer({ runId: 'r', stepId: `s${i}`, prompt });
+    const listed = await store.listPendingAnswers({ runId: 'r' });
+    expect(listed.map((p) => p.prompt)).toEqual(prompts);
+    expect((await store.getPendingAnswer('r', 's0'))?.prompt).toEqual(prompts[0]);
+  });
+
   it('refuses answers nobody asked for and questions for unknown runs', async () => {
     const { store } = await subject();
     await expectStoreError(store.submitAnswer('r', 's', 1), 'answer-not-found');
@@ -82,7 +93,11 @@ export function answerCompliance(subject: SubjectSource): void {
     );
     await store.createRun({ id: 'r', flow: flowNamed('ask'), input: null });
     await expectStoreError(
-      store.createPendingAnswer({ runId: 'r', stepId: 's', prompt: 42 as never }),
+      store.createPendingAnswer({ runId: 'r', stepId: 's', prompt: undefined }),
+      'invalid-input',
+    );
+    await expectStoreError(
+      store.createPendingAnswer({ runId: 'r', stepId: 's', prompt: { n: 10n } }),
       'invalid-input',
     );
     await store.createPendingAnswer({ runId: 'r', stepId: 's', prompt: 'p' });

@@ -16,7 +16,7 @@ export class MemoryAnswerStore implements AnswerStore {
 
   async createPendingAnswer(newAnswer: NewPendingAnswer): Promise<PendingAnswer> {
     this.t.checkOpen();
-    const { request, schemaText } = preparePendingAnswer(newAnswer);
+    const { request, promptText, schemaText } = preparePendingAnswer(newAnswer);
     this.t.requireRun(request.runId);
     const key = JSON.stringify([request.runId, request.stepId]);
     const existing = this.t.answers.get(key);
@@ -25,7 +25,7 @@ export class MemoryAnswerStore implements AnswerStore {
       order: this.t.order++,
       runId: request.runId,
       stepId: request.stepId,
-      prompt: request.prompt,
+      promptText,
       schemaText,
       createdAt: this.t.clock.now(),
       expiresAt: request.expiresAt,

@@ -32,7 +32,7 @@ export interface MemoryAnswer {
   readonly order: number;
   readonly runId: string;
   readonly stepId: string;
-  readonly prompt: string;
+  readonly promptText: string;
   readonly schemaText?: string;
   answerText?: string;
   answeredBy?: string;
@@ -71,7 +71,7 @@ export function pendingAnswerOf(row: MemoryAnswer): PendingAnswer {
   return {
     runId: row.runId,
     stepId: row.stepId,
-    prompt: row.prompt,
+    prompt: JSON.parse(row.promptText) as unknown,
     ...(row.schemaText !== undefined && {
       schema: JSON.parse(row.schemaText) as Record<string, unknown>,
     }),

@@ -17,7 +17,7 @@ export class PostgresAnswerStore implements AnswerStore {
   constructor(private readonly c: PostgresConnection) {}
 
   async createPendingAnswer(newAnswer: NewPendingAnswer): Promise<PendingAnswer> {
-    const { request, schemaText } = preparePendingAnswer(newAnswer);
+    const { request, promptText, schemaText } = preparePendingAnswer(newAnswer);
     const db = this.c.open();
     try {
       await db.query(
@@ -26,7 +26,7 @@ export class PostgresAnswerStore implements AnswerStore {
         [
           request.runId,
           request.stepId,
-          request.prompt,
+          promptText,
           schemaText ?? null,
           this.c.clock.now(),
           request.expiresAt ?? null,

@@ -98,6 +98,13 @@ const MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX batches_status ON ${s}.batches(status, position);
     `,
   },
+  {
+    version: 3,
+    name: 'pending_answer_prompt_as_json',
+    // A prompt is any JSON now: the column holds its JSON text, so earlier (string) prompts
+    // become JSON strings.
+    sql: (s) => `UPDATE ${s}.pending_answers SET prompt = to_jsonb(prompt)::text;`,
+  },
 ];
 
 /** The schema version this code writes. */

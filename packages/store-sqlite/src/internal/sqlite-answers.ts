@@ -17,7 +17,7 @@ export class SqliteAnswerStore implements AnswerStore {
   constructor(private readonly c: SqliteConnection) {}
 
   async createPendingAnswer(newAnswer: NewPendingAnswer): Promise<PendingAnswer> {
-    const { request, schemaText } = preparePendingAnswer(newAnswer);
+    const { request, promptText, schemaText } = preparePendingAnswer(newAnswer);
     return this.c.write(() => {
       this.c.requireRun(request.runId);
       this.c
@@ -28,7 +28,7 @@ export class SqliteAnswerStore implements AnswerStore {
         .run(
           request.runId,
           request.stepId,
-          request.prompt,
+          promptText,
           schemaText ?? null,
           this.c.clock.now(),
           request.expiresAt ?? null,

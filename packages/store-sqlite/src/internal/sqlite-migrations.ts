@@ -94,6 +94,13 @@ export const MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX batches_status ON batches(status, position);
     `,
   },
+  {
+    version: 3,
+    name: 'pending_answer_prompt_as_json',
+    // A prompt is any JSON now: the column holds its JSON text, so earlier (string) prompts
+    // become JSON strings.
+    sql: `UPDATE pending_answers SET prompt = json_quote(prompt);`,
+  },
 ];
 
 /** The schema version this code writes. */

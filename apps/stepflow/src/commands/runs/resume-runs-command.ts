@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { FlowResult } from '@stepflow/protocol';
-import { REDACTED, RunConflictError, type Runtime } from '@stepflow/runtime';
+import { REDACTED, RunConflictError, type OpenQuestion, type Runtime } from '@stepflow/runtime';
 import type { RunRecord } from '@stepflow/state-store';
 import type { CliContext } from '../../internal/cli-context.ts';
 import { CliError, ExitCode } from '../../internal/cli-error.ts';
@@ -8,6 +8,7 @@ import { createCliRuntime } from '../../internal/create-cli-runtime.ts';
 import { FINAL_STATUSES, resumeHint } from '../../internal/durable-run.ts';
 import { formatData } from '../../internal/json-text.ts';
 import { printNotice } from '../../internal/print-notice.ts';
+import { openQuestionsText } from '../../internal/open-questions-text.ts';
 import { holdRunLease, leasedMessage, ownerIsDeadHere } from '../../internal/run-lease.ts';
 import { onShutdownSignal } from '../../internal/shutdown-on-signals.ts';
 import { loadStoredFlow } from './stored-flow.ts';
@@ -56,7 +57,7 @@ export function resumeRunsCommand(
  * a dead process on this host (its lease has not lapsed yet, but nobody will renew it).
  */
 async function resumableRuns(opened: RunsStore): Promise<RunRecord[]> {
-  const running = await opened.store.listRuns({ status: 'running', limit: 10_000 });
+  const running = await opened.store.listRuns({ status: ['running', 'paused'], limit: 10_000 });
   const free: RunRecord[] = [];
   for (const run of running) {
     if (run.parentRunId !== undefined) continue;
@@ -68,8 +69,8 @@ async function resumableRuns(opened: RunsStore): Promise<RunRecord[]> {
   return free;
 }
 
-/** Resumes `runs` concurrently on one runtime; resolves the exit code. */
-async function resumeAll(
+/** Resumes `runs` concurrently on one runtime; resolves the exit code (`paused` when one waits for answers). */
+export async function resumeAll(
   opened: RunsStore,
   runs: readonly RunRecord[],
   context: CliContext,
@@ -115,7 +116,9 @@ async function resumeAll(
         }
       }),
     );
-    return codes.some((code) => code !== ExitCode.success) ? ExitCode.failed : ExitCode.success;
+    if (codes.some((code) => code !== ExitCode.success && code !== ExitCode.paused))
+      return ExitCode.failed;
+    return codes.includes(ExitCode.paused) ? ExitCode.paused : ExitCode.success;
   } finally {
     await runtime.close();
     unregister();
@@ -161,7 +164,22 @@ async function resumeOne(
   try {
     const flow = await loadStoredFlow(opened, run);
     printNotice(context, `resuming run ${run.id}`, { run_id: run.id, store: opened.name });
-    const outcome = await runtime.run({ flow, input: run.input, runId: run.id });
+    let onPaused!: (questions: readonly OpenQuestion[]) => void;
+    const paused = new Promise<readonly OpenQuestion[]>((resolve) => {
+      onPaused = (questions) => {
+        if (questions.length > 0) resolve(questions);
+      };
+    });
+    const outcome = await Promise.race([
+      runtime.run({ flow, input: run.input, runId: run.id, onPaused }),
+      paused,
+    ]);
+    if (!('result' in outcome)) {
+      // Still waiting for answers: closing the runtime leaves it paused in the store.
+      context.io.writeErr(openQuestionsText(outcome, ` --store ${opened.name}`));
+      printNotice(context, `run ${run.id} is paused: it waits for answers`, { run_id: run.id });
+      return ExitCode.paused;
+    }
     // Interrupted: the runtime was closed, the store still has the run running.
     if (interrupted()) throw new Error('interrupted');
     return print(outcome.result);

@@ -65,6 +65,12 @@ function detailOf(event: JournalEntry['event']): string {
       return `${event.reason} retry in ${event.delayMs} ms: ${event.error.message}`;
     case 'stepStarted':
       return event.component;
+    case 'stepPaused':
+      return event.kind === 'timer'
+        ? `sleeps until ${new Date(event.wakeAt ?? 0).toISOString()}`
+        : `asks: ${typeof event.prompt === 'string' ? event.prompt : JSON.stringify(event.prompt)}`;
+    case 'stepAnswered':
+      return `answered${event.by === undefined ? '' : ` by ${event.by}`}: ${JSON.stringify(event.answer)}`;
     default:
       return '';
   }

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import type { CliContext } from '../../internal/cli-context.ts';
 import type { ExitCode } from '../../internal/cli-error.ts';
+import { answerQuestionCommand } from './answer-question-command.ts';
 import { cancelRunCommand } from './cancel-run-command.ts';
+import { listQuestionsCommand } from './list-questions-command.ts';
 import { listRunsCommand } from './list-runs-command.ts';
 import { resumeRunsCommand } from './resume-runs-command.ts';
 import { runEventsCommand } from './run-events-command.ts';
@@ -18,5 +20,7 @@ export function runsCommand(
     .addCommand(showRunCommand(context))
     .addCommand(runEventsCommand(context))
     .addCommand(resumeRunsCommand(context, setExitCode))
-    .addCommand(cancelRunCommand(context));
+    .addCommand(cancelRunCommand(context))
+    .addCommand(listQuestionsCommand(context))
+    .addCommand(answerQuestionCommand(context, setExitCode));
 }

@@ -5,6 +5,7 @@ import { compileJsonSchema } from '../../internal/json-schema.ts';
 import { didYouMean } from '../../validation/did-you-mean.ts';
 import type { Plugin, PluginFactory } from '../plugin.ts';
 import type { BuiltinComponent, BuiltinEnvironment } from './builtin-component.ts';
+import { askHumanComponent, sleepComponent } from './ask-human.ts';
 import { createMessagesComponent } from './create-messages.ts';
 import { evalComponent } from './eval.ts';
 import { getBlobComponent } from './get-blob.ts';
@@ -14,7 +15,7 @@ import { mapComponent } from './map.ts';
 import { openaiComponent } from './openai.ts';
 import { putBlobComponent } from './put-blob.ts';
 
-/** The eight builtin components of §5, by post-routing name. */
+/** The eight builtin components of §5 and the two pausing ones, by post-routing name. */
 export const BUILTIN_COMPONENTS: readonly BuiltinComponent[] = [
   putBlobComponent,
   getBlobComponent,
@@ -24,6 +25,8 @@ export const BUILTIN_COMPONENTS: readonly BuiltinComponent[] = [
   loadFileComponent,
   createMessagesComponent,
   openaiComponent,
+  askHumanComponent,
+  sleepComponent,
 ];
 
 /** Options of `createBuiltinPluginFactory` (for embedding and tests). */
