@@ -386,9 +386,10 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
     );
   };
 
-  let running = 0;
+  /** Steps a step gate holds back. */
+  let held = 0;
   const gate = options.stepGate;
-  const gated: GatedRun = { hold: () => running++, unhold: () => running--, pump: () => pump() };
+  const gated: GatedRun = { hold: () => held++, unhold: () => held--, pump: () => pump() };
   const pump = (): void => {
     if (finished) return;
     while (ready.length > 0) {
@@ -397,7 +398,7 @@ export function executeRun(options: ExecuteRunOptions): Promise<FlowResult> {
       if (gate === undefined) start(index);
       else startThroughGate(gate, steps[index]!, () => start(index), gated);
     }
-    if (done === count && running === 0 && unpersisted === 0) {
+    if (done === count && running === 0 && held === 0 && unpersisted === 0) {
       const result = outputResult(resolveTemplate(plan.output, scope));
       const invalid =
         result.outcome === 'success' && plan.outputSchema !== undefined && options.validate
