@@ -138,8 +138,9 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         };
       }
     }
-    // A paused run that is resumed goes on: `running` until it waits again.
-    if (resumeFrom !== undefined && resumeFrom.length > 0)
+    // A paused run that is resumed goes on: `running` until it waits again. A gated (debug) run
+    // stays `paused`: it executes only the steps its debugger releases.
+    if (resumeFrom !== undefined && resumeFrom.length > 0 && request.stepGate === undefined)
       await deps.journal?.markPaused?.(runId, false);
     await deps.registry.start();
     const controller = new AbortController();
