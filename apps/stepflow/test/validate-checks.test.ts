@@ -83,16 +83,16 @@ routes:
 });
 
 describe('validate loads the config exactly as run does', () => {
-  it('refuses a plugin type run has no factory for, with the same error', async () => {
+  it('refuses a plugin config its factory rejects, with the same error', async () => {
     const { flow } = await project(
       stepsUsing('/builtin/eval'),
-      'plugins:\n  builtin: { type: builtin }\n  tools: { type: mcp, command: mcp-server }\n',
+      'plugins:\n  builtin: { type: builtin }\n  tools: { type: mcp, transport: http, url: not-a-url }\n',
     );
     const validated = await runStepflow(['validate', '--flow', flow]);
     const ran = await run(flow);
     expect(validated.code).toBe(2);
     expect(ran.code).toBe(2);
-    const message = "plugins.tools.type: no plugin factory for type 'mcp'";
+    const message = "plugins.tools.url: 'url' must be an absolute http(s) URL";
     expect(validated.stderr).toContain(message);
     expect(validated.stderr).toBe(ran.stderr);
   });

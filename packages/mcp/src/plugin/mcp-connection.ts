@@ -23,6 +23,8 @@ export interface McpConnection {
   tools: ReadonlyMap<string, Tool>;
   /** Set when the server announced that its tool list changed: relisted on next use. */
   stale: boolean;
+  /** A relisting in progress, shared by every call that waits for it. */
+  relisting: Promise<void> | undefined;
   /** Set once the handshake and listing completed: a later close is a crash. */
   established: boolean;
   /** Set once the connection closed. */
@@ -100,13 +102,29 @@ async function listAllTools(
   }
 }
 
-/** Re-reads the tool list of a server that announced a change. */
-export async function relistTools(
+/**
+ * Re-reads the tool list of a server that announced a change; calls that arrive meanwhile wait
+ * for the same listing.
+ */
+export function relistTools(
   connection: McpConnection,
   options: { timeout: number; signal: AbortSignal },
 ): Promise<void> {
-  connection.stale = false;
-  connection.tools = await listAllTools(connection.client, options);
+  if (connection.relisting === undefined) {
+    connection.stale = false;
+    connection.relisting = listAllTools(connection.client, options)
+      .then((tools) => {
+        connection.tools = tools;
+      })
+      .catch((error: unknown) => {
+        connection.stale = true;
+        throw error;
+      })
+      .finally(() => {
+        connection.relisting = undefined;
+      });
+  }
+  return connection.relisting;
 }
 
 /**
@@ -131,6 +149,7 @@ export async function openMcpConnection(
     client,
     tools: new Map(),
     stale: false,
+    relisting: undefined,
     established: false,
     closed: false,
     close: () => client.close(),

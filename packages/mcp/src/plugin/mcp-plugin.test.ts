@@ -12,6 +12,8 @@ import {
 
 // Against a fixture MCP server (test/fixtures) that pages its tools and crashes on demand.
 const harnesses: McpHarness[] = [];
+/** Tests that start the server several times: generous on a loaded machine. */
+const RESTARTS_TIMEOUT_MS = 90_000;
 /** Waits for what another process does (its stderr lines) without a fixed sleep. */
 const eventually = { timeout: 15_000, interval: 20 };
 const directories: string[] = [];
@@ -84,28 +86,38 @@ output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }]
     });
   });
 
-  it('restarts a server that crashed, and the engine retries the step on it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stepflow-mcp-'));
-    directories.push(dir);
-    const harness = fixture({}, { toolOutput: { whoami: 'structured' } });
-    const before = pidOf(await harness.run(oneStep('/fx/whoami', {})));
-    const result = await harness.run(oneStep('/fx/crash-once', { marker: join(dir, 'crashed') }));
-    expect(result).toMatchObject({ outcome: 'success' });
-    const after = pidOf(await harness.run(oneStep('/fx/whoami', {})));
-    expect(after).not.toBe(before);
-    expect(harness.logs.some((line) => line.startsWith("warn MCP server 'fx' stopped"))).toBe(true);
-  });
+  it(
+    'restarts a server that crashed, and the engine retries the step on it',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stepflow-mcp-'));
+      directories.push(dir);
+      const harness = fixture({}, { toolOutput: { whoami: 'structured' } });
+      const before = pidOf(await harness.run(oneStep('/fx/whoami', {})));
+      const result = await harness.run(oneStep('/fx/crash-once', { marker: join(dir, 'crashed') }));
+      expect(result).toMatchObject({ outcome: 'success' });
+      const after = pidOf(await harness.run(oneStep('/fx/whoami', {})));
+      expect(after).not.toBe(before);
+      expect(harness.logs.some((line) => line.startsWith("warn MCP server 'fx' stopped"))).toBe(
+        true,
+      );
+    },
+    RESTARTS_TIMEOUT_MS,
+  );
 
-  it('marks a server that keeps crashing dead, with one clear error', async () => {
-    const harness = fixture();
-    const result = await harness.run(oneStep('/fx/crash', {}));
-    expect(result.outcome).toBe('failed');
-    expect(causeOf(result)).toMatch(/MCP server 'fx'/);
-    const errors = harness.logs.filter((line) => line.startsWith('error '));
-    expect(errors.length).toBeLessThanOrEqual(1);
-    // The server's stderr is logged, tagged with the plugin.
-    expect(harness.logs).toContain('info [fx] fixture: crashing on request {"plugin":"fx"}');
-  });
+  it(
+    'marks a server that keeps crashing dead, with one clear error',
+    async () => {
+      const harness = fixture();
+      const result = await harness.run(oneStep('/fx/crash', {}));
+      expect(result.outcome).toBe('failed');
+      expect(causeOf(result)).toMatch(/MCP server 'fx'/);
+      const errors = harness.logs.filter((line) => line.startsWith('error '));
+      expect(errors.length).toBeLessThanOrEqual(1);
+      // The server's stderr is logged, tagged with the plugin.
+      expect(harness.logs).toContain('info [fx] fixture: crashing on request {"plugin":"fx"}');
+    },
+    RESTARTS_TIMEOUT_MS,
+  );
 
   it('fails once, clearly, when the command does not exist', async () => {
     const harness = createMcpHarness({
@@ -125,15 +137,19 @@ output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: c } }]
     await expect(harness.runtime.listComponents()).rejects.toThrow(/could not be started/);
   });
 
-  it('gives up on a server that exits the same way at every start, with its stderr', async () => {
-    const harness = fixture({ FIXTURE_REFUSE: 'bad licence' });
-    const result = await harness.run(oneStep('/fx/whoami', {}));
-    expect(result.outcome).toBe('failed');
-    expect(causeOf(result)).toMatch(
-      /failed the same way on two starts in a row and is marked dead: the server did not start: .*fixture: refusing to start \(bad licence\)/,
-    );
-    expect(harness.logs.filter((line) => line.startsWith('warn '))).toHaveLength(1);
-  });
+  it(
+    'gives up on a server that exits the same way at every start, with its stderr',
+    async () => {
+      const harness = fixture({ FIXTURE_REFUSE: 'bad licence' });
+      const result = await harness.run(oneStep('/fx/whoami', {}));
+      expect(result.outcome).toBe('failed');
+      expect(causeOf(result)).toMatch(
+        /failed the same way on two starts in a row and is marked dead: the server did not start: .*fixture: refusing to start \(bad licence\)/,
+      );
+      expect(harness.logs.filter((line) => line.startsWith('warn '))).toHaveLength(1);
+    },
+    RESTARTS_TIMEOUT_MS,
+  );
 
   it('drains a chatty stderr so the server never blocks on it', async () => {
     const harness = fixture({}, { output: 'text' });

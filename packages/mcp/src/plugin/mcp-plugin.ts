@@ -86,7 +86,7 @@ class McpPlugin implements Plugin {
 
   async listComponents(): Promise<ComponentInfo[]> {
     const connection = await this.#connection(undefined);
-    if (connection.stale) await this.#relist(connection, this.#closing.signal);
+    if (connection.stale || connection.relisting) await this.#relist(connection);
     this.#failures = 0;
     return [...connection.tools.values()].map((tool) =>
       componentOfTool(tool, this.#settings.toolOutput.get(tool.name) ?? this.#settings.output),
@@ -95,7 +95,7 @@ class McpPlugin implements Plugin {
 
   async execute({ component, input, context }: ComponentExecution): Promise<FlowResult> {
     const connection = await this.#connection(context.signal);
-    if (connection.stale) await this.#relist(connection, context.signal);
+    if (connection.stale || connection.relisting) await this.#relist(connection);
     const tool = this.#toolName(connection, component);
     const args = input === undefined || input === null ? {} : input;
     if (typeof args !== 'object' || Array.isArray(args)) {
@@ -120,7 +120,10 @@ class McpPlugin implements Plugin {
               step_id: context.stepId,
               progress: progress.progress,
               ...(progress.total === undefined ? {} : { total: progress.total }),
-              ...(progress.message === undefined ? {} : { message: progress.message }),
+              // A server's text, bounded for the log.
+              ...(progress.message === undefined
+                ? {}
+                : { message: progress.message.slice(0, 200) }),
             }),
         },
       )) as CallToolResult;
@@ -167,11 +170,14 @@ class McpPlugin implements Plugin {
     );
   }
 
-  async #relist(connection: McpConnection, signal: AbortSignal): Promise<void> {
+  /** Lists the tools again; shared by concurrent calls, so bound by the plugin's life only. */
+  async #relist(connection: McpConnection): Promise<void> {
     try {
-      await relistTools(connection, { timeout: this.#settings.initializeTimeoutMs, signal });
+      await relistTools(connection, {
+        timeout: this.#settings.initializeTimeoutMs,
+        signal: this.#closing.signal,
+      });
     } catch (error) {
-      connection.stale = true;
       throw new ComponentUnavailableError(
         `MCP server '${this.name}' (${this.#settings.describe}) could not list its tools: ${messageOf(error)}`,
         { cause: error },
