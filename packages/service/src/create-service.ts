@@ -34,6 +34,24 @@ export interface ServiceOptions {
   readonly maxBodyBytes?: number;
   /** The version `GET /health` reports. */
   readonly version?: string;
+  /**
+   * Executes the runs; a fresh one when absent. Pass one to share it with another surface
+   * (the MCP server), so a run it starts is the run this API shows and cancels.
+   */
+  readonly supervisor?: RunSupervisor;
+  /**
+   * Further handlers served at exact paths (e.g. `/mcp`), behind the same Host/Origin, token
+   * and body-size checks as the API; any method reaches them.
+   */
+  readonly mounts?: readonly ServiceMount[];
+}
+
+/** A web-standard handler served by the service at one path. */
+export interface ServiceMount {
+  /** The exact path, e.g. `/mcp`. */
+  readonly path: string;
+  /** Answers every request to `path`, whatever its method. */
+  readonly fetch: (request: Request) => Response | Promise<Response>;
 }
 
 /** The HTTP service: a web-standard `fetch` handler plus its lifecycle. */
@@ -58,7 +76,7 @@ const RESUME_PAGE = 1000;
 /** Builds the Stepflow HTTP API (`/api/v1`) over a runtime and a state store. */
 export function createService(options: ServiceOptions): Service {
   const closed = new AbortController();
-  const supervisor = new RunSupervisor(options.runtime, options.store);
+  const supervisor = options.supervisor ?? new RunSupervisor(options.runtime, options.store);
   const context: ServiceContext = {
     runtime: options.runtime,
     store: options.store,
@@ -92,6 +110,7 @@ export function createService(options: ServiceOptions): Service {
   registerRunsRoutes(app, context);
   registerEventsRoutes(app, context);
   registerBatchesRoutes(app, context);
+  for (const mount of options.mounts ?? []) app.all(mount.path, (c) => mount.fetch(c.req.raw));
   const documentConfig = {
     openapi: '3.1.0',
     info: { title: 'Stepflow service API', version: context.version },
