@@ -4,7 +4,7 @@ import type {
   ServerNotification,
   ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { FlowResult } from '@stepflow/protocol';
+import type { FlowError, FlowResult } from '@stepflow/protocol';
 import { planFlow } from '@stepflow/runtime';
 import type { FlowTool } from './flow-catalog.ts';
 import { structuredContentOf, toolInputShapeOf, toolOutputShapeOf } from './flow-tool-schemas.ts';
@@ -56,9 +56,8 @@ export async function callFlowTool(
 /** The tool result for a flow's result. */
 export function toolResultOf(tool: FlowTool, runId: string, result: FlowResult): CallToolResult {
   if (result.outcome === 'failed') {
-    const { code, message } = result.error;
     return errorResult(
-      `Flow '${tool.name}' failed (run ${runId}): ${message} [code ${code}]`,
+      `Flow '${tool.name}' failed (run ${runId}): ${describeFlowError(result.error)}`,
       runId,
     );
   }
@@ -76,6 +75,13 @@ export function toolResultOf(tool: FlowTool, runId: string, result: FlowResult):
     JSON.stringify(value, null, 2) ?? 'null',
     runId,
   );
+}
+
+/** A flow error as one line: its message, the failed component's own message, its code. */
+export function describeFlowError(error: FlowError): string {
+  const cause = (error.data as { cause?: { message?: unknown } } | null | undefined)?.cause;
+  const detail = typeof cause?.message === 'string' ? `: ${cause.message}` : '';
+  return `${error.message}${detail} [code ${error.code}]`;
 }
 
 interface ProgressReporter {
