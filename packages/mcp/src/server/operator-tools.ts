@@ -44,7 +44,7 @@ function operatorTool<Input extends z.ZodObject>(tool: {
     extra: ToolCallExtra,
   ) => Promise<CallToolResult>;
 }): OperatorTool {
-  return tool as unknown as OperatorTool;
+  return tool;
 }
 
 /** `workflow_start`, `workflow_status`, `workflow_resume`, `workflow_cancel`, `workflow_list`. */
