@@ -17,7 +17,7 @@ export interface McpHttpHandlerOptions {
 /** Streamable-HTTP MCP endpoint: a web-standard handler for one path (e.g. `/mcp`). */
 export interface McpHttpHandler {
   /** Answers a POST, GET or DELETE to the endpoint. Mount it behind the service's checks. */
-  fetch(request: Request): Promise<Response>;
+  readonly fetch: (request: Request) => Promise<Response>;
   /** Sessions open now. */
   readonly sessionCount: number;
   /** Closes every session (ending their event streams). */
@@ -72,7 +72,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
   };
 
   return {
-    async fetch(request) {
+    fetch: async (request) => {
       if (closing) return jsonRpcError(503, -32000, 'The server is shutting down');
       const sessionId = request.headers.get('mcp-session-id');
       if (sessionId === null) {
