@@ -246,7 +246,45 @@ describe('stepflow mcp over stdio', () => {
   });
 });
 
-describe('stepflow mcp refuses to start', () => {
+describe('stepflow mcp as a process', () => {
+  it('answers every request written before stdin closed, then exits 0', async () => {
+    const lines = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'pipe', version: '1' },
+        },
+      },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'greet', arguments: { name: 'Eve' } },
+      },
+    ];
+    const child = execFile(process.execPath, [CLI, 'mcp', '--flows', 'flows'], {
+      cwd: workspace.dir,
+    });
+    let stdout = '';
+    child.stdout!.on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((done) => child.once('exit', done));
+    child.stdin!.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    expect(await exited).toBe(0);
+    const answers = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; result: { structuredContent?: unknown } });
+    expect(answers.map((answer) => answer.id)).toEqual([1, 2]);
+    expect(answers[1]!.result.structuredContent).toEqual({
+      messages: [{ role: 'user', content: 'Eve' }],
+    });
+  });
+
   it('with an invalid flow, naming the file and the step', async () => {
     const bad = await createMcpWorkspace();
     await writeFile(
