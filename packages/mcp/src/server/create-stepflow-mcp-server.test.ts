@@ -124,6 +124,19 @@ describe('createStepflowMcpServer', () => {
     );
   });
 
+  it('hints which tools only read and which end something', async () => {
+    const client = await connect();
+    const hints = Object.fromEntries(
+      (await client.listTools()).tools.map((tool) => [tool.name, tool.annotations]),
+    );
+    expect(hints).toMatchObject({
+      shout: { readOnlyHint: false },
+      workflow_status: { readOnlyHint: true },
+      workflow_list: { readOnlyHint: true },
+      workflow_cancel: { destructiveHint: true },
+    });
+  });
+
   it('refuses an input nested too deep before anything runs', async () => {
     const client = await connect();
     let deep: unknown = 'x';

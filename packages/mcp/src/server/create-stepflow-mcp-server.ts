@@ -89,6 +89,8 @@ function registerTools(server: McpServer, context: OperatorContext, logger?: Log
         ...(typeof tool.flow.name === 'string' ? { title: tool.flow.name } : {}),
         description: tool.description,
         inputSchema: toolInputShapeOf(tool.flow).schema,
+        // A flow may do anything its components do: no hint that it only reads.
+        annotations: { readOnlyHint: false, openWorldHint: true },
         ...(output.schema === undefined ? {} : { outputSchema: output.schema }),
       };
     }),

@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { Flow } from '@stepflow/protocol';
 import { isTerminalRunStatus, RunStatusSchema } from '@stepflow/protocol';
 import { z } from 'zod';
@@ -21,6 +21,8 @@ export interface OperatorContext extends RunStarter {
 export interface OperatorTool {
   readonly name: string;
   readonly description: string;
+  /** Hints for clients: whether the tool only reads, or ends something. */
+  readonly annotations: ToolAnnotations;
   readonly input: z.ZodObject;
   readonly call: (
     context: OperatorContext,
@@ -37,6 +39,7 @@ const MAX_LIST = 1000;
 function operatorTool<Input extends z.ZodObject>(tool: {
   name: string;
   description: string;
+  annotations: ToolAnnotations;
   input: Input;
   call: (
     context: OperatorContext,
@@ -51,6 +54,7 @@ function operatorTool<Input extends z.ZodObject>(tool: {
 export const OPERATOR_TOOLS: readonly OperatorTool[] = [
   operatorTool({
     name: 'workflow_start',
+    annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
     description:
       'Start a run of a flow (by tool name, flow name or stored flow id) and answer its run id at ' +
       'once, without waiting for it; follow it with workflow_status.',
@@ -72,6 +76,7 @@ export const OPERATOR_TOOLS: readonly OperatorTool[] = [
   }),
   operatorTool({
     name: 'workflow_status',
+    annotations: { readOnlyHint: true },
     description:
       "A run's status, every step's status (and error), and the run's result once it ended.",
     input: RunIdArgs,
@@ -83,6 +88,7 @@ export const OPERATOR_TOOLS: readonly OperatorTool[] = [
   }),
   operatorTool({
     name: 'workflow_resume',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     description:
       'Answer the open question a step of a run asks a human; the run resumes with the answer.',
     input: RunIdArgs.extend({
@@ -102,6 +108,7 @@ export const OPERATOR_TOOLS: readonly OperatorTool[] = [
   }),
   operatorTool({
     name: 'workflow_cancel',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     description:
       "Cancel a run: its in-flight steps are aborted and no step starts; answers the run's status.",
     input: RunIdArgs,
@@ -118,6 +125,7 @@ export const OPERATOR_TOOLS: readonly OperatorTool[] = [
   }),
   operatorTool({
     name: 'workflow_list',
+    annotations: { readOnlyHint: true },
     description: 'List runs, newest first, optionally of one status or flow name.',
     input: z.strictObject({
       status: RunStatusSchema.optional(),
