@@ -97,6 +97,7 @@ function registerTools(server: McpServer, context: OperatorContext, logger?: Log
     ...OPERATOR_TOOLS.map((tool): Tool => ({
       name: tool.name,
       description: tool.description,
+      annotations: tool.annotations,
       inputSchema: z.toJSONSchema(tool.input, { io: 'input' }) as Tool['inputSchema'],
     })),
   ];
