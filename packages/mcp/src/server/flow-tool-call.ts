@@ -37,6 +37,8 @@ export async function callFlowTool(
   const progress = reportProgress(starter, tool, runId, extra);
   const cancel = (): void => void starter.runs.cancel(runId);
   extra.signal.addEventListener('abort', cancel, { once: true });
+  // Cancelled while the run was being recorded: the listener came too late.
+  if (extra.signal.aborted) cancel();
   let result: FlowResult | undefined;
   try {
     result = await started.done;
