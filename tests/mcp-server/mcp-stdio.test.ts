@@ -69,7 +69,9 @@ describe('stepflow mcp over stdio', () => {
       inputSchema: { type: 'object', required: ['name'] },
       outputSchema: { type: 'object', required: ['messages'] },
     });
-    expect(stderr).toMatch(/MCP server on stdio \(3 flow tools; store memory/);
+    await eventually(async () =>
+      /MCP server on stdio \(3 flow tools; store memory/.test(stderr) ? true : undefined,
+    );
   });
 
   it('calls a flow tool: structured result, text rendering and a progress per step', async () => {
