@@ -26,15 +26,17 @@ export async function callFlowTool(
   extra: ToolCallExtra,
 ): Promise<CallToolResult> {
   const input = toolInputShapeOf(tool.flow).wrapped ? args.input : args;
+  // Listening before the run starts: a quick step completes before `startFlowRun` returns.
+  const runId = starter.newRunId();
+  const progress = reportProgress(starter, tool, runId, extra);
   let started;
   try {
-    started = await startFlowRun(starter, tool.flow, input);
+    started = await startFlowRun(starter, tool.flow, input, runId);
   } catch (error) {
+    await progress.stop();
     if (error instanceof InputRefusedError) return errorResult(`${tool.name}: ${error.message}`);
     throw error;
   }
-  const { runId } = started;
-  const progress = reportProgress(starter, tool, runId, extra);
   const cancel = (): void => void starter.runs.cancel(runId);
   extra.signal.addEventListener('abort', cancel, { once: true });
   // Cancelled while the run was being recorded: the listener came too late.

@@ -30,13 +30,14 @@ export class InputRefusedError extends Error {
 
 /**
  * Checks `input` against the flow (depth, then `inputSchema`: throws `InputRefusedError`
- * naming every violation), records the run with its flow and starts it through `runs`, so it
- * is the same run the HTTP API lists.
+ * naming every violation), records the run (under `runId`, a fresh one by default) with its
+ * flow and starts it through `runs`, so it is the same run the HTTP API lists.
  */
 export async function startFlowRun(
   starter: RunStarter,
   flow: Flow,
   input: unknown,
+  runId: string = starter.newRunId(),
 ): Promise<StartedRun> {
   if (exceedsDepth(input, MAX_VALUE_DEPTH))
     throw new InputRefusedError(`The input is nested more than ${MAX_VALUE_DEPTH} levels deep`);
@@ -46,7 +47,6 @@ export async function startFlowRun(
     if (InputValidationError.isInstance(error)) throw new InputRefusedError(error.message);
     throw error;
   }
-  const runId = starter.newRunId();
   // Stored as the HTTP API stores flows, so the run's flow id is the flow's id everywhere.
   const flowId = await starter.store.put(serializeFlow(flow), 'flow');
   await starter.store.createRun({
