@@ -2,6 +2,7 @@ import { createRuntime, defaultConfig } from '@stepflow/runtime';
 import { createMemoryStateStore } from '@stepflow/state-store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createService } from './create-service.ts';
+import { RunSupervisor } from './run-supervisor.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -101,5 +102,47 @@ describe('createService', () => {
     };
     expect(run).toMatchObject({ runId: created.runId, status: 'completed' });
     expect(((await (await call('runs')).json()) as { runs: unknown[] }).runs).toHaveLength(1);
+  });
+});
+
+describe('createService mounts', () => {
+  it('serves a mounted handler at its path, behind the token and Host checks', async () => {
+    const store = createMemoryStateStore();
+    const runtime = createRuntime({
+      config: defaultConfig(),
+      workingDirectory: '.',
+      stateStore: store,
+    });
+    const supervisor = new RunSupervisor(runtime, store);
+    const seen: string[] = [];
+    const service = createService({
+      runtime,
+      store,
+      supervisor,
+      token: 'tok',
+      mounts: [
+        {
+          path: '/mcp',
+          fetch: (request) => {
+            seen.push(request.method);
+            return Response.json({ mounted: true });
+          },
+        },
+      ],
+    });
+    closers.push(async () => {
+      service.close();
+      await runtime.close();
+      await store.close();
+    });
+    const request = (headers: Record<string, string>, method = 'DELETE') =>
+      service.fetch(new Request('http://127.0.0.1:7837/mcp', { method, headers }));
+    const host = { host: '127.0.0.1:7837' };
+    expect((await request(host)).status).toBe(401);
+    expect((await request({ host: 'evil.example', authorization: 'Bearer tok' })).status).toBe(403);
+    const response = await request({ ...host, authorization: 'Bearer tok' }, 'GET');
+    expect(await response.json()).toEqual({ mounted: true });
+    expect(seen).toEqual(['GET']);
+    expect(supervisor.activeCount).toBe(0);
   });
 });

@@ -40,6 +40,24 @@ export interface ServiceOptions {
   readonly version?: string;
   /** Recorded as who answered a question through the API (default `api`, or `token` with one). */
   readonly tokenName?: string;
+  /**
+   * Executes the runs; a fresh one when absent. Pass one to share it with another surface
+   * (the MCP server), so a run it starts is the run this API shows and cancels.
+   */
+  readonly supervisor?: RunSupervisor;
+  /**
+   * Further handlers served at exact paths (e.g. `/mcp`), behind the same Host/Origin, token
+   * and body-size checks as the API; any method reaches them.
+   */
+  readonly mounts?: readonly ServiceMount[];
+}
+
+/** A web-standard handler served by the service at one path. */
+export interface ServiceMount {
+  /** The exact path, e.g. `/mcp`. */
+  readonly path: string;
+  /** Answers every request to `path`, whatever its method. */
+  readonly fetch: (request: Request) => Response | Promise<Response>;
 }
 
 /** The HTTP service: a web-standard `fetch` handler plus its lifecycle. */
@@ -64,6 +82,7 @@ export function createService(options: ServiceOptions): Service {
   const supervisor = new RunSupervisor(options.runtime, options.store);
   const events = new EventFeed();
   supervisor.onEvent((event) => events.publish(event));
+  const supervisor = options.supervisor ?? new RunSupervisor(options.runtime, options.store);
   const context: ServiceContext = {
     runtime: options.runtime,
     store: options.store,
@@ -103,6 +122,7 @@ export function createService(options: ServiceOptions): Service {
   registerQuestionsRoutes(app, context, {
     answeredBy: options.tokenName ?? (options.token === undefined ? 'api' : 'token'),
   });
+  for (const mount of options.mounts ?? []) app.all(mount.path, (c) => mount.fetch(c.req.raw));
   const documentConfig = {
     openapi: '3.1.0',
     info: { title: 'Stepflow service API', version: context.version },

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
 import { createNodeRuntime, openStateStore } from '@stepflow/node-runtime';
 import { ConfigError } from '@stepflow/runtime';
-import { createService, startServiceServer } from '@stepflow/service';
+import { createMcpHttpHandler, createStepflowMcpServer } from '@stepflow/mcp';
+import { createService, RunSupervisor, startServiceServer } from '@stepflow/service';
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
 import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { loadConfigOrExit } from '../internal/load-inputs.ts';
+import { answerFunctionOf, loadMcpFlowsOrExit } from '../internal/mcp-flows.ts';
 
 interface ServeOptions {
   readonly port: string;
@@ -17,6 +19,7 @@ interface ServeOptions {
   readonly tokenName?: string;
   readonly corsOrigin: string[];
   readonly maxBodyBytes?: string;
+  readonly flows?: string;
 }
 
 /** Reported by `GET /health` (kept equal to package.json's by the release). */
@@ -58,6 +61,7 @@ export function serveCommand(context: () => CliContext): Command {
       [],
     )
     .option('--max-body-bytes <n>', 'largest request body (default 32 MiB)')
+    .option('--flows <dir>', 'serve every flow file under this directory as an MCP tool at /mcp')
     .action(async (options: ServeOptions) => {
       const cli = context();
       // Spans and metrics of the runs are exported while serving and flushed after shutdown.
@@ -92,6 +96,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     throw new CliError(
       `--host ${options.host}: binding off loopback requires --token or STEPFLOW_TOKEN`,
     );
+  const flows = await loadMcpFlowsOrExit(options.flows, io.cwd);
   const config = await loadConfigOrExit({ configPath: options.config, cwd: io.cwd, env: io.env });
   for (const warning of config.warnings) logger.warn(warning, { config: config.path });
   const store = await openStateStore(options.store ?? DEFAULT_STORE, {
@@ -117,9 +122,26 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
       throw new CliError(`config error: ${error.message}`, ExitCode.usage, { cause: error });
     throw error;
   }
+  // One supervisor for the HTTP API and MCP: a run started through either is the same run.
+  const supervisor = new RunSupervisor(runtime, store);
+  const answer = answerFunctionOf(runtime);
+  const mcp = createMcpHttpHandler({
+    createServer: () =>
+      createStepflowMcpServer({
+        runs: supervisor,
+        store,
+        ...(flows === undefined ? {} : { flows }),
+        ...(answer === undefined ? {} : { answer }),
+        name: 'stepflow',
+        version: VERSION,
+        logger,
+      }),
+  });
   const service = createService({
     runtime,
     store,
+    supervisor,
+    mounts: [{ path: '/mcp', fetch: mcp.fetch }],
     ...(token === undefined ? {} : { token }),
     ...(options.tokenName === undefined ? {} : { tokenName: options.tokenName }),
     // Off loopback the token guards the service; DNS rebinding only threatens loopback.
@@ -151,6 +173,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
   });
   // Stop accepting first; runs still in flight stay `running` in the store and resume on restart.
   service.close();
+  await mcp.close();
   await server.close();
   await runtime.close();
   await store.close();

@@ -68,6 +68,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../commands/serve-command.ts')).serveCommand,
   },
   {
+    name: 'mcp',
+    term: 'mcp [options]',
+    description: 'Serve flows as MCP tools and runs as MCP resources over stdio',
+    load: async () => (await import('../commands/mcp-command.ts')).mcpCommand,
+  },
+  {
     name: 'submit',
     term: 'submit [options]',
     description: 'Run a flow on a stepflow service and write its FlowResult JSON to stdout',
