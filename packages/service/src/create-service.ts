@@ -79,10 +79,9 @@ export interface Service {
 /** Builds the Stepflow HTTP API (`/api/v1`) over a runtime and a state store. */
 export function createService(options: ServiceOptions): Service {
   const closed = new AbortController();
-  const supervisor = new RunSupervisor(options.runtime, options.store);
+  const supervisor = options.supervisor ?? new RunSupervisor(options.runtime, options.store);
   const events = new EventFeed();
   supervisor.onEvent((event) => events.publish(event));
-  const supervisor = options.supervisor ?? new RunSupervisor(options.runtime, options.store);
   const context: ServiceContext = {
     runtime: options.runtime,
     store: options.store,
