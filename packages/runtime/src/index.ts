@@ -108,3 +108,5 @@ export { DEFAULT_INHERITED_ENV, resolveStdioLaunch } from './plugins/stepflow/st
 export type { RestartPolicy } from './plugins/stepflow/restart-policy.ts';
 export { DEFAULT_RESTART_POLICY } from './plugins/stepflow/restart-policy.ts';
 export { ComponentServerDeadError } from './plugins/stepflow/component-server-dead-error.ts';
+export type { FlowGraph, FlowGraphEdge, FlowGraphNode } from './flow-graph.ts';
+export { buildFlowGraph, INPUT_NODE, OUTPUT_NODE, stepNode } from './flow-graph.ts';
