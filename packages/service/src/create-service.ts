@@ -9,6 +9,7 @@ import { apiPageHtml } from './api-page.ts';
 import { BatchRunner } from './batch-runner.ts';
 import { loadStoredFlow } from './load-stored-flow.ts';
 import { requestChecks } from './request-checks.ts';
+import { createStaticSite } from './static-files.ts';
 import { registerBatchesRoutes } from './routes/batches-routes.ts';
 import { registerComponentsRoutes } from './routes/components-routes.ts';
 import { registerEventsRoutes } from './routes/events-routes.ts';
@@ -34,6 +35,11 @@ export interface ServiceOptions {
   readonly maxBodyBytes?: number;
   /** The version `GET /health` reports. */
   readonly version?: string;
+  /**
+   * A directory of static files served at `/` (the web UI's build, `uiAssetsDirectory` of
+   * `@stepflow/ui`): no token needed for them, the Host check and security headers apply.
+   */
+  readonly staticRoot?: string;
 }
 
 /** The HTTP service: a web-standard `fetch` handler plus its lifecycle. */
@@ -83,6 +89,7 @@ export function createService(options: ServiceOptions): Service {
     '*',
     ...requestChecks({
       ...options,
+      publicPaths: options.staticRoot === undefined ? 'health' : 'health-and-static',
       ...(options.corsOrigins === undefined ? {} : { allowedOrigins: options.corsOrigins }),
     }),
   );
@@ -98,6 +105,13 @@ export function createService(options: ServiceOptions): Service {
   };
   app.doc31('/api/v1/openapi.json', documentConfig);
   app.get('/api/v1/docs', (c) => c.html(apiPageHtml(app.getOpenAPI31Document(documentConfig))));
+  if (options.staticRoot !== undefined) {
+    const site = createStaticSite(options.staticRoot);
+    app.get('*', async (c) => {
+      if (c.req.path.startsWith('/api/')) return c.notFound();
+      return (await site.respond(c.req.method, c.req.path)) ?? c.notFound();
+    });
+  }
   app.notFound((c) =>
     c.json({ code: 404, message: `No route for ${c.req.method} ${c.req.path}` }, 404),
   );
