@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createNodeRuntime, openStateStore } from '@stepflow/node-runtime';
 import { ConfigError } from '@stepflow/runtime';
 import { createService, startServiceServer } from '@stepflow/service';
+import { uiAssetsDirectory } from '@stepflow/ui';
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
@@ -15,6 +16,7 @@ interface ServeOptions {
   readonly token?: string;
   readonly corsOrigin: string[];
   readonly maxBodyBytes?: string;
+  readonly ui: boolean;
 }
 
 /** Reported by `GET /health` (kept equal to package.json's by the release). */
@@ -52,6 +54,7 @@ export function serveCommand(context: () => CliContext): Command {
       [],
     )
     .option('--max-body-bytes <n>', 'largest request body (default 32 MiB)')
+    .option('--no-ui', 'serve the API alone, without the web UI at /')
     .action(async (options: ServeOptions) => {
       await serve(options, context());
     });
@@ -118,6 +121,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     corsOrigins: options.corsOrigin,
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     version: VERSION,
+    ...(options.ui ? { staticRoot: uiAssetsDirectory } : {}),
   });
   const resumed = await service.resumeRuns();
   const server = await startServiceServer(service, { host: options.host, port }).catch(
@@ -128,7 +132,8 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     },
   );
   io.writeErr(
-    `stepflow: serving on ${server.url} (store ${store.kind}; resumed ${resumed} runs)\n`,
+    `stepflow: serving on ${server.url} (store ${store.kind}; resumed ${resumed} runs)` +
+      `${options.ui ? `; web UI at ${server.url}/` : ''}\n`,
   );
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {
