@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The web UI in a real headless Chromium against a real `stepflow serve`: what a user does on
 // each page, checked on what the page shows. Screenshots of each page go to tests/ui/artifacts.
 import { readFile } from 'node:fs/promises';
@@ -95,7 +97,11 @@ describe('the web UI', () => {
     await shot('runs');
     await row.getByRole('link').click();
     const error = page.locator('.failure .run-error');
-    await expect.poll(() => error.textContent()).toContain('step "explode" failed');
+    await expect.poll(() => error.first().textContent()).toContain('step "explode" failed');
+    // The root cause, from the error's `data.cause` chain, is spelled out.
+    expect(await error.nth(1).textContent()).toBe(
+      'Cause: Component execution failed: the fixture failed on purpose for "a test"',
+    );
     await page.locator('svg.graph [data-step="explode"][data-status="failed"]').click();
     // The step's own error carries the component's message.
     await expect
@@ -124,7 +130,7 @@ describe('the web UI', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download outputs (JSONL)' }).click(),
     ]);
-    const lines = (await readFile((await download.path())!, 'utf8')).trim().split('\n');
+    const lines = (await readFile((await download.path()), 'utf8')).trim().split('\n');
     expect(lines.map((line) => JSON.parse(line).result.result.greeting)).toEqual([
       'Hello, b0!',
       'Hello, b1!',

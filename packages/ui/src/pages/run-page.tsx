@@ -10,6 +10,7 @@ import { FlowGraphView } from '../components/flow-graph-view.tsx';
 import { JsonView } from '../components/json-view.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { StepDetails } from '../components/step-details.tsx';
+import { rootCauseOf } from '../model/error-cause.ts';
 import { formatDuration, formatTime } from '../model/format.ts';
 import type { OtherEvent, RunView } from '../model/run-view.ts';
 import { EMPTY_RUN_VIEW, reduceRunEvent } from '../model/run-view.ts';
@@ -111,6 +112,9 @@ export function RunPage({ runId }: { readonly runId: string }) {
           <p class="run-error">
             {result.error.message} <span class="muted">(code {result.error.code})</span>
           </p>
+          {rootCauseOf(result.error) === undefined ? null : (
+            <p class="run-error">Cause: {rootCauseOf(result.error)}</p>
+          )}
         </div>
       ) : null}
       <div class="run-layout">
