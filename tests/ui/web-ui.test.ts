@@ -130,7 +130,7 @@ describe('the web UI', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download outputs (JSONL)' }).click(),
     ]);
-    const lines = (await readFile((await download.path()), 'utf8')).trim().split('\n');
+    const lines = (await readFile(await download.path(), 'utf8')).trim().split('\n');
     expect(lines.map((line) => JSON.parse(line).result.result.greeting)).toEqual([
       'Hello, b0!',
       'Hello, b1!',
