@@ -66,13 +66,17 @@ export interface FollowOptions {
   readonly signal: AbortSignal;
   /** The last id seen, to resume after (sent as `Last-Event-ID`). */
   readonly lastEventId?: string;
-  /** Reconnect after a dropped connection (the global stream never ends by itself). */
-  readonly reconnect?: boolean;
+  /**
+   * When to open the stream again: `always` (a stream that never ends by itself, like the
+   * global one), `on-error` (a run's stream ends with the run, but may be cut before), or never.
+   */
+  readonly reconnect?: 'always' | 'on-error';
 }
 
 /**
  * Follows an SSE route of the API until it ends or `signal` aborts; with `reconnect`, a dropped
- * connection is opened again after a pause, resuming after the last id seen.
+ * connection is opened again after a pause (longer after each failure, five at most in a row),
+ * resuming after the last id seen so no event is lost or repeated.
  */
 export async function followEvents(
   api: ApiClient,
@@ -97,7 +101,7 @@ export async function followEvents(
         if (message.id !== undefined) lastId = message.id;
         options.onMessage(message);
       }
-      if (!options.reconnect) {
+      if (options.reconnect !== 'always') {
         options.onEnd?.();
         return;
       }

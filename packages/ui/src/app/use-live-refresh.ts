@@ -17,7 +17,7 @@ export function useLiveRefresh(): number {
     let timer: ReturnType<typeof setTimeout> | undefined;
     void followEvents(api, 'events', {
       signal: stop.signal,
-      reconnect: true,
+      reconnect: 'always',
       onMessage: (message) => {
         if (message.event === 'stepStarted' || timer !== undefined) return;
         timer = setTimeout(() => {

@@ -38,18 +38,14 @@ export function FlowGraphView({ graph, statuses, onSelect, selected }: FlowGraph
             <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
           </marker>
         </defs>
-        {layout.edges.map(({ edge, points }) => {
-          const [a, b] = points as [{ x: number; y: number }, { x: number; y: number }];
-          const mid = (a.y + b.y) / 2;
-          return (
-            <path
-              key={`${edge.from}-${edge.to}-${edge.via}`}
-              class={`edge edge-${edge.via}`}
-              d={`M${a.x},${a.y} C${a.x},${mid} ${b.x},${mid} ${b.x},${b.y}`}
-              marker-end="url(#arrow)"
-            />
-          );
-        })}
+        {layout.edges.map(({ edge, points }) => (
+          <path
+            key={`${edge.from}-${edge.to}-${edge.via}`}
+            class={`edge edge-${edge.via}`}
+            d={edgePath(points)}
+            marker-end="url(#arrow)"
+          />
+        ))}
         {layout.nodes.map(({ node, x, y, width, height }) => {
           const stepId = node.kind === 'step' ? node.label : undefined;
           const status = stepId === undefined ? node.kind : (statuses?.get(stepId) ?? 'pending');
@@ -102,4 +98,18 @@ export function FlowGraphView({ graph, statuses, onSelect, selected }: FlowGraph
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** An SVG path through the points: each step down a curve leaving and arriving vertically. */
+function edgePath(points: readonly { readonly x: number; readonly y: number }[]): string {
+  const [first, ...rest] = points;
+  if (first === undefined) return '';
+  let path = `M${first.x},${first.y}`;
+  let previous = first;
+  for (const point of rest) {
+    const mid = (previous.y + point.y) / 2;
+    path += ` C${previous.x},${mid} ${point.x},${mid} ${point.x},${point.y}`;
+    previous = point;
+  }
+  return path;
 }

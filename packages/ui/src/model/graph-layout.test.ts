@@ -93,6 +93,30 @@ describe('layoutFlowGraph', () => {
     ]);
   });
 
+  it('routes an edge that skips layers through waypoints beside the nodes between', () => {
+    const graph = buildFlowGraph({
+      steps: [
+        { id: 'a', component: '/x', input },
+        { id: 'b', component: '/x', input: ref('a') },
+        { id: 'c', component: '/x', input: ref('b') },
+        { id: 'd', component: '/x', input: [ref('a'), ref('c')] },
+      ],
+    });
+    const layout = layoutFlowGraph(graph, { nodeWidth: 100, nodeHeight: 40, gapX: 20, gapY: 30 });
+    const long = layout.edges.find((e) => e.edge.from === 'step:a' && e.edge.to === 'step:d')!;
+    // Bottom of a, through layers 2 and 3 (top and bottom of each waypoint), top of d.
+    expect(long.points).toHaveLength(6);
+    const boxes = layout.nodes.filter((n) => n.node.id === 'step:b' || n.node.id === 'step:c');
+    for (const point of long.points.slice(1, -1))
+      for (const box of boxes)
+        expect(
+          point.x < box.x || point.x > box.x + box.width,
+          `${point.x} inside ${box.node.id}`,
+        ).toBe(true);
+    // The canvas widened to hold the waypoints next to b and c.
+    expect(layout.width).toBe(220);
+  });
+
   it('lays out a flow without steps', () => {
     const layout = layoutFlowGraph(buildFlowGraph({}));
     expect(layout.nodes.map((n) => [n.node.id, n.layer])).toEqual([

@@ -38,7 +38,8 @@ export interface GraphLayoutOptions {
  * reads from (input on top, output at the bottom), and nodes within a layer are ordered by the
  * mean position of what they read, which keeps edges short and mostly uncrossed. Edges that close
  * a cycle (never valid in a flow, but a graph may still be drawn from a broken one) are ignored
- * for layering.
+ * for layering. Each edge is a list of points, pairs of which (bottom of one slot, top of the
+ * next) a renderer joins with a curve, and which it joins with a straight line within a slot.
  */
 export function layoutFlowGraph(graph: FlowGraph, options: GraphLayoutOptions = {}): GraphLayout {
   const nodeWidth = options.nodeWidth ?? 180;
@@ -48,54 +49,71 @@ export function layoutFlowGraph(graph: FlowGraph, options: GraphLayoutOptions = 
   const ids = new Set(graph.nodes.map((n) => n.id));
   const edges = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to) && e.from !== e.to);
   const layers = assignLayers(graph.nodes, edges);
-  const byLayer: FlowGraphNode[][] = [];
-  for (const node of graph.nodes) (byLayer[layers.get(node.id)!] ??= []).push(node);
-  const position = new Map<string, number>();
+  // An edge spanning several layers passes through a waypoint in each layer between: waypoints
+  // take a slot like nodes, so the edge is drawn around the nodes, never across them.
+  const rows: string[][] = [];
+  for (const node of graph.nodes) (rows[layers.get(node.id)!] ??= []).push(node.id);
   const sources = new Map<string, string[]>();
-  for (const edge of edges)
-    (sources.get(edge.to) ?? sources.set(edge.to, []).get(edge.to)!).push(edge.from);
-  const rows = byLayer.filter((row) => row !== undefined);
+  const addSource = (to: string, from: string): void => {
+    (sources.get(to) ?? sources.set(to, []).get(to)!).push(from);
+  };
+  const routes = edges.map((edge, index) => {
+    const top = layers.get(edge.from)!;
+    const bottom = layers.get(edge.to)!;
+    const route = [edge.from];
+    for (let layer = top + 1; layer < bottom; layer++) {
+      const waypoint = `\u0000${index}:${layer}`;
+      (rows[layer] ??= []).push(waypoint);
+      route.push(waypoint);
+    }
+    route.push(edge.to);
+    for (let i = 1; i < route.length; i++) addSource(route[i]!, route[i - 1]!);
+    return route;
+  });
+  const position = new Map<string, number>();
   for (const row of rows) {
-    const weight = (node: FlowGraphNode): number => {
-      const from = (sources.get(node.id) ?? []).filter((id) => position.has(id));
+    const weight = (id: string): number => {
+      const from = (sources.get(id) ?? []).filter((source) => position.has(source));
       return from.length === 0
         ? Number.POSITIVE_INFINITY
-        : from.reduce((sum, id) => sum + position.get(id)!, 0) / from.length;
+        : from.reduce((sum, source) => sum + position.get(source)!, 0) / from.length;
     };
-    const declared = new Map(row.map((node, index) => [node.id, index]));
-    row.sort((a, b) => weight(a) - weight(b) || declared.get(a.id)! - declared.get(b.id)!);
-    row.forEach((node, index) => position.set(node.id, index));
+    const declared = new Map(row.map((id, index) => [id, index]));
+    row.sort((a, b) => weight(a) - weight(b) || declared.get(a)! - declared.get(b)!);
+    row.forEach((id, index) => position.set(id, index));
   }
   const widest = Math.max(1, ...rows.map((row) => row.length));
   const width = widest * nodeWidth + (widest - 1) * gapX;
-  const placed = new Map<string, PlacedNode>();
+  const slots = new Map<string, { x: number; y: number; layer: number }>();
   rows.forEach((row, layer) => {
-    const rowWidth = row.length * nodeWidth + (row.length - 1) * gapX;
-    const left = (width - rowWidth) / 2;
-    row.forEach((node, index) => {
-      placed.set(node.id, {
-        node,
-        layer,
+    const left = (width - (row.length * nodeWidth + (row.length - 1) * gapX)) / 2;
+    row.forEach((id, index) => {
+      slots.set(id, {
         x: left + index * (nodeWidth + gapX),
         y: layer * (nodeHeight + gapY),
-        width: nodeWidth,
-        height: nodeHeight,
+        layer,
       });
     });
   });
-  const placedEdges = edges.map((edge) => {
-    const from = placed.get(edge.from)!;
-    const to = placed.get(edge.to)!;
-    return {
-      edge,
-      points: [
-        { x: from.x + from.width / 2, y: from.y + from.height },
-        { x: to.x + to.width / 2, y: to.y },
-      ],
-    };
+  const nodes = graph.nodes.map((node) => ({
+    node,
+    ...slots.get(node.id)!,
+    width: nodeWidth,
+    height: nodeHeight,
+  }));
+  const placedEdges = edges.map((edge, index) => {
+    const route = routes[index]!;
+    const points: { x: number; y: number }[] = [];
+    route.forEach((id, step) => {
+      const slot = slots.get(id)!;
+      const x = slot.x + nodeWidth / 2;
+      if (step > 0) points.push({ x, y: slot.y });
+      if (step < route.length - 1) points.push({ x, y: slot.y + nodeHeight });
+    });
+    return { edge, points };
   });
   return {
-    nodes: graph.nodes.map((n) => placed.get(n.id)!),
+    nodes,
     edges: placedEdges,
     width,
     height: rows.length * nodeHeight + Math.max(0, rows.length - 1) * gapY,

@@ -41,6 +41,7 @@ export function RunPage({ runId }: { readonly runId: string }) {
     const stop = new AbortController();
     void followEvents(api, `runs/${encodeURIComponent(runId)}/events`, {
       signal: stop.signal,
+      reconnect: 'on-error',
       onMessage: (message) => {
         let event: RunEvent | OtherEvent;
         try {
@@ -80,9 +81,14 @@ export function RunPage({ runId }: { readonly runId: string }) {
       setError(e);
     }
   };
+  const active = status === 'running' || status === 'paused' || status === 'pending';
+  const now = useNow(active && view.startedAt !== undefined);
+  const endedAt =
+    view.endedAt ??
+    (details?.completedAt == null ? undefined : Date.parse(details.completedAt)) ??
+    (active ? now : undefined);
   const step = selected === undefined ? undefined : view.steps.get(selected);
   const result = view.result ?? details?.result;
-  const active = status === 'running' || status === 'paused' || status === 'pending';
   return (
     <section aria-labelledby="run-title">
       <h1 id="run-title">
@@ -92,7 +98,9 @@ export function RunPage({ runId }: { readonly runId: string }) {
         Flow {details?.flowName ?? details?.flowId ?? '…'} · started{' '}
         {formatTime(details?.createdAt)} · took{' '}
         {formatDuration(
-          view.startedAt === undefined ? undefined : (view.endedAt ?? Date.now()) - view.startedAt,
+          view.startedAt === undefined || endedAt === undefined
+            ? undefined
+            : endedAt - view.startedAt,
         )}
       </p>
       <div class="actions">
@@ -165,4 +173,15 @@ export function RunPage({ runId }: { readonly runId: string }) {
       </div>
     </section>
   );
+}
+
+/** The time now, updated every second while `ticking` (a running run's duration). */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!ticking) return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
 }
