@@ -83,6 +83,37 @@ describe('the web UI', () => {
     await shot('run-completed');
   });
 
+  it('shows the diagnostics of a broken flow with their locations, and stores nothing', async () => {
+    await page.goto(`${service.url}/#/flows`);
+    await page.getByLabel('Or paste it').fill('steps: [\n');
+    await page.getByRole('button', { name: 'Check and store' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toMatch(/not valid YAML or JSON/);
+    const broken = HOLD_FLOW_YAML.replace(
+      'path: name }',
+      'path: name }\n      extra: { $from: { step: ghost } }',
+    );
+    await page.getByLabel('Or paste it').fill(broken);
+    await page.getByRole('button', { name: 'Check and store' }).click();
+    await page.getByText('The flow was not stored: fix the errors above.').waitFor();
+    const diagnostics = await page.locator('.diagnostics li').allTextContents();
+    expect(diagnostics.join('\n')).toMatch(/fatal steps\.0\.input \(step greet\): .*ghost/);
+    expect(await page.getByRole('button', { name: 'Start run' }).count()).toBe(0);
+    await shot('flows-diagnostics');
+  });
+
+  it('cancels a running run from its page', async () => {
+    await storeHoldFlow();
+    await page.locator('#run-input-name').fill('Bo');
+    await page.locator('#run-input-key').fill('never-opened');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.locator('svg.graph [data-step="greet"][data-status="running"]').waitFor();
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.locator('h1 .badge.status-cancelled').waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel run' }).isDisabled()).toBe(true);
+  });
+
   it('opens a failed run from the list and reads the error', async () => {
     const stored = await service.api('flows', { body: { flow: FAIL_FLOW } });
     const run = await service.api('runs', {
