@@ -25,7 +25,7 @@ const englishZodLocaleOnly: NonNullable<Options['esbuildPlugins']>[number] = {
 // plugin connects to a server (they bring undici and ws), and `@stepflow/otel` (the
 // OpenTelemetry SDK and exporters) only when export is turned on. The database drivers stay
 // external too: better-sqlite3 is a native addon and pg loads optional modules, so both are
-// dependencies.
+// dependencies. `@stepflow/ui` stays external: it names its static files by its own location.
 export default defineConfig({
   ...packageBuild({ cli: 'src/cli.ts' }),
   dts: false,
@@ -36,7 +36,7 @@ export default defineConfig({
     options.minifyWhitespace = true;
     options.minifySyntax = true;
   },
-  noExternal: [/^(?!@stepflow\/(?:transport-(?:http|ws)|otel)$|better-sqlite3$|pg$)/],
+  noExternal: [/^(?!@stepflow\/(?:transport-(?:http|ws)|otel|ui)$|better-sqlite3$|pg$)/],
   // Bundled CommonJS dependencies call `require` for Node's built-in modules.
   banner: {
     js: "import { createRequire as __stepflowCreateRequire } from 'node:module';\nconst require = __stepflowCreateRequire(import.meta.url);",

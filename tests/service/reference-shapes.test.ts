@@ -29,6 +29,8 @@ const RUN_SUMMARY: Shape = {
     'createdAt',
     'completedAt',
   ],
+  // Ours: what started the run (the web UI's trigger column).
+  optional: ['batchId', 'parentRunId'],
 };
 const SHAPES = {
   health: { required: ['status', 'timestamp', 'version'] },
@@ -37,7 +39,10 @@ const SHAPES = {
   getFlow: { required: ['flow', 'flowId'], optional: ['allExamples', 'analysis'] },
   createRun: { required: ['runId', 'result', 'status', 'debug'] },
   runSummary: RUN_SUMMARY,
-  runDetails: { required: [...RUN_SUMMARY.required, 'input'], optional: ['result'] },
+  runDetails: {
+    required: [...RUN_SUMMARY.required, 'input'],
+    optional: [...(RUN_SUMMARY.optional ?? []), 'result'],
+  },
   runFlow: { required: ['flow', 'flowId'] },
   stepInfo: { required: ['stepIndex', 'stepId', 'component', 'status'], optional: ['result'] },
   createBatch: { required: ['batchId', 'totalInputs', 'status'] },
@@ -57,7 +62,10 @@ const SHAPES = {
       'completedAt',
     ],
   },
-  batchRun: { required: [...RUN_SUMMARY.required, 'batchInputIndex'] },
+  batchRun: {
+    required: [...RUN_SUMMARY.required, 'batchInputIndex'],
+    optional: RUN_SUMMARY.optional ?? [],
+  },
   batchOutput: { required: ['batchInputIndex', 'status', 'result'] },
   cancelBatch: { required: ['batchId', 'status'] },
   createDebugRun: { required: ['runId', 'status', 'debug'] },

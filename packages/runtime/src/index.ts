@@ -127,3 +127,5 @@ export type { RestartPolicy } from './plugins/stepflow/restart-policy.ts';
 export { DEFAULT_RESTART_POLICY, restartDelay } from './plugins/stepflow/restart-policy.ts';
 export { isPermanentSpawnFailure } from './plugins/stepflow/start-failure.ts';
 export { ComponentServerDeadError } from './plugins/stepflow/component-server-dead-error.ts';
+export type { FlowGraph, FlowGraphEdge, FlowGraphNode } from './flow-graph.ts';
+export { buildFlowGraph, INPUT_NODE, OUTPUT_NODE, stepNode } from './flow-graph.ts';

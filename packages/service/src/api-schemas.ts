@@ -20,6 +20,10 @@ export const RunSummarySchema = z
     debugMode: z.boolean(),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
+    /** The batch the run belongs to (absent for a run started on its own). */
+    batchId: z.string().optional(),
+    /** The run whose step started this one (absent for a top-level run). */
+    parentRunId: z.string().optional(),
   })
   .openapi('RunSummary');
 

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRuntime, defaultConfig } from '@stepflow/runtime';
 import { createMemoryStateStore } from '@stepflow/state-store';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,43 +109,61 @@ describe('createService', () => {
 });
 
 describe('createService mounts', () => {
-  it('serves a mounted handler at its path, behind the token and Host checks', async () => {
-    const store = createMemoryStateStore();
-    const runtime = createRuntime({
-      config: defaultConfig(),
-      workingDirectory: '.',
-      stateStore: store,
-    });
-    const supervisor = new RunSupervisor(runtime, store);
-    const seen: string[] = [];
-    const service = createService({
-      runtime,
-      store,
-      supervisor,
-      token: 'tok',
-      mounts: [
-        {
-          path: '/mcp',
-          fetch: (request) => {
-            seen.push(request.method);
-            return Response.json({ mounted: true });
+  it.each([
+    ['without the web UI', undefined],
+    ['beside the web UI (its static pages need no token; a mount does)', 'ui'],
+  ])(
+    'serves a mounted handler at its path, behind the token and Host checks, %s',
+    async (_, ui) => {
+      const store = createMemoryStateStore();
+      const runtime = createRuntime({
+        config: defaultConfig(),
+        workingDirectory: '.',
+        stateStore: store,
+      });
+      const supervisor = new RunSupervisor(runtime, store);
+      const seen: string[] = [];
+      const service = createService({
+        runtime,
+        store,
+        supervisor,
+        token: 'tok',
+        ...(ui === undefined ? {} : { staticRoot: await staticSiteDirectory() }),
+        mounts: [
+          {
+            path: '/mcp',
+            fetch: (request) => {
+              seen.push(request.method);
+              return Response.json({ mounted: true });
+            },
           },
-        },
-      ],
-    });
-    closers.push(async () => {
-      service.close();
-      await runtime.close();
-      await store.close();
-    });
-    const request = (headers: Record<string, string>, method = 'DELETE') =>
-      service.fetch(new Request('http://127.0.0.1:7837/mcp', { method, headers }));
-    const host = { host: '127.0.0.1:7837' };
-    expect((await request(host)).status).toBe(401);
-    expect((await request({ host: 'evil.example', authorization: 'Bearer tok' })).status).toBe(403);
-    const response = await request({ ...host, authorization: 'Bearer tok' }, 'GET');
-    expect(await response.json()).toEqual({ mounted: true });
-    expect(seen).toEqual(['GET']);
-    expect(supervisor.activeCount).toBe(0);
-  });
+        ],
+      });
+      closers.push(async () => {
+        service.close();
+        await runtime.close();
+        await store.close();
+      });
+      const request = (headers: Record<string, string>, method = 'DELETE') =>
+        service.fetch(new Request('http://127.0.0.1:7837/mcp', { method, headers }));
+      const host = { host: '127.0.0.1:7837' };
+      expect((await request(host)).status).toBe(401);
+      expect((await request(host, 'GET')).status).toBe(401);
+      expect((await request({ host: 'evil.example', authorization: 'Bearer tok' })).status).toBe(
+        403,
+      );
+      const response = await request({ ...host, authorization: 'Bearer tok' }, 'GET');
+      expect(await response.json()).toEqual({ mounted: true });
+      expect(seen).toEqual(['GET']);
+      expect(supervisor.activeCount).toBe(0);
+    },
+  );
 });
+
+/** A directory with one page, as the web UI's build would be. */
+async function staticSiteDirectory(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'stepflow-static-'));
+  await writeFile(join(directory, 'index.html'), '<!doctype html><title>ui</title>');
+  closers.push(() => rm(directory, { recursive: true, force: true }));
+  return directory;
+}

@@ -11,6 +11,7 @@ import { DebugRuns } from './debug-runs.ts';
 import { EventFeed } from './event-feed.ts';
 import { requestChecks } from './request-checks.ts';
 import { resumeRuns } from './resume-runs.ts';
+import { createStaticSite } from './static-files.ts';
 import { registerBatchesRoutes } from './routes/batches-routes.ts';
 import { registerDebugRoutes } from './routes/debug-routes.ts';
 import { registerComponentsRoutes } from './routes/components-routes.ts';
@@ -50,6 +51,11 @@ export interface ServiceOptions {
    * and body-size checks as the API; any method reaches them.
    */
   readonly mounts?: readonly ServiceMount[];
+  /**
+   * A directory of static files served at `/` (the web UI's build, `uiAssetsDirectory` of
+   * `@stepflow/ui`): no token needed for them, the Host check and security headers apply.
+   */
+  readonly staticRoot?: string;
 }
 
 /** A web-standard handler served by the service at one path. */
@@ -108,6 +114,8 @@ export function createService(options: ServiceOptions): Service {
     '*',
     ...requestChecks({
       ...options,
+      publicPaths: options.staticRoot === undefined ? 'health' : 'health-and-static',
+      privatePaths: (options.mounts ?? []).map((mount) => mount.path),
       ...(options.corsOrigins === undefined ? {} : { allowedOrigins: options.corsOrigins }),
     }),
   );
@@ -128,6 +136,13 @@ export function createService(options: ServiceOptions): Service {
   };
   app.doc31('/api/v1/openapi.json', documentConfig);
   app.get('/api/v1/docs', (c) => c.html(apiPageHtml(app.getOpenAPI31Document(documentConfig))));
+  if (options.staticRoot !== undefined) {
+    const site = createStaticSite(options.staticRoot);
+    app.get('*', async (c) => {
+      if (c.req.path.startsWith('/api/')) return c.notFound();
+      return (await site.respond(c.req.method, c.req.path)) ?? c.notFound();
+    });
+  }
   app.notFound((c) =>
     c.json({ code: 404, message: `No route for ${c.req.method} ${c.req.path}` }, 404),
   );

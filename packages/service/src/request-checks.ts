@@ -12,6 +12,13 @@ export interface RequestCheckOptions {
   readonly allowedHosts?: readonly string[] | 'any';
   readonly allowedOrigins?: readonly string[];
   readonly maxBodyBytes?: number;
+  /**
+   * Paths served without the token: health alone, or also everything outside `/api/` (the web
+   * UI's static files, which carry no data; the app asks for the token itself).
+   */
+  readonly publicPaths?: 'health' | 'health-and-static';
+  /** Paths outside `/api/` that still need the token (mounted handlers such as `/mcp`). */
+  readonly privatePaths?: readonly string[];
 }
 
 /** The path anyone may call: load balancers probe it without credentials. */
@@ -29,10 +36,18 @@ export function requestChecks(options: RequestCheckOptions): MiddlewareHandler[]
     ...(options.token === undefined ? {} : { token: options.token }),
   });
   const guardCheck: MiddlewareHandler = async (c, next) => {
+    const host = c.req.header('host');
+    const origin = c.req.header('origin');
+    const path = c.req.path;
+    const isPublic =
+      path === PUBLIC_PATH ||
+      (options.publicPaths === 'health-and-static' &&
+        !path.startsWith('/api/') &&
+        !(options.privatePaths ?? []).includes(path));
     const refusal =
-      guard.checkHost(c.req.header('host')) ??
-      guard.checkOrigin(c.req.header('origin')) ??
-      (c.req.path === PUBLIC_PATH ? undefined : guard.checkToken(c.req.header('authorization')));
+      guard.checkHost(host) ??
+      (isSameOrigin(origin, host) ? undefined : guard.checkOrigin(origin)) ??
+      (isPublic ? undefined : guard.checkToken(c.req.header('authorization')));
     if (refusal !== undefined)
       return c.json({ code: refusal.status, message: refusal.message }, refusal.status, {
         ...refusal.headers,
@@ -64,4 +79,20 @@ export function requestChecks(options: RequestCheckOptions): MiddlewareHandler[]
     return streamedLimit(c, next);
   };
   return [guardCheck, contentType, sizeCheck];
+}
+
+/**
+ * Whether a browser's `Origin` is the service itself (the web UI it serves calling its API).
+ * Only reached once `Host` passed its check, so a rebound DNS name never gets here.
+ */
+function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined || host === undefined || origin === 'null') return false;
+  try {
+    const url = new URL(origin);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase()
+    );
+  } catch {
+    return false;
+  }
 }

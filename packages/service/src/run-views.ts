@@ -18,6 +18,8 @@ export function runSummary(run: RunRecord, debugMode = false): z.infer<typeof Ru
     debugMode,
     createdAt: isoTime(run.createdAt)!,
     completedAt: isoTime(run.completedAt),
+    ...(run.batchId === undefined ? {} : { batchId: run.batchId }),
+    ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
   };
 }
 

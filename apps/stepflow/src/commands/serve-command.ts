@@ -3,6 +3,7 @@ import { createNodeRuntime, openStateStore } from '@stepflow/node-runtime';
 import { ConfigError } from '@stepflow/runtime';
 import { createMcpHttpHandler, createStepflowMcpServer } from '@stepflow/mcp';
 import { createService, RunSupervisor, startServiceServer } from '@stepflow/service';
+import { uiAssetsDirectory } from '@stepflow/ui';
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
@@ -20,6 +21,7 @@ interface ServeOptions {
   readonly corsOrigin: string[];
   readonly maxBodyBytes?: string;
   readonly flows?: string;
+  readonly ui: boolean;
 }
 
 /** Reported by `GET /health` (kept equal to package.json's by the release). */
@@ -62,6 +64,7 @@ export function serveCommand(context: () => CliContext): Command {
     )
     .option('--max-body-bytes <n>', 'largest request body (default 32 MiB)')
     .option('--flows <dir>', 'serve every flow file under this directory as an MCP tool at /mcp')
+    .option('--no-ui', 'serve the API alone, without the web UI at /')
     .action(async (options: ServeOptions) => {
       const cli = context();
       // Spans and metrics of the runs are exported while serving and flushed after shutdown.
@@ -149,6 +152,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     corsOrigins: options.corsOrigin,
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     version: VERSION,
+    ...(options.ui ? { staticRoot: uiAssetsDirectory } : {}),
   });
   const resumed = await service.resumeRuns();
   const server = await startServiceServer(service, { host: options.host, port }).catch(
@@ -159,7 +163,8 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     },
   );
   io.writeErr(
-    `stepflow: serving on ${server.url} (store ${store.kind}; resumed ${resumed} runs)\n`,
+    `stepflow: serving on ${server.url} (store ${store.kind}; resumed ${resumed} runs)` +
+      `${options.ui ? `; web UI at ${server.url}/` : ''}\n`,
   );
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {

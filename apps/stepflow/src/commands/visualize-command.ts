@@ -4,7 +4,7 @@ import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
 import { describeFsError } from '../internal/data-file.ts';
 import { loadFlowOrExit } from '../internal/load-inputs.ts';
-import { buildFlowGraph } from '../internal/visualize/flow-graph.ts';
+import { buildFlowGraph } from '@stepflow/runtime/flow-graph';
 import { renderDot } from '../internal/visualize/render-dot.ts';
 import { renderMermaid } from '../internal/visualize/render-mermaid.ts';
 

@@ -1,5 +1,5 @@
-import { INPUT_NODE } from './flow-graph.ts';
-import type { FlowGraph, FlowGraphNode } from './flow-graph.ts';
+import { INPUT_NODE } from '@stepflow/runtime/flow-graph';
+import type { FlowGraph, FlowGraphNode } from '@stepflow/runtime/flow-graph';
 
 const EDGE_COLOURS = { input: 'black', skipIf: 'gray', output: 'darkgreen' } as const;
 

@@ -1,4 +1,4 @@
-import type { FlowGraph, FlowGraphNode } from './flow-graph.ts';
+import type { FlowGraph, FlowGraphNode } from '@stepflow/runtime/flow-graph';
 
 /** Renders a flow graph as a Mermaid `flowchart` (paste into Markdown or mermaid.live). */
 export function renderMermaid(graph: FlowGraph): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFlowGraph } from './flow-graph.ts';
+import { buildFlowGraph } from '@stepflow/runtime/flow-graph';
 import { renderDot } from './render-dot.ts';
 import { renderMermaid } from './render-mermaid.ts';
 

@@ -1,3 +1,4 @@
+// Browser-safe: no imports, so the web UI bundles it alone via `@stepflow/runtime/flow-graph`.
 /** A node of a flow graph: the workflow input, a step, or the workflow output. */
 export interface FlowGraphNode {
   /** Unique node id: `input`, `output`, or `step:<step id>` (never ambiguous). */
