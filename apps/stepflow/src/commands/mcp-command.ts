@@ -6,6 +6,7 @@ import { createService, RunSupervisor } from '@stepflow/service';
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
+import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { loadConfigOrExit } from '../internal/load-inputs.ts';
 import { answerFunctionOf, configSearchPath, loadMcpFlowsOrExit } from '../internal/mcp-flows.ts';
 
@@ -29,7 +30,9 @@ export function mcpCommand(context: () => CliContext): Command {
     )
     .option('--store <url>', 'state store: memory (the default), sqlite:<path> or postgres://…')
     .action(async (options: McpOptions) => {
-      await serveMcp(options, context());
+      const cli = context();
+      // Spans and metrics of the runs are exported while serving and flushed when stdin closes.
+      await withCliTelemetry(cli, () => serveMcp(options, cli));
     });
 }
 

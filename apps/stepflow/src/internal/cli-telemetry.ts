@@ -16,7 +16,7 @@ export interface CliTelemetryOptions {
  * variables ask for it (see `docs/tracing.md`), and flushes what was recorded before it returns:
  * after a failed run too, and on the signal path before the process ends. When export is off the
  * SDK is never loaded, so commands start as fast as without it. Shared by every command that
- * runs flows (`run`, `test`, `serve`).
+ * runs flows (`run`, `test`, `serve`, `mcp`).
  */
 export async function withCliTelemetry<T>(
   context: CliContext,
