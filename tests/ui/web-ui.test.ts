@@ -124,7 +124,9 @@ describe('the web UI', () => {
     await page.getByLabel('Status').selectOption('failed');
     const row = page.locator(`tr[data-run="${run.body.runId}"]`);
     await row.waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(1);
+    // The unfiltered list shows the run too: wait until the filtered one has replaced it.
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    expect(await page.locator('tbody tr .badge.status-failed').count()).toBe(1);
     await shot('runs');
     await row.getByRole('link').click();
     const error = page.locator('.failure .run-error');
