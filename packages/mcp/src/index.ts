@@ -1,15 +1,17 @@
 // Public API of @stepflow/mcp: every export is listed here by name.
 
 // MCP servers as a plugin: their tools as flow components
-export type { McpPluginFactoryOptions } from './plugin/mcp-plugin.ts';
-export { createMcpPluginFactory } from './plugin/mcp-plugin.ts';
+export type { McpPluginFactoryOptions } from './plugin.ts';
 export {
+  createMcpPluginFactory,
   DEFAULT_MCP_INITIALIZE_TIMEOUT_MS,
   DEFAULT_TOOL_TIMEOUT_MS,
-} from './plugin/mcp-plugin-settings.ts';
-export { MAX_MCP_MESSAGE_BYTES, MAX_TOOL_PAGES, MAX_TOOLS } from './plugin/mcp-connection.ts';
-export { MAX_STDERR_LINE_CHARS } from './plugin/stderr-drain.ts';
-export { MAX_TOOL_ERROR_CHARS } from './plugin/tool-result.ts';
+  MAX_MCP_MESSAGE_BYTES,
+  MAX_STDERR_LINE_CHARS,
+  MAX_TOOL_ERROR_CHARS,
+  MAX_TOOL_PAGES,
+  MAX_TOOLS,
+} from './plugin.ts';
 
 // Stepflow as an MCP server: flows and runs as tools and resources
 export type { StepflowMcpServerOptions } from './server/create-stepflow-mcp-server.ts';

@@ -1,4 +1,4 @@
-import { createMcpPluginFactory, type McpPluginFactoryOptions } from '@stepflow/mcp';
+import { createMcpPluginFactory, type McpPluginFactoryOptions } from '@stepflow/mcp/plugin';
 import {
   createRuntime,
   createStepflowPluginFactory,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  defaultConfig,
   discoverConfigFile,
   loadConfig,
   resolveConfig,
@@ -289,5 +290,17 @@ describe('environment substitution (DECISIONS 16)', () => {
         "cfg.yml: plugins.py.args[1]: environment variable 'NOPE' is not set and has no default",
       );
     }
+  });
+});
+
+describe('the default config', () => {
+  it('resolves without a file exactly as the schema-checked defaults would', async () => {
+    const loaded = await loadConfig({ cwd: dir, env: {} });
+    expect(loaded).toEqual(resolveConfig(defaultConfig(), { baseDirectory: dir, env: {} }));
+    expect(loaded.path).toBeUndefined();
+    expect(Object.keys(loaded.config.routes ?? {})).toEqual([
+      '/builtin/{*component}',
+      '/{*component}',
+    ]);
   });
 });

@@ -4,9 +4,8 @@ import { ConfigError } from '../errors/config-error.ts';
 import { DocumentError } from '../errors/document-error.ts';
 import { formatOfFile, parseDocumentText } from '../loading/parse-document.ts';
 import { readDocumentFile } from '../loading/read-document-file.ts';
-import { defaultConfig } from './default-config.ts';
 import type { LoadConfigOptions, LoadedConfig } from './loaded-config.ts';
-import { resolveConfig } from './resolve-config.ts';
+import { resolveConfig, resolveDefaultConfig } from './resolve-config.ts';
 
 /** The file names config discovery looks for, in each directory (§4.1). */
 export const CONFIG_FILE_NAMES = [
@@ -90,6 +89,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const baseDirectory =
     options.flowPath === undefined ? cwd : dirname(resolve(cwd, options.flowPath));
   const env = options.env ?? process.env;
-  if (file === undefined) return resolveConfig(defaultConfig(), { baseDirectory, env });
+  if (file === undefined) return resolveDefaultConfig({ baseDirectory, env });
   return resolveConfig(await readConfigDocument(file), { file, baseDirectory, env });
 }

@@ -7,7 +7,7 @@ import {
 import { ConfigError } from '../errors/config-error.ts';
 import { RouteConfigError, createRouter, type RouteRuleConfig } from '../routing/router.ts';
 import { checkConfigKeys } from './check-config-keys.ts';
-import { defaultRoutes } from './default-config.ts';
+import { defaultConfig, defaultRoutes } from './default-config.ts';
 import { UnsetVariableError, substituteEnv } from './env-substitution.ts';
 import type { LoadedConfig } from './loaded-config.ts';
 
@@ -132,8 +132,27 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Load
   warnings.push(...checkConfigKeys(value as Record<string, unknown>, file));
   const parsed = StepflowConfigSchema.safeParse(value);
   if (!parsed.success) throw schemaError(parsed.error.issues, value, file);
+  return completeConfig(parsed.data as StepflowConfig, warnings, options);
+}
+
+/**
+ * The defaults (`defaultConfig()`) resolved as `resolveConfig` would, without checking them
+ * against the schema: they are ours, and the check was a noticeable part of a short run's start.
+ */
+export function resolveDefaultConfig(options: ResolveConfigOptions): LoadedConfig {
+  return completeConfig(defaultConfig(), [], options);
+}
+
+/** Substitutes the plugins' `${VAR}`s, adds default routes and checks them, places the config. */
+function completeConfig(
+  parsed: StepflowConfig,
+  warnings: string[],
+  options: ResolveConfigOptions,
+): LoadedConfig {
+  const file = options.file;
+  const where = file === undefined ? {} : { file };
   const env = options.env ?? process.env;
-  const config = parsed.data as StepflowConfig & {
+  const config = parsed as StepflowConfig & {
     plugins: Record<string, Record<string, unknown>>;
   };
   const plugins: Record<string, Record<string, unknown>> = {};
