@@ -19,8 +19,8 @@ import {
   type Manifest,
 } from './workspace.ts';
 
-/** Packing, npm install and a type-check on a shared two-core machine: be generous. */
-const SETUP_TIMEOUT = 240_000;
+/** Packing, npm install (a native addon's build included) and a type-check on a shared two-core machine: be generous. */
+const SETUP_TIMEOUT = 480_000;
 const TEST_TIMEOUT = 120_000;
 
 const packages = publicPackages();

@@ -29,7 +29,8 @@ it('the README embed example runs a flow through a component server and prints i
   } finally {
     await rm(script, { force: true });
   }
-});
+  // Two node processes start (the script and its component server): slow on a loaded machine.
+}, 60_000);
 
 function runNode(
   script: string,
