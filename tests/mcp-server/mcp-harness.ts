@@ -34,6 +34,27 @@ export const BROKEN_FLOW = {
   output: { $from: { step: 'load' } },
 };
 
+/** A flow that asks a person to approve, then returns the answer. */
+export const APPROVE_FLOW = {
+  schema: FLOW_SCHEMA,
+  name: 'approve',
+  steps: [
+    {
+      id: 'ask',
+      component: '/builtin/ask_human',
+      input: {
+        prompt: { text: 'Ship it?' },
+        schema: {
+          type: 'object',
+          properties: { approved: { type: 'boolean' } },
+          required: ['approved'],
+        },
+      },
+    },
+  ],
+  output: { $from: { step: 'ask' } },
+};
+
 /** A workspace (config with the recording fixture) plus a `flows/` directory of flow files. */
 export async function createMcpWorkspace(): Promise<Workspace & { flowsDir: string }> {
   const workspace = await createWorkspace();
@@ -42,6 +63,7 @@ export async function createMcpWorkspace(): Promise<Workspace & { flowsDir: stri
   await writeFile(join(flowsDir, 'greet.json'), JSON.stringify(GREET_TOOL_FLOW, null, 2));
   await writeFile(join(flowsDir, 'gated.json'), JSON.stringify(GATED_FLOW, null, 2));
   await writeFile(join(flowsDir, 'broken.json'), JSON.stringify(BROKEN_FLOW, null, 2));
+  await writeFile(join(flowsDir, 'approve.json'), JSON.stringify(APPROVE_FLOW, null, 2));
   // Not a flow: ignored.
   await writeFile(join(flowsDir, 'data.yaml'), 'just: data\n');
   return { ...workspace, flowsDir };

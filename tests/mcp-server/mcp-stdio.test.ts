@@ -55,6 +55,7 @@ describe('stepflow mcp over stdio', () => {
   it('lists every flow as a tool with its schemas, then the operator tools', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual([
+      'approve',
       'broken',
       'gated',
       'greet',
@@ -70,7 +71,7 @@ describe('stepflow mcp over stdio', () => {
       outputSchema: { type: 'object', required: ['messages'] },
     });
     await eventually(async () =>
-      /MCP server on stdio \(3 flow tools; store memory/.test(stderr) ? true : undefined,
+      /MCP server on stdio \(4 flow tools; store memory/.test(stderr) ? true : undefined,
     );
   });
 
@@ -188,19 +189,47 @@ describe('stepflow mcp over stdio', () => {
     );
   });
 
-  it('says when human answers are not available, and names unknown flows and runs', async () => {
-    const resume = (await client.callTool({
+  it('answers a question with workflow_resume: a wrong answer is refused, then the run ends', async () => {
+    const { runId } = await callStructured(client, 'workflow_start', { flow: 'approve' });
+    const paused = await eventually(async () => {
+      const status = await callStructured(client, 'workflow_status', { runId });
+      return status.status === 'paused' && status.questions.length === 1 ? status : undefined;
+    });
+    expect(paused.questions[0]).toMatchObject({
+      stepId: 'ask',
+      prompt: { text: 'Ship it?' },
+      schema: { required: ['approved'] },
+    });
+    const wrong = (await client.callTool({
       name: 'workflow_resume',
-      arguments: { runId: 'r', stepId: 's', answer: 'yes' },
+      arguments: { runId, stepId: 'ask', answer: { approved: 'yes' } },
     })) as CallToolResult;
-    expect(resume.isError).toBe(true);
-    expect(textOf(resume)).toBe('Human answers are not available on this server');
+    expect(wrong.isError).toBe(true);
+    expect(textOf(wrong)).toContain('does not match its schema: /approved must be boolean');
+    await callStructured(client, 'workflow_resume', {
+      runId,
+      stepId: 'ask',
+      answer: { approved: true },
+    });
+    const done = await eventually(async () => {
+      const status = await callStructured(client, 'workflow_status', { runId });
+      return status.status === 'completed' ? status : undefined;
+    });
+    expect(done.result).toEqual({ outcome: 'success', result: { approved: true } });
+    const again = (await client.callTool({
+      name: 'workflow_resume',
+      arguments: { runId, stepId: 'ask', answer: { approved: false } },
+    })) as CallToolResult;
+    expect(again.isError).toBe(true);
+  });
+
+  it('names unknown flows and runs, and refuses a bad input', async () => {
     const start = (await client.callTool({
       name: 'workflow_start',
       arguments: { flow: 'nope' },
     })) as CallToolResult;
     expect(textOf(start)).toBe(
-      "Unknown flow 'nope': expected one of broken, gated, greet or a stored flow id",
+      "Unknown flow 'nope': expected one of approve, broken, gated, greet or a stored flow id",
     );
     const status = (await client.callTool({
       name: 'workflow_status',

@@ -28,7 +28,12 @@ export type {
   McpRunControl,
   McpStartRun,
 } from './server/run-control.ts';
-export type { RunReport, RunSummaryReport, StepReport } from './server/run-report.ts';
+export type {
+  QuestionReport,
+  RunReport,
+  RunSummaryReport,
+  StepReport,
+} from './server/run-report.ts';
 export { RUN_ID_META } from './server/tool-results.ts';
 export type { McpStdioOptions } from './server/serve-mcp-stdio.ts';
 export { DEFAULT_MCP_MAX_MESSAGE_BYTES, serveMcpStdio } from './server/serve-mcp-stdio.ts';

@@ -21,8 +21,20 @@ export interface RunReport {
   readonly completedAt: string | null;
   /** Every step of the flow, in flow order, with its status rebuilt from the run's journal. */
   readonly steps: readonly StepReport[];
+  /** The questions its `ask_human` steps wait on (answer them with `workflow_resume`). */
+  readonly questions: readonly QuestionReport[];
   /** The run's result once it ended. */
   readonly result?: FlowResult;
+}
+
+/** An open question of a run, as `workflow_status` shows it. */
+export interface QuestionReport {
+  readonly stepId: string;
+  /** What the person is asked (any JSON). */
+  readonly prompt: unknown;
+  /** The JSON Schema the answer must satisfy. */
+  readonly schema?: Record<string, unknown>;
+  readonly expiresAt?: string;
 }
 
 /** A run as `workflow_list` shows it. */
@@ -68,9 +80,19 @@ export async function runReport(store: StateStore, runId: string): Promise<RunRe
       });
     }
   }
+  const open = await store.listPendingAnswers({ runId: run.id, answered: false });
+  const questions = open.map((question) => ({
+    stepId: question.stepId,
+    prompt: question.prompt,
+    ...(question.schema === undefined ? {} : { schema: question.schema }),
+    ...(question.expiresAt === undefined
+      ? {}
+      : { expiresAt: new Date(question.expiresAt).toISOString() }),
+  }));
   return {
     ...runSummaryReport(run),
     steps,
+    questions,
     ...(run.result === undefined ? {} : { result: run.result }),
   };
 }

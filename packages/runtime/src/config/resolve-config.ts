@@ -132,7 +132,7 @@ export function resolveConfig(raw: unknown, options: ResolveConfigOptions): Load
   warnings.push(...checkConfigKeys(value as Record<string, unknown>, file));
   const parsed = StepflowConfigSchema.safeParse(value);
   if (!parsed.success) throw schemaError(parsed.error.issues, value, file);
-  return completeConfig(parsed.data as StepflowConfig, warnings, options);
+  return completeConfig(parsed.data, warnings, options);
 }
 
 /**
