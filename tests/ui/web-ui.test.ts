@@ -169,6 +169,13 @@ describe('the web UI', () => {
       'Hello, b1!',
       'Hello, b2!',
     ]);
+    // The batches page lists it (from the service, not from this tab's history).
+    const batchId = page.url().split('/').pop()!;
+    await page.goto(`${service.url}/#/batches`);
+    const row = page.locator(`tr[data-batch="${batchId}"]`);
+    await row.locator('.badge.status-completed').waitFor();
+    expect(await row.locator('td').nth(3).textContent()).toBe('3');
+    await shot('batches');
   });
 
   it('lists every component with its schemas', async () => {

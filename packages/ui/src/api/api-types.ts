@@ -32,6 +32,16 @@ export interface Diagnostic {
   readonly stepId?: string;
 }
 
+/** A batch as `GET /batches` lists it. */
+export interface BatchSummary {
+  readonly batchId: string;
+  readonly flowId: string;
+  readonly flowName: string | null;
+  readonly totalInputs: number;
+  readonly status: 'running' | 'completed' | 'cancelled';
+  readonly createdAt: string;
+}
+
 /** A batch with its counts. */
 export interface BatchDetails {
   readonly batchId: string;

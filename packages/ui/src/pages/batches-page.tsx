@@ -1,17 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { BatchDetails, RunSummary } from '../api/api-types.ts';
+import type { BatchDetails, BatchSummary, RunSummary } from '../api/api-types.ts';
 import { useApi } from '../app/api-context.ts';
-import { loadBatchIds, rememberBatch } from '../app/batch-history.ts';
 import { batchHref, runHref } from '../app/hash-route.ts';
 import { useLiveRefresh } from '../app/use-live-refresh.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { formatTime } from '../model/format.ts';
 
-/** The batches this tab knows of (the service lists none), and opening one by id. */
+const PAGE_SIZE = 25;
+
+/** The service's batches, newest first, refreshed live; and opening one by id. */
 export function BatchesPage() {
+  const api = useApi();
+  const tick = useLiveRefresh();
   const [id, setId] = useState('');
-  const ids = loadBatchIds();
+  const [offset, setOffset] = useState(0);
+  const [batches, setBatches] = useState<readonly BatchSummary[]>([]);
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    api
+      .call<{ batches: BatchSummary[] }>(`batches?limit=${PAGE_SIZE}&offset=${offset}`)
+      .then((answer) => {
+        setBatches(answer.batches);
+        setError(undefined);
+      }, setError);
+  }, [api, offset, tick]);
   return (
     <section aria-labelledby="batches-title">
       <h1 id="batches-title">Batches</h1>
@@ -28,16 +41,52 @@ export function BatchesPage() {
         </label>
         <button type="submit">Open</button>
       </form>
-      <p class="muted">Start a batch from the Flows page. Batches opened in this tab:</p>
-      <ul>
-        {ids.map((batchId) => (
-          <li key={batchId}>
-            <a class="mono" href={batchHref(batchId)}>
-              {batchId}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <ErrorNote error={error} />
+      <p class="muted">Start a batch from the Flows page.</p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Batch</th>
+            <th scope="col">Status</th>
+            <th scope="col">Flow</th>
+            <th scope="col">Inputs</th>
+            <th scope="col">Started</th>
+          </tr>
+        </thead>
+        <tbody>
+          {batches.map((batch) => (
+            <tr key={batch.batchId} data-batch={batch.batchId}>
+              <td>
+                <a class="mono" href={batchHref(batch.batchId)}>
+                  {batch.batchId}
+                </a>
+              </td>
+              <td>
+                <StatusBadge status={batch.status} />
+              </td>
+              <td>{batch.flowName ?? batch.flowId}</td>
+              <td>{batch.totalInputs}</td>
+              <td>{formatTime(batch.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="actions">
+        <button
+          type="button"
+          disabled={offset === 0}
+          onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+        >
+          Newer
+        </button>
+        <button
+          type="button"
+          disabled={batches.length < PAGE_SIZE}
+          onClick={() => setOffset(offset + PAGE_SIZE)}
+        >
+          Older
+        </button>
+      </div>
     </section>
   );
 }
@@ -51,7 +100,6 @@ export function BatchPage({ batchId }: { readonly batchId: string }) {
   const [error, setError] = useState<unknown>();
   const path = `batches/${encodeURIComponent(batchId)}`;
   useEffect(() => {
-    rememberBatch(batchId);
     Promise.all([
       api.call<BatchDetails>(path),
       api.call<{ runs: RunSummary[] }>(`${path}/runs`),

@@ -3,7 +3,6 @@ import { useMemo, useState } from 'preact/hooks';
 import { ApiRequestError } from '../api/api-client.ts';
 import type { Diagnostic } from '../api/api-types.ts';
 import { useApi } from '../app/api-context.ts';
-import { rememberBatch } from '../app/batch-history.ts';
 import { batchHref, runHref } from '../app/hash-route.ts';
 import { ErrorNote } from '../components/error-note.tsx';
 import { FlowGraphView } from '../components/flow-graph-view.tsx';
@@ -77,7 +76,6 @@ export function FlowsPage() {
       const answer = await api.call<{ batchId: string }>('batches', {
         body: { flowId: stored!.flowId, inputs },
       });
-      rememberBatch(answer.batchId);
       location.hash = batchHref(answer.batchId);
     } catch (e) {
       setBatchError(e);
