@@ -1,11 +1,8 @@
-import { resolve } from 'node:path';
 import { createStepflowMcpServer, serveMcpStdio } from '@stepflow/mcp';
-import { createNodeRuntime, openStateStore } from '@stepflow/node-runtime';
-import { ConfigError } from '@stepflow/runtime';
 import { createService, RunSupervisor } from '@stepflow/service';
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
-import { CliError, ExitCode } from '../internal/cli-error.ts';
+import { openServingRuntime } from '../internal/open-serving-runtime.ts';
 import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { loadConfigOrExit } from '../internal/load-inputs.ts';
 import { answerFunctionOf, configSearchPath, loadMcpFlowsOrExit } from '../internal/mcp-flows.ts';
@@ -47,29 +44,10 @@ async function serveMcp(options: McpOptions, context: CliContext): Promise<void>
     env: io.env,
   });
   for (const warning of config.warnings) logger.warn(warning, { config: config.path });
-  const store = await openStateStore(options.store ?? 'memory', {
-    workingDirectory: resolve(io.cwd),
-  }).catch((error: unknown) => {
-    throw new CliError(
-      `--store: ${error instanceof Error ? error.message : String(error)}`,
-      ExitCode.usage,
-      { cause: error },
-    );
+  const { store, runtime } = await openServingRuntime(config, options.store, 'memory', {
+    cwd: io.cwd,
+    logger,
   });
-  let runtime;
-  try {
-    runtime = createNodeRuntime({
-      config: config.config,
-      workingDirectory: config.workingDirectory,
-      logger,
-      stateStore: store,
-    });
-  } catch (error) {
-    await store.close();
-    if (ConfigError.isInstance(error))
-      throw new CliError(`config error: ${error.message}`, ExitCode.usage, { cause: error });
-    throw error;
-  }
   const supervisor = new RunSupervisor(runtime, store);
   // The service object (never listening here) resumes what a previous process left running.
   const resumed = await createService({ runtime, store, supervisor }).resumeRuns();

@@ -1,12 +1,10 @@
-import { resolve } from 'node:path';
-import { createNodeRuntime, openStateStore } from '@stepflow/node-runtime';
-import { ConfigError } from '@stepflow/runtime';
 import { createMcpHttpHandler, createStepflowMcpServer } from '@stepflow/mcp';
 import { createService, RunSupervisor, startServiceServer } from '@stepflow/service';
 import { uiAssetsDirectory } from '@stepflow/ui';
 import { Command } from 'commander';
 import type { CliContext } from '../internal/cli-context.ts';
-import { CliError, ExitCode } from '../internal/cli-error.ts';
+import { CliError } from '../internal/cli-error.ts';
+import { openServingRuntime } from '../internal/open-serving-runtime.ts';
 import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { loadConfigOrExit } from '../internal/load-inputs.ts';
 import { answerFunctionOf, loadMcpFlowsOrExit } from '../internal/mcp-flows.ts';
@@ -102,29 +100,10 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
   const flows = await loadMcpFlowsOrExit(options.flows, io.cwd);
   const config = await loadConfigOrExit({ configPath: options.config, cwd: io.cwd, env: io.env });
   for (const warning of config.warnings) logger.warn(warning, { config: config.path });
-  const store = await openStateStore(options.store ?? DEFAULT_STORE, {
-    workingDirectory: resolve(io.cwd),
-  }).catch((error: unknown) => {
-    throw new CliError(
-      `--store: ${error instanceof Error ? error.message : String(error)}`,
-      ExitCode.usage,
-      { cause: error },
-    );
+  const { store, runtime } = await openServingRuntime(config, options.store, DEFAULT_STORE, {
+    cwd: io.cwd,
+    logger,
   });
-  let runtime;
-  try {
-    runtime = createNodeRuntime({
-      config: config.config,
-      workingDirectory: config.workingDirectory,
-      logger,
-      stateStore: store,
-    });
-  } catch (error) {
-    await store.close();
-    if (ConfigError.isInstance(error))
-      throw new CliError(`config error: ${error.message}`, ExitCode.usage, { cause: error });
-    throw error;
-  }
   // One supervisor for the HTTP API and MCP: a run started through either is the same run.
   const supervisor = new RunSupervisor(runtime, store);
   const answer = answerFunctionOf(runtime);

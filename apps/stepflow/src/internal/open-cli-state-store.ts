@@ -13,7 +13,8 @@ export interface CliStateStore {
 }
 
 /**
- * Opens the store `--store` names, else the config's `stateStore`, else `memory`. The config's
+ * Opens the store `--store` names, else the config's `stateStore`, else `fallbackUrl` (`memory`
+ * unless the command says otherwise: `serve` keeps its runs in SQLite by default). The config's
  * `autoMigrate` and `maxConnections` apply either way. A relative SQLite path in `--store` is
  * relative to `cwd`. A store that cannot be opened or migrated
  * becomes a usage `CliError` naming it (never with its password); the caller closes the store.
@@ -22,9 +23,10 @@ export async function openCliStateStore(
   storeUrl: string | undefined,
   config: LoadedConfig,
   cwd: string,
+  fallbackUrl = 'memory',
 ): Promise<CliStateStore> {
   const configured = config.config.stateStore;
-  const url = storeUrl ?? (configured === undefined ? 'memory' : stateStoreUrlOf(configured));
+  const url = storeUrl ?? (configured === undefined ? fallbackUrl : stateStoreUrlOf(configured));
   const name = redactUrl(url);
   const options =
     configured === undefined || configured.type === 'inMemory'
@@ -34,7 +36,8 @@ export async function openCliStateStore(
   try {
     // A relative SQLite path on the command line is the user's, from where they are; in a
     // config file it is relative to the config's working directory.
-    const workingDirectory = storeUrl === undefined ? config.workingDirectory : cwd;
+    const workingDirectory =
+      storeUrl === undefined && configured !== undefined ? config.workingDirectory : cwd;
     store = await openStateStore(url, { workingDirectory, ...options });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
