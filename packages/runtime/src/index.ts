@@ -124,6 +124,7 @@ export {
 export type { StdioLaunch } from './plugins/stepflow/stdio-launch.ts';
 export { DEFAULT_INHERITED_ENV, resolveStdioLaunch } from './plugins/stepflow/stdio-launch.ts';
 export type { RestartPolicy } from './plugins/stepflow/restart-policy.ts';
+export { abortable } from './plugins/abortable.ts';
 export { DEFAULT_RESTART_POLICY, restartDelay } from './plugins/stepflow/restart-policy.ts';
 export { isPermanentSpawnFailure } from './plugins/stepflow/start-failure.ts';
 export { ComponentServerDeadError } from './plugins/stepflow/component-server-dead-error.ts';

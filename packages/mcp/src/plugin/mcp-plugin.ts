@@ -7,6 +7,7 @@ import {
   ComponentUnavailableError,
   DEFAULT_RESTART_POLICY,
   isPermanentSpawnFailure,
+  abortable,
   restartDelay,
   type ComponentExecution,
   type Logger,
@@ -300,29 +301,6 @@ function isRefused(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(asError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(asError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(asError(error));
-      },
-    );
-  });
-}
-
-function asError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  return new Error(typeof error === 'string' ? error : 'aborted');
 }
 
 function messageOf(error: unknown): string {

@@ -1,3 +1,4 @@
+import { abortable } from '../abortable.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   ConnectionClosedError,
@@ -545,28 +546,6 @@ function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
   return out;
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(asError(error));
-      },
-    );
-  });
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return asError(signal.reason ?? new Error('aborted'));
 }
 
 function asError(error: unknown): Error {
