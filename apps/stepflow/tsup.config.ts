@@ -1,5 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
 import { packageBuild } from '../../tooling/tsup.shared.ts';
+import { workspaceSources } from './build/workspace-sources.ts';
 
 // zod re-exports every message locale (about 360 KB of the bundle, a fifth of what `stepflow run`
 // parses at start) though only English is ever configured; the bundle keeps English alone.
@@ -30,7 +31,7 @@ export default defineConfig({
   ...packageBuild({ cli: 'src/cli.ts' }),
   dts: false,
   splitting: true,
-  esbuildPlugins: [englishZodLocaleOnly],
+  esbuildPlugins: [workspaceSources(), englishZodLocaleOnly],
   // Whitespace and syntax only: names stay, so stack traces stay readable; V8 parses a third less.
   esbuildOptions(options) {
     options.minifyWhitespace = true;

@@ -30,7 +30,6 @@ export {
   InitializedParamsSchema,
   InitializeParamsSchema,
   InitializeResultSchema,
-  PROTOCOL_VERSION,
 } from './wire/initialize.ts';
 export type { InitializedParams, InitializeParams, InitializeResult } from './wire/initialize.ts';
 
@@ -153,7 +152,8 @@ export { ErrorCodes } from './error-codes.ts';
 export type { ErrorCode } from './error-codes.ts';
 
 // Flow document
-export { FLOW_SCHEMA_URL, FlowSchema } from './flow/flow.ts';
+export { FlowSchema } from './flow/flow.ts';
+export { FLOW_SCHEMA_URL, PROTOCOL_VERSION } from './constants.ts';
 export type { Flow } from './flow/flow.ts';
 export type { TypedFlow } from './flow/typed-flow.ts';
 export { StepSchema } from './flow/step.ts';

@@ -93,7 +93,7 @@ export {
   loadConfig,
   readConfigDocument,
 } from './config/load-config.ts';
-export type { ResolveConfigOptions } from './config/resolve-config.ts';
+export type { ResolveConfigOptions } from './config/complete-config.ts';
 export { resolveConfig } from './config/resolve-config.ts';
 export { defaultConfig } from './config/default-config.ts';
 export { substituteEnv } from './config/env-substitution.ts';

@@ -51,7 +51,7 @@ export function listComponentsCommand(
         cwd: io.cwd,
         env: io.env,
       });
-      const runtime = createCliRuntime(config, logger);
+      const runtime = await createCliRuntime(config, logger);
       try {
         const listed = await runtime.listComponents();
         const schemas = options.schemas ?? options.format !== 'pretty';

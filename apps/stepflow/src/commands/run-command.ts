@@ -17,7 +17,7 @@ import type { CliContext } from '../internal/cli-context.ts';
 import { CliError, ExitCode } from '../internal/cli-error.ts';
 import { describeFsError, formatOfPath, type DataFormat } from '../internal/data-file.ts';
 import { claimDurableRun, resumeHint, type ClaimedRun } from '../internal/durable-run.ts';
-import { openCliStateStore, type CliStateStore } from '../internal/open-cli-state-store.ts';
+import type { CliStateStore } from '../internal/open-cli-state-store.ts';
 import { printNotice } from '../internal/print-notice.ts';
 import { formatData } from '../internal/json-text.ts';
 import { createCliRuntime } from '../internal/create-cli-runtime.ts';
@@ -146,7 +146,13 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
   }
   const input = await readInput(options, io.stdin);
 
-  const opened = await openCliStateStore(options.store, config, io.cwd);
+  // Without a store named, a run keeps nothing: none is opened (nor its code loaded).
+  const opened =
+    options.store === undefined && config.config.stateStore === undefined
+      ? undefined
+      : await (
+          await import('../internal/open-cli-state-store.ts')
+        ).openCliStateStore(options.store, config, io.cwd);
   try {
     return await execute({
       options,
@@ -160,7 +166,7 @@ async function run(options: RunOptions, context: CliContext): Promise<ExitCode> 
       interactive: io.stdinIsTty && !fromStdin,
     });
   } finally {
-    await opened.store.close();
+    await opened?.store.close();
   }
 }
 
@@ -170,7 +176,8 @@ interface Execution {
   readonly loaded: LoadedFlow;
   readonly config: LoadedConfig;
   readonly input: unknown;
-  readonly opened: CliStateStore;
+  /** The store the command opened, if one was named. */
+  readonly opened: CliStateStore | undefined;
   readonly outputFormat: DataFormat;
   readonly interactive: boolean;
 }
@@ -179,20 +186,23 @@ interface Execution {
 async function execute(execution: Execution): Promise<ExitCode> {
   const { options, context, loaded, config, input, opened, outputFormat } = execution;
   const { io, logger } = context;
-  const durable = opened.durable;
+  // Runs are journaled only in a store that outlives the process.
+  const durableStore = opened?.durable === true ? opened : undefined;
+  const durable = durableStore !== undefined;
+  const storeName = opened?.name ?? 'memory';
   const runId = options.runId ?? (durable ? randomUUID() : undefined);
   // Built before the run is claimed: a config the runtime refuses leaves no record behind.
-  const runtime = createCliRuntime(
+  const runtime = await createCliRuntime(
     config,
     logger,
-    durable ? opened.store : undefined,
+    durableStore?.store,
     durable || execution.interactive ? {} : { refuseQuestions: NO_ONE_TO_ASK },
   );
   let claimed: ClaimedRun | undefined;
   try {
     claimed =
-      durable && runId !== undefined
-        ? await claimDurableRun(opened.store, { runId, flow: loaded.flow, input })
+      durableStore !== undefined && runId !== undefined
+        ? await claimDurableRun(durableStore.store, { runId, flow: loaded.flow, input })
         : undefined;
   } catch (error) {
     await runtime.close();
@@ -202,7 +212,7 @@ async function execute(execution: Execution): Promise<ExitCode> {
     const resumed = claimed?.existing !== undefined;
     printNotice(context, `run ${runId}${resumed ? ` (${claimed?.existing?.status})` : ''}`, {
       run_id: runId,
-      store: opened.name,
+      store: storeName,
     });
   }
 
@@ -275,7 +285,7 @@ async function execute(execution: Execution): Promise<ExitCode> {
           : {}),
       });
       if (pausedAt !== undefined && runId !== undefined) {
-        io.writeErr(openQuestionsText(pausedAt, ` --store ${opened.name}`));
+        io.writeErr(openQuestionsText(pausedAt, ` --store ${storeName}`));
         io.writeOut(formatData({ runId, status: 'paused', questions: pausedAt }, outputFormat));
         printNotice(context, `run ${runId} is paused: it waits for answers`, { run_id: runId });
         return ExitCode.paused;
@@ -293,19 +303,19 @@ async function execute(execution: Execution): Promise<ExitCode> {
         return ExitCode.failed;
       }
       if (InputValidationError.isInstance(error) || FlowValidationError.isInstance(error)) {
-        if (runId !== undefined && claimed?.existing === undefined && durable) {
-          await abandonRun(opened, runId, error.message);
+        if (runId !== undefined && claimed?.existing === undefined && durableStore) {
+          await abandonRun(durableStore, runId, error.message);
         }
         throw new CliError(`${options.flow}: ${error.message}`, ExitCode.usage, { cause: error });
       }
       if (RunConflictError.isInstance(error)) {
-        throw new CliError(`${error.message} (store ${opened.name})`, ExitCode.usage, {
+        throw new CliError(`${error.message} (store ${storeName})`, ExitCode.usage, {
           cause: error,
         });
       }
       const recorded =
         runId !== undefined && StateStoreError.isInstance(error, 'sequence-conflict')
-          ? await opened.store.getRun(runId)
+          ? await durableStore?.store.getRun(runId)
           : undefined;
       if (recorded?.result === undefined) throw error;
       // Someone else recorded the run's end (e.g. `stepflow runs cancel`): that is its result.

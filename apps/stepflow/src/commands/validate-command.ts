@@ -61,7 +61,7 @@ export function validateCommand(
       });
       // Built exactly as `run` builds it, so a config `run` refuses (a plugin type without a
       // factory, a bad URL) fails here with the same error. Nothing starts unless listed.
-      const runtime = createCliRuntime(config, logger);
+      const runtime = await createCliRuntime(config, logger);
       let diagnostics;
       try {
         const lists = options.checkComponents ? await listComponentLists(runtime) : undefined;

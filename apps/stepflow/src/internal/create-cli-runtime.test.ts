@@ -4,7 +4,7 @@ import { CliError } from './cli-error.ts';
 import { createCliRuntime } from './create-cli-runtime.ts';
 
 describe('createCliRuntime', () => {
-  it('turns a bad network url into a usage error naming the config file and field', () => {
+  it('turns a bad network url into a usage error naming the config file and field', async () => {
     const loaded = resolveConfig(
       { plugins: { remote: { type: 'stepflow', transport: 'websocket', url: 'http://x/' } } },
       { baseDirectory: '/', env: {} },
@@ -12,7 +12,7 @@ describe('createCliRuntime', () => {
     const config = { ...loaded, path: '/etc/stepflow-config.yml' };
     let thrown: unknown;
     try {
-      createCliRuntime(config, silentLogger);
+      await createCliRuntime(config, silentLogger);
     } catch (error) {
       thrown = error;
     }
@@ -33,7 +33,27 @@ describe('createCliRuntime', () => {
       },
       { baseDirectory: '/', env: {} },
     );
-    const runtime = createCliRuntime(loaded, silentLogger);
+    const runtime = await createCliRuntime(loaded, silentLogger);
+    await runtime.close();
+  });
+
+  it('builds a builtin-only runtime without the component-server plugin types', async () => {
+    const loaded = resolveConfig({ plugins: { b: { type: 'builtin' } } }, { baseDirectory: '/' });
+    const runtime = await createCliRuntime(loaded, silentLogger);
+    const { result } = await runtime.run({
+      flow: { schema: 'https://stepflow.org/schemas/v1/flow.json', steps: [] },
+      input: 1,
+    });
+    expect(result).toEqual({ outcome: 'success', result: null });
+    await runtime.close();
+  });
+
+  it('builds the Node runtime as soon as one plugin needs it', async () => {
+    const loaded = resolveConfig(
+      { plugins: { b: { type: 'builtin' }, m: { type: 'mcp', command: 'true' } } },
+      { baseDirectory: '/' },
+    );
+    const runtime = await createCliRuntime(loaded, silentLogger);
     await runtime.close();
   });
 });

@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { FLOW_SCHEMA_URL } from '../constants.ts';
 import { JsonSchemaObjectSchema } from '../json-value.ts';
 import { ExampleInputSchema } from './example-input.ts';
 import { StepSchema } from './step.ts';
 import { TestConfigSchema } from './test-config.ts';
 import { ValueTemplateSchema } from './value-template.ts';
-
-/** The required value of a flow's `schema` key. */
-export const FLOW_SCHEMA_URL = 'https://stepflow.org/schemas/v1/flow.json';
 
 /**
  * Schema for a flow document (camelCase canonical; run `normalizeFlowAliases` first to accept

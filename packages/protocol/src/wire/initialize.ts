@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { PROTOCOL_VERSION } from '../constants.ts';
 import { uint32 } from '../internal/numbers.ts';
 import type {
   NotificationMethodDefinition,
   RequestMethodDefinition,
 } from '../method-definition.ts';
 import { ObservabilityContextSchema } from './observability.ts';
-
-/** The protocol version this package speaks, sent as `runtime_protocol_version` / `server_protocol_version`. */
-export const PROTOCOL_VERSION = 1;
 
 /** Schema for `initialize` params, sent by the runtime to start the handshake. */
 export const InitializeParamsSchema = z.looseObject({

@@ -5,7 +5,7 @@ import { DocumentError } from '../errors/document-error.ts';
 import { formatOfFile, parseDocumentText } from '../loading/parse-document.ts';
 import { readDocumentFile } from '../loading/read-document-file.ts';
 import type { LoadConfigOptions, LoadedConfig } from './loaded-config.ts';
-import { resolveConfig, resolveDefaultConfig } from './resolve-config.ts';
+import { resolveDefaultConfig } from './complete-config.ts';
 
 /** The file names config discovery looks for, in each directory (§4.1). */
 export const CONFIG_FILE_NAMES = [
@@ -90,5 +90,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     options.flowPath === undefined ? cwd : dirname(resolve(cwd, options.flowPath));
   const env = options.env ?? process.env;
   if (file === undefined) return resolveDefaultConfig({ baseDirectory, env });
-  return resolveConfig(await readConfigDocument(file), { file, baseDirectory, env });
+  const document = await readConfigDocument(file);
+  // Imported here: the config schemas (zod) are needed only when there is a file to check.
+  const { resolveConfig } = await import('./resolve-config.ts');
+  return resolveConfig(document, { file, baseDirectory, env });
 }

@@ -62,7 +62,7 @@ export function answerQuestionCommand(
     });
     await withRunsStore(options, ctx, async (opened) => {
       await requireRun(opened, runId);
-      const runtime = createCliRuntime(opened.config, ctx.logger, opened.store);
+      const runtime = await createCliRuntime(opened.config, ctx.logger, opened.store);
       try {
         const receipt = await runtime.answer(runId, stepId, answer, {
           by: options.by ?? localUserName(ctx.io.env),

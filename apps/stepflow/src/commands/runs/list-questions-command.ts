@@ -28,7 +28,7 @@ export function listQuestionsCommand(context: () => CliContext): Command {
   ).action(async (runId: string | undefined, options: QuestionsOptions) => {
     const ctx = context();
     await withRunsStore(options, ctx, async (opened) => {
-      const runtime = createCliRuntime(opened.config, ctx.logger, opened.store);
+      const runtime = await createCliRuntime(opened.config, ctx.logger, opened.store);
       try {
         const questions = await runtime.questions(runId === undefined ? {} : { runId });
         ctx.io.writeOut(

@@ -80,7 +80,7 @@ export async function resumeAll(
     printNotice(context, `no unfinished runs to resume in ${opened.name}`);
     return ExitCode.success;
   }
-  const runtime = createCliRuntime(opened.config, context.logger, opened.store);
+  const runtime = await createCliRuntime(opened.config, context.logger, opened.store);
   let interrupted: string | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));

@@ -115,7 +115,7 @@ export async function runTestFile(
     if (options.store !== undefined || config.config.stateStore !== undefined) {
       opened = await openCliStateStore(options.store, config, context.io.cwd);
     }
-    runtime = createCliRuntime(
+    runtime = await createCliRuntime(
       config,
       context.logger,
       opened?.durable === true ? opened.store : undefined,
