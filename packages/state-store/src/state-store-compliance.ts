@@ -12,6 +12,7 @@ import type {
 import { deleteCompliance } from './compliance/delete-compliance.ts';
 import { durabilityCompliance } from './compliance/durability-compliance.ts';
 import { journalCompliance } from './compliance/journal-compliance.ts';
+import { journalRangeCompliance } from './compliance/journal-range-compliance.ts';
 import { leaseCompliance } from './compliance/lease-compliance.ts';
 import { runCompliance } from './compliance/run-compliance.ts';
 import { createManualStoreClock } from './manual-store-clock.ts';
@@ -48,6 +49,7 @@ export function stateStoreComplianceSuite(
 
     describe('runs', () => runCompliance(subject));
     describe('journal', () => journalCompliance(subject));
+    describe('journal ranges and creation', () => journalRangeCompliance(subject));
     describe('deleting runs', () => deleteCompliance(subject));
     describe('batches', () => batchCompliance(subject));
     describe('answers', () => answerCompliance(subject));

@@ -155,6 +155,8 @@ export interface PreparedAppend {
   readonly expectedSeq?: number;
   readonly status?: RunStatus;
   readonly resultText?: string;
+  /** The run to create when absent (`JournalAppend.create`), checked. */
+  readonly create?: PreparedRun;
 }
 
 const AppendSchema = z.object({
@@ -200,8 +202,20 @@ export function prepareAppends(appends: readonly JournalAppend[]): PreparedAppen
       status: fields.status,
       resultText:
         append.result === undefined ? undefined : jsonText(append.result, 'appendEvents: result'),
+      create: append.create === undefined ? undefined : prepareCreate(append.create, fields.runId),
     };
   });
+}
+
+function prepareCreate(run: NewRun, runId: string): PreparedRun {
+  const prepared = prepareNewRun(run);
+  if (prepared.id !== runId) {
+    throw new StateStoreError(
+      'invalid-input',
+      `appendEvents: run ${runId}, create: the new run's id is ${prepared.id}`,
+    );
+  }
+  return prepared;
 }
 
 const FilterSchema = z.object({

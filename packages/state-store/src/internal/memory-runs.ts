@@ -14,6 +14,7 @@ import {
   prepareNewRun,
   prepareRunFilter,
   prepareStatusOptions,
+  type PreparedRun,
   type PreparedRunFilter,
 } from '../store-input.ts';
 import { runRecordOf, type MemoryRun } from './memory-records.ts';
@@ -32,6 +33,30 @@ export function matchesFilter(run: MemoryRun, filter: PreparedRunFilter): boolea
   );
 }
 
+/** Adds a checked new run (its flow stored, its id free) to the tables. */
+export function insertMemoryRun(
+  t: MemoryTables,
+  run: PreparedRun,
+  flowName: string | undefined,
+): MemoryRun {
+  const now = t.clock.now();
+  const row: MemoryRun = {
+    id: run.id,
+    order: t.order++,
+    flowId: run.flowId,
+    flowName,
+    inputText: run.inputText,
+    status: run.status,
+    parentRunId: run.parentRunId,
+    parentStepId: run.parentStepId,
+    createdAt: now,
+    updatedAt: now,
+    events: [],
+  };
+  t.runs.set(row.id, row);
+  return row;
+}
+
 /** Run records in memory. */
 export class MemoryRunStore implements RunStore {
   constructor(private readonly t: MemoryTables) {}
@@ -41,22 +66,7 @@ export class MemoryRunStore implements RunStore {
     const run = prepareNewRun(newRun);
     const flowName = await this.t.storeFlow(run, `createRun(${run.id})`);
     this.t.checkRunIdFree(run.id);
-    const now = this.t.clock.now();
-    const row: MemoryRun = {
-      id: run.id,
-      order: this.t.order++,
-      flowId: run.flowId,
-      flowName,
-      inputText: run.inputText,
-      status: run.status,
-      parentRunId: run.parentRunId,
-      parentStepId: run.parentStepId,
-      createdAt: now,
-      updatedAt: now,
-      events: [],
-    };
-    this.t.runs.set(row.id, row);
-    return runRecordOf(row);
+    return runRecordOf(insertMemoryRun(this.t, run, flowName));
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
