@@ -161,7 +161,8 @@ export interface PreparedAppend {
 
 const AppendSchema = z.object({
   runId: Id,
-  events: z.array(z.unknown()),
+  // Checked as an array only: each event is checked below (a copy per append costs per event).
+  events: z.custom<readonly unknown[]>((value) => Array.isArray(value), 'expected an array'),
   expectedSeq: z.int().min(0).optional(),
   status: RunStatusSchema.optional(),
   result: FlowResultSchema.optional(),
