@@ -20,6 +20,7 @@ import { registerFlowsRoutes } from './routes/flows-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerQuestionsRoutes } from './routes/questions-routes.ts';
 import { registerRunsRoutes } from './routes/runs-routes.ts';
+import { preloadJsonBody } from './preload-json-body.ts';
 import { RunSupervisor } from './run-supervisor.ts';
 import type { ServiceContext } from './service-context.ts';
 
@@ -68,8 +69,12 @@ export interface ServiceMount {
 
 /** The HTTP service: a web-standard `fetch` handler plus its lifecycle. */
 export interface Service {
-  /** Answers one request (mount it on `@hono/node-server` or any web-standard server). */
-  readonly fetch: (request: Request) => Response | Promise<Response>;
+  /**
+   * Answers one request (mount it on `@hono/node-server` or any web-standard server). `env` is
+   * the server's per-request bindings: with `@hono/node-server`'s `{ incoming }`, request bodies
+   * are read straight from Node's stream.
+   */
+  readonly fetch: (request: Request, env?: object) => Response | Promise<Response>;
   /**
    * Resumes every top-level run the store has `running` or `paused` (left by a process that died):
    * call once at start-up, before serving. Resolves with how many were resumed.
@@ -119,6 +124,7 @@ export function createService(options: ServiceOptions): Service {
       ...(options.corsOrigins === undefined ? {} : { allowedOrigins: options.corsOrigins }),
     }),
   );
+  app.use('/api/v1/*', preloadJsonBody((options.mounts ?? []).map((mount) => mount.path)));
   registerHealthRoutes(app, context);
   registerComponentsRoutes(app, context);
   registerFlowsRoutes(app, context);
@@ -158,7 +164,7 @@ export function createService(options: ServiceOptions): Service {
   });
 
   return {
-    fetch: (request) => app.fetch(request),
+    fetch: (request, env) => app.fetch(request, env),
     resumeRuns: () => resumeRuns(context),
     close() {
       supervisor.close();

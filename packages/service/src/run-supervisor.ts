@@ -1,6 +1,6 @@
 import type { Flow, FlowResult } from '@stepflow/protocol';
-import type { Runtime, RunEvent, StepGate } from '@stepflow/runtime';
-import type { StateStore } from '@stepflow/state-store';
+import { serializeFlow, type Runtime, type RunEvent, type StepGate } from '@stepflow/runtime';
+import { StateStoreError, type StateStore } from '@stepflow/state-store';
 import { ApiError } from './api-error.ts';
 
 /** A run the supervisor is executing in this process. */
@@ -10,14 +10,14 @@ interface ActiveRun {
   readonly done: Promise<FlowResult | undefined>;
 }
 
-/** What `start` needs: the run record must exist already (see `RunSupervisor.start`). */
+/** What `start` needs: the run's record exists already, or the run is `fresh`. */
 export interface StartRun {
   readonly runId: string;
   readonly flow: Flow;
   readonly input: unknown;
   /**
-   * The record was just made and its input checked (`checkRunInput`): nothing to resume, so
-   * the runtime need not read the run's journal first.
+   * A new run, its input checked (`checkRunInput`): nothing to resume, so the runtime need not
+   * read the run's journal first. Its record may be missing: the run's first events create it.
    */
   readonly fresh?: boolean;
   /** Holds each step until it lets it go (debug runs). */
@@ -43,7 +43,7 @@ export class RunSupervisor {
   ) {}
 
   /**
-   * Starts (or resumes, when its journal has events) a run whose record exists. Resolves when
+   * Starts (or resumes, when its journal has events) a run (see `StartRun`). Resolves when
    * the run ended with its result; `undefined` when the service closed first (the run stays
    * `running` in the store, to be resumed by the next process).
    */
@@ -135,7 +135,7 @@ export class RunSupervisor {
         outcome: 'failed',
         error: { code: 500, message: error instanceof Error ? error.message : String(error) },
       };
-      await this.store.updateRunStatus(run.runId, 'failed', { result }).catch(() => undefined);
+      await this.recordFailure(run, result).catch(() => undefined);
       return result;
     } finally {
       // An ended run never pauses: whoever waits for that has its result from `start`.
@@ -143,6 +143,23 @@ export class RunSupervisor {
       this.active.delete(run.runId);
       this.wake(run.runId);
       if (!this.closing) for (const listener of this.finishedListeners) listener(run.runId);
+    }
+  }
+
+  /** Records a run that failed before it started; its record is made now if it had none. */
+  private async recordFailure(run: StartRun, result: FlowResult): Promise<void> {
+    try {
+      await this.store.updateRunStatus(run.runId, 'failed', { result });
+    } catch (error) {
+      if (!StateStoreError.isInstance(error, 'run-not-found')) throw error;
+      await this.store.createRun({
+        id: run.runId,
+        // The flow's canonical form: stored under the id its events name, if not there yet.
+        flow: serializeFlow(run.flow),
+        ...(typeof run.flow.name === 'string' ? { flowName: run.flow.name } : {}),
+        input: run.input,
+      });
+      await this.store.updateRunStatus(run.runId, 'failed', { result });
     }
   }
 

@@ -17,6 +17,7 @@ export type {
   JournalStore,
   ReadEventsOptions,
 } from './journal-store.ts';
+export { prepareReadRange, type ReadRange } from './journal-read-range.ts';
 export type {
   BatchRecord,
   BatchStatus,
@@ -95,7 +96,8 @@ export type {
 // For SQL store implementations: the rows both SQL stores keep, and their records
 export {
   batchRecordOf,
-  journalEntryOf,
+  journalEntriesOf,
+  packedEventsText,
   leaseOf,
   pendingAnswerOf,
   RUN_COLUMNS,

@@ -1,4 +1,5 @@
 import type { FlowResult, RunEvent, RunStatus } from '@stepflow/protocol';
+import type { NewRun } from './run-store.ts';
 
 /** One recorded event of a run's journal. */
 export interface JournalEntry {
@@ -31,6 +32,14 @@ export interface JournalAppend {
   readonly status?: RunStatus;
   /** The run's result, with a final `status`. */
   readonly result?: FlowResult;
+  /**
+   * The run's record, created in the same transaction when no run has this id yet (its `id`
+   * must be the append's `runId`): a new run and its first events cost one commit, not two.
+   * When the run exists the append goes to it as it is (give `expectedSeq: 0` to fail on a run
+   * someone else has journaled already). Checked like `createRun` (`invalid-input`,
+   * `flow-not-found`), failing the whole group.
+   */
+  readonly create?: NewRun;
 }
 
 /** Where one append of a group landed. */

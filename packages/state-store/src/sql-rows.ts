@@ -88,16 +88,44 @@ export function leaseOf(
   };
 }
 
-/** A `journal` row. */
+/**
+ * A `journal` row: the events one group commit appended to one run, `first_seq` to `last_seq`,
+ * packed as one JSON array (one row and one index entry per run per commit, not per event).
+ */
 export interface JournalRow {
   run_id: string;
-  seq: number;
-  event: string;
+  first_seq: number;
+  last_seq: number;
+  events: string;
 }
 
-/** Converts a `journal` row to a `JournalEntry`. */
-export function journalEntryOf(row: JournalRow): JournalEntry {
-  return { runId: row.run_id, seq: row.seq, event: JSON.parse(row.event) as RunEvent };
+/** The `events` text of a journal row: the events' JSON texts as one JSON array. */
+export function packedEventsText(events: readonly { readonly text: string }[]): string {
+  let text = '[';
+  for (let i = 0; i < events.length; i++) text += (i === 0 ? '' : ',') + events[i]!.text;
+  return text + ']';
+}
+
+/**
+ * The entries of journal rows (in `first_seq` order) whose sequence numbers lie in
+ * `fromSeq..toSeq`: rows overlapping the range are unpacked and cut to it.
+ */
+export function journalEntriesOf(
+  rows: readonly JournalRow[],
+  fromSeq: number,
+  toSeq: number,
+): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const row of rows) {
+    const events = JSON.parse(row.events) as RunEvent[];
+    const first = Number(row.first_seq);
+    const start = Math.max(0, fromSeq - first);
+    const end = Math.min(events.length, toSeq - first + 1);
+    for (let i = start; i < end; i++) {
+      entries.push({ runId: row.run_id, seq: first + i, event: events[i]! });
+    }
+  }
+  return entries;
 }
 
 /** A `batches` row. */

@@ -14,6 +14,7 @@ import { deleteCompliance } from './compliance/delete-compliance.ts';
 import { durabilityCompliance } from './compliance/durability-compliance.ts';
 import { fencingCompliance } from './compliance/fencing-compliance.ts';
 import { journalCompliance } from './compliance/journal-compliance.ts';
+import { journalRangeCompliance } from './compliance/journal-range-compliance.ts';
 import { leaseCompliance } from './compliance/lease-compliance.ts';
 import { runCompliance } from './compliance/run-compliance.ts';
 import { watchCompliance } from './compliance/watch-compliance.ts';
@@ -52,6 +53,7 @@ export function stateStoreComplianceSuite(
 
     describe('runs', () => runCompliance(subject));
     describe('journal', () => journalCompliance(subject));
+    describe('journal ranges and creation', () => journalRangeCompliance(subject));
     describe('deleting runs', () => deleteCompliance(subject));
     describe('batches', () => batchCompliance(subject));
     describe('answers', () => answerCompliance(subject));

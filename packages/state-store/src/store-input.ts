@@ -156,11 +156,14 @@ export interface PreparedAppend {
   readonly fence?: { readonly owner: string; readonly epoch: number };
   readonly status?: RunStatus;
   readonly resultText?: string;
+  /** The run to create when absent (`JournalAppend.create`), checked. */
+  readonly create?: PreparedRun;
 }
 
 const AppendSchema = z.object({
   runId: Id,
-  events: z.array(z.unknown()),
+  // Checked as an array only: each event is checked below (a copy per append costs per event).
+  events: z.custom<readonly unknown[]>((value) => Array.isArray(value), 'expected an array'),
   expectedSeq: z.int().min(0).optional(),
   fence: z.object({ owner: Id, epoch: z.int().min(0) }).optional(),
   status: RunStatusSchema.optional(),
@@ -203,8 +206,20 @@ export function prepareAppends(appends: readonly JournalAppend[]): PreparedAppen
       status: fields.status,
       resultText:
         append.result === undefined ? undefined : jsonText(append.result, 'appendEvents: result'),
+      create: append.create === undefined ? undefined : prepareCreate(append.create, fields.runId),
     };
   });
+}
+
+function prepareCreate(run: NewRun, runId: string): PreparedRun {
+  const prepared = prepareNewRun(run);
+  if (prepared.id !== runId) {
+    throw new StateStoreError(
+      'invalid-input',
+      `appendEvents: run ${runId}, create: the new run's id is ${prepared.id}`,
+    );
+  }
+  return prepared;
 }
 
 const FilterSchema = z.object({

@@ -37,6 +37,21 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
     return store;
   };
 
+  /** Puts a schema's journal table back as it was before version 4 (one row per event). */
+  /** Back to version 3: the journal of one event per row, no lease epochs. */
+  const journalAsInVersion3 = async (name: string) => {
+    await admin.query(`DROP TABLE ${name}.journal`);
+    await admin.query(`CREATE TABLE ${name}.journal (
+      run_id text NOT NULL REFERENCES ${name}.runs(id),
+      seq integer NOT NULL,
+      type text NOT NULL,
+      event text NOT NULL,
+      PRIMARY KEY (run_id, seq))`);
+    await admin.query(`ALTER TABLE ${name}.runs DROP COLUMN lease_epoch`);
+    await admin.query(`DROP INDEX ${name}.runs_lease_owner`);
+    await admin.query(`DELETE FROM ${name}.schema_migrations WHERE version >= 4`);
+  };
+
   beforeAll(async () => {
     server = await startTestPostgres();
     admin = new pg.Pool({ connectionString: server.url, max: 2 });
@@ -55,6 +70,7 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
       { version: 1, name: 'create_state_store' },
       { version: 2, name: 'batch_positions' },
       { version: 3, name: 'pending_answer_prompt_as_json' },
+      { version: 4, name: 'journal_rows_per_commit' },
       { version: POSTGRES_SCHEMA_VERSION, name: 'lease_epochs' },
     ]);
   });
@@ -63,10 +79,9 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
     const name = schema();
     const first = await open({ schema: name });
     await first.createRun({ id: 'keep-flow', flow, input: null });
-    // Back to version 1: no batch positions, no lease epochs.
+    // Back to version 1: no batch positions, the journal of version 3, no lease epochs.
+    await journalAsInVersion3(name);
     await admin.query(`ALTER TABLE ${name}.batches DROP COLUMN position`);
-    await admin.query(`ALTER TABLE ${name}.runs DROP COLUMN lease_epoch`);
-    await admin.query(`DROP INDEX ${name}.runs_lease_owner`);
     await admin.query(`DELETE FROM ${name}.schema_migrations WHERE version >= 2`);
     const flowId = (await first.getRun('keep-flow'))!.flowId;
     for (const [id, createdAt] of [
@@ -80,6 +95,48 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
     const upgraded = await open({ schema: name });
     await upgraded.createBatch({ id: 'new', flowId, runs: [] });
     expect((await upgraded.listBatches()).map((b) => b.id)).toEqual(['early', 'late', 'new']);
+  });
+
+  it('upgrades a version 3 schema: its journal rows of one event each read and append as before', async () => {
+    const name = schema();
+    const first = await open({ schema: name });
+    await first.createRun({ id: 'r', flow, input: null });
+    await journalAsInVersion3(name);
+    const stepStarted = (stepId: string): RunEvent => ({
+      type: 'stepStarted',
+      runId: 'r',
+      at: 1,
+      stepId,
+      attempt: 1,
+      component: '/x',
+      input: { text: 'ü "q"' },
+    });
+    const old = [started('r'), stepStarted('a')];
+    for (const [i, event] of old.entries())
+      await admin.query(`INSERT INTO ${name}.journal VALUES ('r', $1, $2, $3)`, [
+        i + 1,
+        event.type,
+        JSON.stringify(event),
+      ]);
+    await admin.query(`UPDATE ${name}.runs SET last_seq = 2 WHERE id = 'r'`);
+    const upgraded = await open({ schema: name });
+    expect((await upgraded.readEvents('r')).map((e) => e.event)).toEqual(old);
+    const next = [stepStarted('b'), stepStarted('c')];
+    expect(await upgraded.appendEvents([{ runId: 'r', events: next, expectedSeq: 2 }])).toEqual([
+      { runId: 'r', firstSeq: 3, lastSeq: 4 },
+    ]);
+    expect((await upgraded.readEvents('r', { fromSeq: 2, limit: 2 })).map((e) => e.event)).toEqual([
+      old[1],
+      next[0],
+    ]);
+    const { rows } = await admin.query(
+      `SELECT first_seq, last_seq FROM ${name}.journal ORDER BY first_seq`,
+    );
+    expect(rows).toEqual([
+      { first_seq: 1, last_seq: 1 },
+      { first_seq: 2, last_seq: 2 },
+      { first_seq: 3, last_seq: 4 },
+    ]);
   });
 
   it('serialises writers of separate pools: one expectedSeq wins, claims never overlap', async () => {

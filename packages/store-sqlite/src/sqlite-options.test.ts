@@ -21,6 +21,24 @@ const started = (runId: string) => ({
   input: null,
 });
 
+/** A new file with the schema as it was at `version` (migrations applied up to it). */
+function fileAtVersion(path: string, version: number): BetterSqlite3.Database {
+  const raw = new BetterSqlite3(path);
+  raw.pragma('journal_mode = WAL');
+  raw.exec(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
+      'applied_at INTEGER NOT NULL)',
+  );
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
+    raw.exec(migration.sql);
+    raw
+      .prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)')
+      .run(migration.version, migration.name);
+  }
+  raw.pragma(`application_id = ${APPLICATION_ID}`);
+  return raw;
+}
+
 describe('createSqliteStateStore', () => {
   const cleanups: (() => Promise<void>)[] = [];
   const directory = async (): Promise<string> => {
@@ -48,6 +66,7 @@ describe('createSqliteStateStore', () => {
         { version: 1, name: 'create_state_store' },
         { version: 2, name: 'batch_positions' },
         { version: 3, name: 'pending_answer_prompt_as_json' },
+        { version: 4, name: 'journal_rows_per_commit' },
         { version: SQLITE_SCHEMA_VERSION, name: 'lease_epochs' },
       ]);
     } finally {
@@ -82,20 +101,8 @@ describe('createSqliteStateStore', () => {
 
   it('migrates a version 2 file: its string prompts become JSON strings', async () => {
     const path = join(await directory(), 'v2.db');
-    const raw = new BetterSqlite3(path);
+    const raw = fileAtVersion(path, 2);
     try {
-      raw.pragma('journal_mode = WAL');
-      raw.exec(
-        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
-          'applied_at INTEGER NOT NULL)',
-      );
-      for (const migration of MIGRATIONS.filter((m) => m.version <= 2)) {
-        raw.exec(migration.sql);
-        raw
-          .prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)')
-          .run(migration.version, migration.name);
-      }
-      raw.pragma(`application_id = ${APPLICATION_ID}`);
       raw.prepare("INSERT INTO blobs VALUES ('f', '{}', 'flow', 0)").run();
       raw
         .prepare(
@@ -112,6 +119,64 @@ describe('createSqliteStateStore', () => {
     }
     const store = open({ path });
     expect(await store.getPendingAnswer('r', 's')).toMatchObject({ prompt: 'Ship it?' });
+  });
+
+  it('migrates a version 3 file: its journal rows of one event each read and append as before', async () => {
+    const path = join(await directory(), 'v3.db');
+    const raw = fileAtVersion(path, 3);
+    const texts = [
+      JSON.stringify(started('r')),
+      JSON.stringify({
+        type: 'stepStarted',
+        runId: 'r',
+        at: 1,
+        stepId: 'ü "s"',
+        attempt: 1,
+        component: '/x',
+        input: null,
+      }),
+    ];
+    try {
+      raw.prepare("INSERT INTO blobs VALUES ('f', '{}', 'flow', 0)").run();
+      raw
+        .prepare(
+          "INSERT INTO runs (id, flow_id, input, status, created_at, updated_at, last_seq) VALUES ('r', 'f', 'null', 'running', 0, 0, 2)",
+        )
+        .run();
+      const insert = raw.prepare('INSERT INTO journal VALUES (?, ?, ?, ?)');
+      texts.forEach((text, i) => insert.run('r', i + 1, JSON.parse(text).type, text));
+    } finally {
+      raw.close();
+    }
+    const store = open({ path });
+    expect((await store.readEvents('r')).map((e) => [e.seq, e.event])).toEqual(
+      texts.map((text, i) => [i + 1, JSON.parse(text)]),
+    );
+    const next = {
+      type: 'stepStarted' as const,
+      runId: 'r',
+      at: 2,
+      stepId: 't',
+      attempt: 1,
+      component: '/x',
+      input: null,
+    };
+    expect(
+      await store.appendEvents([{ runId: 'r', events: [next, next], expectedSeq: 2 }]),
+    ).toEqual([{ runId: 'r', firstSeq: 3, lastSeq: 4 }]);
+    expect((await store.readEvents('r', { fromSeq: 2, limit: 2 })).map((e) => e.seq)).toEqual([
+      2, 3,
+    ]);
+    const check = new BetterSqlite3(path, { readonly: true });
+    try {
+      expect(check.prepare('SELECT first_seq, last_seq FROM journal ORDER BY 1').all()).toEqual([
+        { first_seq: 1, last_seq: 1 },
+        { first_seq: 2, last_seq: 2 },
+        { first_seq: 3, last_seq: 4 },
+      ]);
+    } finally {
+      check.close();
+    }
   });
 
   it('shares one file between two connections: conflicts and claims are detected across them', async () => {

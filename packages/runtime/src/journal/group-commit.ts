@@ -12,37 +12,40 @@ export function createGroupCommit(
   append: (events: readonly RunEvent[]) => Promise<void>,
 ): PersistEvent {
   let queue: RunEvent[] = [];
-  let waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  // One promise per commit, shared by its events: a thousand events are not a thousand promises.
+  let commit:
+    { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
   let flushing = false;
 
   const flush = (): void => {
-    if (flushing || queue.length === 0) return;
+    if (flushing || commit === undefined) return;
     flushing = true;
     const events = queue;
-    const settled = waiters;
+    const settled = commit;
     queue = [];
-    waiters = [];
+    commit = undefined;
     append(events)
-      .then(
-        () => {
-          for (const waiter of settled) waiter.resolve();
-        },
-        (error: unknown) => {
-          for (const waiter of settled) waiter.reject(error);
-        },
-      )
+      .then(settled.resolve, settled.reject)
       .finally(() => {
         flushing = false;
         flush();
       });
   };
 
-  return (event) =>
-    new Promise<void>((resolve, reject) => {
-      queue.push(event);
-      waiters.push({ resolve, reject });
+  return (event) => {
+    queue.push(event);
+    if (commit === undefined) {
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<void>((done, fail) => {
+        resolve = done;
+        reject = fail;
+      });
+      commit = { promise, resolve, reject };
       // Events produced in the same turn of the event loop (one batch of I/O callbacks and the
       // promise jobs they start) join one commit.
-      if (queue.length === 1 && !flushing) setImmediate(flush);
-    });
+      if (!flushing) setImmediate(flush);
+    }
+    return commit.promise;
+  };
 }

@@ -1,4 +1,4 @@
-import type { JournalAppend, StateStore } from '@stepflow/state-store';
+import type { JournalAppend, NewRun, StateStore } from '@stepflow/state-store';
 import { StateStoreError } from '@stepflow/state-store';
 import { statusOfResult } from '../run-state/reduce-run-event.ts';
 import type { RunEvent } from '../scheduler/run-event.ts';
@@ -15,37 +15,33 @@ export function createStateStoreJournal(store: StateStore): RunJournalStore {
   /** The last sequence number this process knows of each run it writes. */
   const lastSeq = new Map<string, number>();
 
-  const createRecord = async (event: Extract<RunEvent, { type: 'runStarted' }>): Promise<void> => {
-    try {
-      await store.createRun({
-        id: event.runId,
-        flowId: event.flowId,
-        input: event.input,
-        ...(event.parentRunId === undefined ? {} : { parentRunId: event.parentRunId }),
-        ...(event.parentStepId === undefined ? {} : { parentStepId: event.parentStepId }),
-      });
-    } catch (error) {
-      // A process that died between creating the record and journaling the event left it.
-      if (!StateStoreError.isInstance(error, 'run-exists')) throw error;
-    }
-  };
+  /** The run record a `runStarted` event creates (with the event, in one transaction). */
+  const newRun = (event: Extract<RunEvent, { type: 'runStarted' }>): NewRun => ({
+    id: event.runId,
+    flowId: event.flowId,
+    input: event.input,
+    ...(event.parentRunId === undefined ? {} : { parentRunId: event.parentRunId }),
+    ...(event.parentStepId === undefined ? {} : { parentStepId: event.parentStepId }),
+  });
 
   return {
     async appendEvents(events) {
       const byRun = new Map<string, RunEvent[]>();
       for (const event of events) {
-        if (event.type === 'runStarted') await createRecord(event);
         let list = byRun.get(event.runId);
         if (list === undefined) byRun.set(event.runId, (list = []));
         list.push(event);
       }
       const appends: JournalAppend[] = [];
       for (const [runId, runEvents] of byRun) {
+        const started = runEvents.find((event) => event.type === 'runStarted');
         const last = runEvents[runEvents.length - 1]!;
         appends.push({
           runId,
           events: runEvents,
           expectedSeq: lastSeq.get(runId) ?? 0,
+          // A record made before (by whoever answered with the run's id) is appended to as is.
+          ...(started === undefined ? {} : { create: newRun(started) }),
           ...(last.type === 'runCompleted'
             ? { status: statusOfResult(last.result), result: last.result }
             : {}),

@@ -121,15 +121,19 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
     const flow = await loadStoredFlow(service, body.flowId);
     const input = body.input ?? null;
     checkRunInput(flow, input, 'input');
-    // The run executes under the id answered here: the record exists before the answer.
+    // The run executes under the id answered here: the record exists before the answer. A run
+    // answered when it ends gets its record with its first events (one commit less); the others
+    // are answered while they run, so theirs is made now.
     const runId = randomUUID();
-    await service.store.createRun({
-      id: runId,
-      flowId: flowIdOf(flow),
-      ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
-      input,
-      ...(body.debug === true ? { status: 'paused' as const } : {}),
-    });
+    if (body.wait === false || body.debug === true) {
+      await service.store.createRun({
+        id: runId,
+        flowId: flowIdOf(flow),
+        ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
+        input,
+        ...(body.debug === true ? { status: 'paused' as const } : {}),
+      });
+    }
     if (body.debug === true) {
       await service.debug.start(runId, flow, input);
       return c.json({ runId, status: 'paused' as const, debug: true }, 200);

@@ -14,6 +14,7 @@ import {
   prepareNewRun,
   prepareRunFilter,
   prepareStatusOptions,
+  type PreparedRun,
   type PreparedRunFilter,
 } from '../store-input.ts';
 import type { MemoryRun } from './memory-records.ts';
@@ -32,6 +33,32 @@ export function matchesFilter(run: MemoryRun, filter: PreparedRunFilter): boolea
   );
 }
 
+/** Adds a checked new run (its flow stored, its id free) to the tables. */
+export function insertMemoryRun(
+  t: MemoryTables,
+  run: PreparedRun,
+  flowName: string | undefined,
+): MemoryRun {
+  const now = t.clock.now();
+  const row: MemoryRun = {
+    id: run.id,
+    order: t.order++,
+    flowId: run.flowId,
+    flowName,
+    inputText: run.inputText,
+    status: run.status,
+    parentRunId: run.parentRunId,
+    parentStepId: run.parentStepId,
+    createdAt: now,
+    updatedAt: now,
+    events: [],
+    leaseEpoch: 0,
+  };
+  t.runs.set(row.id, row);
+  t.notifier.notify({ type: 'work' });
+  return row;
+}
+
 /** Run records in memory. */
 export class MemoryRunStore implements RunStore {
   constructor(private readonly t: MemoryTables) {}
@@ -41,24 +68,7 @@ export class MemoryRunStore implements RunStore {
     const run = prepareNewRun(newRun);
     const flowName = await this.t.storeFlow(run, `createRun(${run.id})`);
     this.t.checkRunIdFree(run.id);
-    const now = this.t.clock.now();
-    const row: MemoryRun = {
-      id: run.id,
-      order: this.t.order++,
-      flowId: run.flowId,
-      flowName,
-      inputText: run.inputText,
-      status: run.status,
-      parentRunId: run.parentRunId,
-      parentStepId: run.parentStepId,
-      createdAt: now,
-      updatedAt: now,
-      events: [],
-      leaseEpoch: 0,
-    };
-    this.t.runs.set(row.id, row);
-    this.t.notifier.notify({ type: 'work' });
-    return this.t.record(row);
+    return this.t.record(insertMemoryRun(this.t, run, flowName));
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

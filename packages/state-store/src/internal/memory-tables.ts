@@ -1,5 +1,6 @@
 import { createMemoryBlobStore } from '@stepflow/blob-store';
 import { isTerminalRunStatus, type RunStatus } from '@stepflow/protocol';
+import { FlowNameCache } from '../flow-name-cache.ts';
 import type { Lease } from '../lease-store.ts';
 import { StateStoreError } from '../state-store-error.ts';
 import type { StoreClock } from '../store-clock.ts';
@@ -24,6 +25,8 @@ export class MemoryTables {
   readonly batches = new Map<string, MemoryBatch>();
   readonly answers = new Map<string, MemoryAnswer>();
   readonly leases = new Map<string, Lease>();
+  /** Names of the flows runs were created for (flow blobs never change). */
+  readonly flowNames = new FlowNameCache();
   /** Insertion counter: the creation order of runs and questions. */
   order = 0;
   closed = false;
@@ -38,11 +41,15 @@ export class MemoryTables {
       await this.blobs.put(JSON.parse(flow.flowText), 'flow');
       return flow.flowName;
     }
+    const known = this.flowNames.get(flow.flowId);
+    if (known !== undefined) return flow.flowName ?? known.name;
     const stored = await this.blobs.get(flow.flowId);
     if (!stored) {
       throw new StateStoreError('flow-not-found', `${what}: no flow with blob id ${flow.flowId}`);
     }
-    return flow.flowName ?? flowNameOf(stored.data);
+    const name = flowNameOf(stored.data);
+    this.flowNames.set(flow.flowId, name);
+    return flow.flowName ?? name;
   }
 
   /** Sets a status; a final one also stamps `completedAt`, clears `wakeAt`, drops the lease. */

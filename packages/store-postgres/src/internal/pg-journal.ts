@@ -3,20 +3,25 @@ import {
   appendNotices,
   checkLeaseFence,
   checkStatusChange,
+  journalEntriesOf,
+  packedEventsText,
   prepareAppends,
+  prepareReadRange,
   StateStoreError,
   type AppendedRange,
   type JournalAppend,
   type JournalEntry,
   type JournalStore,
+  type PreparedAppend,
   type ReadEventsOptions,
 } from '@stepflow/state-store';
-import type { PostgresConnection } from './pg-connection.ts';
-import { journalEntryOf, type JournalRow } from './pg-rows.ts';
+import type { PostgresConnection, Queryable } from './pg-connection.ts';
+import type { JournalRow } from './pg-rows.ts';
 
 /**
- * Journals in the `journal` table. A group locks its runs' rows in id order (so two groups
- * cannot deadlock) and inserts each append's events with one statement.
+ * Journals in the `journal` table, one row per append (see `JournalRow`). A group creates the
+ * runs it brings (`create`), then locks its runs' rows in id order (so two groups cannot
+ * deadlock) and inserts each append's events as one row.
  */
 export class PostgresJournal implements JournalStore {
   constructor(private readonly c: PostgresConnection) {}
@@ -24,6 +29,7 @@ export class PostgresJournal implements JournalStore {
   async appendEvents(appends: readonly JournalAppend[]): Promise<AppendedRange[]> {
     const prepared = prepareAppends(appends);
     return this.c.tx(async (db) => {
+      await this.createMissing(db, prepared);
       const ids = [...new Set(prepared.map((a) => a.runId))].sort();
       // The row locks also serialise the fence check with a claim or acquire taking the lease.
       const { rows } = await db.query<{
@@ -54,27 +60,27 @@ export class PostgresJournal implements JournalStore {
               `the writer expected ${append.expectedSeq}`,
           );
         }
+        if (append.status !== undefined) checkStatusChange(append.runId, run.status, append.status);
         const first = run.last_seq + 1;
-        if (append.events.length > 0) {
-          await db.query(
-            `INSERT INTO ${this.c.t('journal')} (run_id, seq, type, event)
-             SELECT $1, $2::integer + ordinality::integer - 1, type, event
-               FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS e(type, event)`,
-            [
-              append.runId,
-              first,
-              append.events.map((e) => e.type),
-              append.events.map((e) => e.text),
-            ],
-          );
-        }
         run.last_seq += append.events.length;
         await db.query(
-          `UPDATE ${this.c.t('runs')} SET last_seq = $2, updated_at = $3 WHERE id = $1`,
-          [append.runId, run.last_seq, this.c.clock.now()],
+          append.events.length === 0
+            ? `UPDATE ${this.c.t('runs')} SET updated_at = $2 WHERE id = $1`
+            : `WITH appended AS (
+                 INSERT INTO ${this.c.t('journal')} (run_id, first_seq, last_seq, events)
+                 VALUES ($1, $3, $4, $5))
+               UPDATE ${this.c.t('runs')} SET last_seq = $4, updated_at = $2 WHERE id = $1`,
+          append.events.length === 0
+            ? [append.runId, this.c.clock.now()]
+            : [
+                append.runId,
+                this.c.clock.now(),
+                first,
+                run.last_seq,
+                packedEventsText(append.events),
+              ],
         );
         if (append.status !== undefined) {
-          checkStatusChange(append.runId, run.status, append.status);
           if (append.status === 'running' && run.status !== 'running') resumed = true;
           await this.c.applyStatus(db, append.runId, append.status, append.resultText);
           run.status = append.status;
@@ -93,12 +99,49 @@ export class PostgresJournal implements JournalStore {
 
   async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<JournalEntry[]> {
     const db = this.c.open();
+    const { fromSeq, toSeq } = prepareReadRange(runId, options);
     await this.c.requireRun(db, runId);
+    if (toSeq < fromSeq) return [];
     const { rows } = await db.query<JournalRow>(
-      `SELECT run_id, seq, event FROM ${this.c.t('journal')} WHERE run_id = $1 AND seq >= $2
-       ORDER BY seq LIMIT $3`,
-      [runId, options.fromSeq ?? 1, options.limit ?? null],
+      `SELECT run_id, first_seq, last_seq, events FROM ${this.c.t('journal')}
+       WHERE run_id = $1 AND first_seq <= $2 AND last_seq >= $3 ORDER BY first_seq`,
+      [runId, Number.isFinite(toSeq) ? toSeq : 2147483647, fromSeq],
     );
-    return rows.map(journalEntryOf);
+    return journalEntriesOf(rows, fromSeq, toSeq);
+  }
+
+  /** Inserts the runs the group creates that do not exist yet (in id order, like the locks). */
+  private async createMissing(db: Queryable, appends: readonly PreparedAppend[]): Promise<void> {
+    const creates = new Map<string, NonNullable<PreparedAppend['create']>>();
+    for (const { runId, create } of appends) {
+      if (create !== undefined && !creates.has(runId)) creates.set(runId, create);
+    }
+    if (creates.size === 0) return;
+    const runs = [...creates.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const names: (string | null)[] = [];
+    for (const run of runs) {
+      names.push((await this.c.storeFlow(db, run, `appendEvents: run ${run.id}, create`)) ?? null);
+    }
+    const column = <T>(pick: (run: (typeof runs)[number]) => T): T[] => runs.map(pick);
+    await db.query(
+      `INSERT INTO ${this.c.t('runs')} (id, flow_id, flow_name, input, status, parent_run_id,
+         parent_step_id, created_at, updated_at)
+       SELECT id, flow_id, flow_name, input, status, parent_run_id, parent_step_id, $8, $8
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+           $7::text[]) WITH ORDINALITY
+           AS n(id, flow_id, flow_name, input, status, parent_run_id, parent_step_id, position)
+        ORDER BY position
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        column((run) => run.id),
+        column((run) => run.flowId),
+        names,
+        column((run) => run.inputText),
+        column((run) => run.status),
+        column((run) => run.parentRunId ?? null),
+        column((run) => run.parentStepId ?? null),
+        this.c.clock.now(),
+      ],
+    );
   }
 }

@@ -106,6 +106,26 @@ const MIGRATIONS: readonly PostgresMigration[] = [
     sql: (s) => `UPDATE ${s}.pending_answers SET prompt = to_jsonb(prompt)::text;`,
   },
   {
+    version: 4,
+    name: 'journal_rows_per_commit',
+    // One row per run per group commit: its events as one JSON array, first_seq..last_seq.
+    // Earlier rows (one event each) become rows of one event.
+    sql: (s) => `
+      ALTER TABLE ${s}.journal RENAME TO journal_v3;
+      ALTER TABLE ${s}.journal_v3 RENAME CONSTRAINT journal_pkey TO journal_v3_pkey;
+      CREATE TABLE ${s}.journal (
+        run_id text NOT NULL REFERENCES ${s}.runs(id),
+        first_seq integer NOT NULL,
+        last_seq integer NOT NULL,
+        events text NOT NULL,
+        PRIMARY KEY (run_id, first_seq)
+      );
+      INSERT INTO ${s}.journal (run_id, first_seq, last_seq, events)
+        SELECT run_id, seq, seq, '[' || event || ']' FROM ${s}.journal_v3;
+      DROP TABLE ${s}.journal_v3;
+    `,
+  },
+  {
     version: 5,
     name: 'lease_epochs',
     // The fencing counter of each run's lease (kept across releases, so a new taker always gets

@@ -102,6 +102,25 @@ export const MIGRATIONS: readonly SqliteMigration[] = [
     sql: `UPDATE pending_answers SET prompt = json_quote(prompt);`,
   },
   {
+    version: 4,
+    name: 'journal_rows_per_commit',
+    // One row per run per group commit: its events as one JSON array, first_seq..last_seq.
+    // Earlier rows (one event each) become rows of one event.
+    sql: `
+      ALTER TABLE journal RENAME TO journal_v3;
+      CREATE TABLE journal (
+        run_id TEXT NOT NULL REFERENCES runs(id),
+        first_seq INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        events TEXT NOT NULL,
+        PRIMARY KEY (run_id, first_seq)
+      ) WITHOUT ROWID;
+      INSERT INTO journal (run_id, first_seq, last_seq, events)
+        SELECT run_id, seq, seq, '[' || event || ']' FROM journal_v3;
+      DROP TABLE journal_v3;
+    `,
+  },
+  {
     version: 5,
     name: 'lease_epochs',
     // The fencing counter of each run's lease (kept across releases, so a new taker always gets

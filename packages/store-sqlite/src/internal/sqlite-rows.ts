@@ -4,7 +4,6 @@ import type { PreparedBatchFilter, PreparedRunFilter } from '@stepflow/state-sto
 
 export {
   batchRecordOf,
-  journalEntryOf,
   leaseOf,
   pendingAnswerOf,
   RUN_COLUMNS,

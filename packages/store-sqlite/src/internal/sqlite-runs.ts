@@ -8,6 +8,7 @@ import {
   prepareStatusOptions,
   type ListRunsOptions,
   type NewRun,
+  type PreparedRun,
   type RunFilter,
   type RunRecord,
   type RunStatusOptions,
@@ -23,6 +24,25 @@ export const INSERT_RUN =
   'INSERT INTO runs (id, flow_id, flow_name, input, status, parent_run_id, parent_step_id, ' +
   'batch_id, batch_index, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
+/** Inserts a checked new run whose id is free, storing or checking its flow (in a transaction). */
+export function insertNewRun(c: SqliteConnection, run: PreparedRun, what: string): void {
+  const flowName = c.storeFlow(run, what);
+  const now = c.clock.now();
+  c.sql(INSERT_RUN).run(
+    run.id,
+    run.flowId,
+    flowName ?? null,
+    run.inputText,
+    run.status,
+    run.parentRunId ?? null,
+    run.parentStepId ?? null,
+    null,
+    null,
+    now,
+    now,
+  );
+}
+
 /** Run records in the `runs` table. */
 export class SqliteRunStore implements RunStore {
   constructor(private readonly c: SqliteConnection) {}
@@ -30,24 +50,8 @@ export class SqliteRunStore implements RunStore {
   async createRun(newRun: NewRun): Promise<RunRecord> {
     const run = prepareNewRun(newRun);
     const record = await this.c.write(() => {
-      const flowName = this.c.storeFlow(run, `createRun(${run.id})`);
       this.c.checkRunIdFree(run.id);
-      const now = this.c.clock.now();
-      this.c
-        .sql(INSERT_RUN)
-        .run(
-          run.id,
-          run.flowId,
-          flowName ?? null,
-          run.inputText,
-          run.status,
-          run.parentRunId ?? null,
-          run.parentStepId ?? null,
-          null,
-          null,
-          now,
-          now,
-        );
+      insertNewRun(this.c, run, `createRun(${run.id})`);
       return this.c.record(this.c.runRow(run.id)!);
     });
     this.c.notifier.notify({ type: 'work' });
