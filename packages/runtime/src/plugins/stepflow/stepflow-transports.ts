@@ -2,6 +2,7 @@ import type { Transport } from '@stepflow/jsonrpc';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { Logger } from '../../logger.ts';
 import type { PluginFactoryArgs } from '../plugin.ts';
+import { parseServerLogLine } from './server-log-line.ts';
 import { resolveStdioLaunch, type StdioLaunch } from './stdio-launch.ts';
 
 /** What a transport factory gets besides the transport config. */
@@ -12,7 +13,10 @@ export interface StepflowTransportContext {
   readonly workingDirectory: string;
   /** The plugin's logger. */
   readonly logger: Logger;
-  /** Logs one line the server wrote to stderr, tagged with the plugin (info level). */
+  /**
+   * Logs one line the server wrote to stderr, tagged with the plugin: a structured log line (JSON
+   * from the SDKs' `context.log`) at its level with its step's ids, any other line as text at info.
+   */
   readonly logStderrLine: (line: string) => void;
   /** Logs, tagged with the plugin, one stdout line that is not a protocol message (it is dropped). */
   readonly logNonProtocolLine: (line: string) => void;
@@ -105,7 +109,16 @@ function transportContext(args: PluginFactoryArgs): StepflowTransportContext {
     pluginName: args.name,
     workingDirectory: args.workingDirectory,
     logger: args.logger,
-    logStderrLine: (line) => args.logger.info(`[${args.name}] ${line}`, { plugin: args.name }),
+    logStderrLine: (line) => {
+      // A structured line (the SDKs' `context.log`) becomes a record of the step it names.
+      const record = parseServerLogLine(line);
+      if (record === undefined) args.logger.info(`[${args.name}] ${line}`, { plugin: args.name });
+      else
+        args.logger[record.level](`[${args.name}] ${record.message}`, {
+          plugin: args.name,
+          ...record.fields,
+        });
+    },
     logNonProtocolLine: (line) =>
       args.logger.warn(
         `component server '${args.name}' wrote a line that is not a protocol message; dropped`,
