@@ -95,6 +95,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     random: options.random ?? Math.random,
     logger,
     maxDepth,
+    telemetry: options.telemetry ?? true,
     ...(journal === undefined ? {} : { journal }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     servicesFor: (scope) => servicesFor(scope),

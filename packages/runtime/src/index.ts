@@ -113,14 +113,12 @@ export { createRunJournal } from './scheduler/run-journal.ts';
 export { TRANSPORT_RETRY_BUDGET } from './scheduler/execute-run.ts';
 export type {
   NetworkTransportConfig,
-  StepflowPluginFactoryOptions,
   StepflowTransportContext,
   StepflowTransportFactories,
-} from './plugins/stepflow/stepflow-plugin.ts';
-export {
-  createStepflowPluginFactory,
-  DEFAULT_INITIALIZE_TIMEOUT_MS,
-} from './plugins/stepflow/stepflow-plugin.ts';
+} from './plugins/stepflow/stepflow-transports.ts';
+export type { StepflowPluginFactoryOptions } from './plugins/stepflow/stepflow-plugin-options.ts';
+export { DEFAULT_INITIALIZE_TIMEOUT_MS } from './plugins/stepflow/stepflow-plugin-options.ts';
+export { createStepflowPluginFactory } from './plugins/stepflow/stepflow-plugin.ts';
 export type { StdioLaunch } from './plugins/stepflow/stdio-launch.ts';
 export { DEFAULT_INHERITED_ENV, resolveStdioLaunch } from './plugins/stepflow/stdio-launch.ts';
 export type { RestartPolicy } from './plugins/stepflow/restart-policy.ts';

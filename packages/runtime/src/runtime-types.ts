@@ -35,6 +35,12 @@ export interface RuntimeOptions {
   /** Maximum nesting of runs (`eval`, `map`, `iterate`, `flows/evaluate`); default 32. */
   readonly maxDepth?: number;
   /**
+   * `false`: this runtime records no spans and no metrics even when the process registered
+   * OpenTelemetry providers (steps still get W3C trace ids for log correlation). Default `true`:
+   * spans and metrics go to the registered providers, and cost next to nothing when there are none.
+   */
+  readonly telemetry?: boolean;
+  /**
    * Largest blob (bytes of its compact JSON text) that `put_blob` and `blobs/put` may store;
    * default 32 MiB (`DEFAULT_MAX_BLOB_BYTES`, the protocol's message limit).
    */

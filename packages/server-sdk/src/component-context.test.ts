@@ -201,17 +201,50 @@ describe('context callbacks', () => {
     ]);
   });
 
-  it('log writes one tagged line to the server log', async () => {
+  it('log writes one JSON line per message with the execution ids, level and fields', async () => {
     const lines: string[] = [];
     const server = createComponentServer({
       name: 'ctx',
       version: '1',
       writeLog: (line) => lines.push(line),
     });
-    server.component('talk', {}, (_input, ctx) => ctx.log('hello', { n: 1 }));
+    server.component('talk', {}, (_input, ctx) => {
+      ctx.log('hello', { n: 1, run_id: 'not mine' });
+      ctx.log.warn('careful\nthere');
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      ctx.log.debug('odd fields', cyclic);
+      return null;
+    });
     const runtime = await createTestRuntime(server);
     runtimes.push(runtime);
-    await runtime.execute('/talk', null, { stepId: 'st', runId: 'ru' });
-    expect(lines).toEqual(['[/talk step=st run=ru] hello {"n":1}']);
+    await runtime.execute('/talk', null, {
+      stepId: 'st',
+      runId: 'ru',
+      flowId: 'fl',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+    });
+    const ids = {
+      component: '/talk',
+      run_id: 'ru',
+      flow_id: 'fl',
+      step_id: 'st',
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      span_id: '00f067aa0ba902b7',
+      attempt: 1,
+    };
+    // One line each: the newline in a message stays escaped inside the JSON.
+    expect(lines).toHaveLength(3);
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
+      { level: 'info', msg: 'hello', ...ids, fields: { n: 1, run_id: 'not mine' } },
+      { level: 'warn', msg: 'careful\nthere', ...ids },
+      {
+        level: 'debug',
+        msg: 'odd fields',
+        ...ids,
+        fields: { unserialisable: expect.stringContaining('circular') },
+      },
+    ]);
   });
 });

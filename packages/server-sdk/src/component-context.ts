@@ -23,8 +23,26 @@ export interface GetBatchOptions {
   readonly includeResults?: boolean;
 }
 
-/** Writes one line to stderr, tagged with the component, step and run. */
-export type ComponentLog = (message: string, fields?: Record<string, unknown>) => void;
+/** Severity of a component's log line. */
+export type ComponentLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Writes one JSON line to the server's log (stderr) carrying the execution's ids: `level`, `msg`,
+ * `component`, `run_id`, `flow_id`, `step_id`, `trace_id`, `span_id`, `attempt` and the given
+ * `fields` (nested under `fields`). The Stepflow runtime reads these lines from a stdio server's
+ * stderr and logs them as records of that step. Calling it logs at `info`.
+ *
+ * @example
+ * context.log('fetched', { rows: 12 });
+ * context.log.warn('slow answer', { ms: 950 });
+ */
+export interface ComponentLog {
+  (message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
 
 /**
  * What a component handler may know and do besides computing its output.
@@ -51,7 +69,7 @@ export interface ComponentContext {
    * or the connection closed. Pass it to anything cancellable.
    */
   readonly signal: AbortSignal;
-  /** Writes a log line to stderr (never stdout). */
+  /** Writes a JSON log line with this execution's ids to stderr (never stdout). */
   readonly log: ComponentLog;
   /** Stores a JSON value in the runtime's blob store and returns its id. */
   putBlob(data: unknown, blobType?: BlobType): Promise<string>;

@@ -13,6 +13,7 @@ export type { UdfOptions } from './udf-options.ts';
 export type {
   ComponentContext,
   ComponentLog,
+  ComponentLogLevel,
   FlowOrId,
   BatchOptions,
   GetBatchOptions,

@@ -178,14 +178,23 @@ describe('/udf', () => {
     await expect(runtime.execute('/udf', { input: {} })).rejects.toMatchObject({ code: -32602 });
   });
 
-  it('passes console output and context.log to the server log', async () => {
+  it('passes console output and context.log to the server log, at their levels', async () => {
     const { run, lines } = await udfRuntime();
     expect(
-      await run('console.log("n is", input.n); context.log("done"); return 1;', { n: 2 }),
+      await run(
+        'console.log("n is", input.n); console.warn("odd"); context.log("done"); context.log.error("bad", { n: input.n }); return 1;',
+        { n: 2 },
+      ),
     ).toBe(1);
-    expect(lines.filter((line) => /n is 2|done/.test(line))).toEqual([
-      expect.stringContaining('log: n is 2'),
-      expect.stringContaining('done'),
+    const logged = lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.component === '/udf');
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 'info', msg: 'log: n is 2' }),
+      expect.objectContaining({ level: 'warn', msg: 'warn: odd' }),
+      expect.objectContaining({ level: 'info', msg: 'done' }),
+      expect.objectContaining({ level: 'error', msg: 'bad', fields: { n: 2 } }),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import type { Context } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { BlobStore } from '@stepflow/blob-store';
 import {
   type Flow,
@@ -17,6 +17,7 @@ import type { RuntimeServices } from '../services/runtime-services.ts';
 import type { Diagnostic } from '../validation/diagnostic.ts';
 import { childRunId } from './child-run-id.ts';
 import type { FlowCatalogue } from './flow-catalogue.ts';
+import type { CallSpan } from '../telemetry/run-telemetry.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,6 +37,8 @@ export interface NestedRunRequest {
   readonly traceId?: string;
   /** The span context of the calling component call. */
   readonly traceParent?: Context;
+  /** The span the calling run itself runs under (see `CallbackScope.traceOuter`). */
+  readonly traceOuter?: Span;
 }
 
 /** What the callback services of every run share. */
@@ -67,8 +70,13 @@ export interface CallbackScope {
   readonly deriveChildIds: boolean;
   /** The calling run's trace id: nested runs join its trace. */
   readonly traceId?: string;
-  /** The span context of the calling component call, when it records. */
-  readonly traceParent?: Context | undefined;
+  /** The calling component call's span, when it records. */
+  readonly traceCall?: CallSpan | undefined;
+  /**
+   * The span active where the calling run started, when there is one. A nested run started where
+   * another span is active (a component server's callback) is that span's child, else the call's.
+   */
+  readonly traceOuter?: Span | undefined;
 }
 
 function invalidFlow(fatal: Diagnostic[]): RuntimeServiceError {
@@ -128,7 +136,8 @@ export function createCallbackServices(
       ...(scope.parentStepId === undefined ? {} : { parentStepId: scope.parentStepId }),
       validate: scope.validate,
       ...(scope.traceId === undefined ? {} : { traceId: scope.traceId }),
-      ...(scope.traceParent === undefined ? {} : { traceParent: scope.traceParent }),
+      ...(scope.traceCall === undefined ? {} : { traceParent: scope.traceCall.context() }),
+      ...(scope.traceOuter === undefined ? {} : { traceOuter: scope.traceOuter }),
     });
     const { result } = outcome;
     // A run below hitting the limit fails every run above it, not just its own sub-flow.

@@ -164,7 +164,7 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
       try {
         target = router.resolve(component, input);
       } catch {
-        return { component, plugin: '', pluginType: '', transport: '' };
+        return { component, plugin: '', pluginType: '', transport: '', needsActiveSpan: true };
       }
       const pluginConfig = configs[target.plugin];
       const type = pluginConfig?.type ?? '';
@@ -175,6 +175,9 @@ export function createPluginRegistry(options: PluginRegistryOptions): PluginRegi
         pluginType: type,
         transport:
           typeof transport === 'string' ? transport : type === 'stepflow' ? 'stdio' : 'in-process',
+        // Builtins run in-process and only `openai` does I/O an instrumentation could record; the
+        // nested runs of `map`, `iterate`, `eval`… get the call span explicitly.
+        needsActiveSpan: type !== 'builtin' || target.component === '/openai',
       };
     },
     start() {

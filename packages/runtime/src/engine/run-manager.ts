@@ -1,5 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { context as otelContext, trace, type Context } from '@opentelemetry/api';
+import {
+  context as otelContext,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import type { Flow, FlowResult } from '@stepflow/protocol';
 import type { Clock, IdGenerator, RandomSource } from '../clock.ts';
 import { InputValidationError } from '../errors/input-validation-error.ts';
@@ -23,6 +29,7 @@ import type { FlowCatalogue } from './flow-catalogue.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 import { RunConflictError } from '../errors/run-conflict-error.ts';
 import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry.ts';
+import { untracedRunTelemetry } from '../telemetry/untraced-run-telemetry.ts';
 
 /** One run as the manager executes it: top-level (depth 0) or nested. */
 export interface ManagedRun {
@@ -43,6 +50,8 @@ export interface ManagedRun {
   readonly traceId?: string;
   /** The span context of the call that started a nested run (its parent span). */
   readonly traceParent?: Context;
+  /** The span the calling run runs under: when it is the active one, no callback span is. */
+  readonly traceOuter?: Span;
   /** Top-level runs: called when the run has nothing to do but wait (see `RunRequest.onPaused`). */
   readonly onPaused?: (questions: readonly OpenQuestion[]) => void;
 }
@@ -56,6 +65,8 @@ export interface RunManagerDeps {
   readonly random: RandomSource;
   readonly logger: Logger;
   readonly maxDepth: number;
+  /** Whether runs record spans and metrics (`RuntimeOptions.telemetry`). */
+  readonly telemetry: boolean;
   readonly journal?: RunJournalStore;
   readonly onEvent?: (event: RunEvent) => void;
   /** Callback services for one dispatch of one step. */
@@ -152,7 +163,10 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
     else if (external?.aborted) abort();
     else external?.addEventListener('abort', abort, { once: true });
     activeRuns.add(controller);
-    const telemetry = startTelemetry(request, runId, flowId);
+    const active = deps.telemetry ? otelContext.active() : ROOT_CONTEXT;
+    const telemetry = startTelemetry(request, runId, flowId, active);
+    // Only looked at by nested runs of recorded calls.
+    const outerSpan = telemetry.recording ? trace.getSpan(active) : undefined;
     deps.logger.debug('run started', {
       run_id: runId,
       flow_id: flowId,
@@ -176,7 +190,8 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
         deriveChildIds: deps.journal !== undefined,
         traceId: telemetry.traceId,
         // Set even when undefined: a spread here would slow every dispatch.
-        traceParent: call?.context,
+        traceCall: call,
+        traceOuter: outerSpan,
       };
       const context: ExecutionContext = {
         runId,
@@ -195,20 +210,23 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
       };
       if (call === undefined)
         return deps.registry.execute(step.component, input, context, request.validate);
-      return otelContext
-        .with(call.context, () =>
-          deps.registry.execute(step.component, input, context, request.validate),
-        )
-        .then(
-          (result) => {
-            call.end(result);
-            return result;
-          },
-          (error: unknown) => {
-            call.end(undefined, error);
-            throw error;
-          },
-        );
+      // Switching the async context costs every step; only calls that need it pay (see
+      // `CallTarget.needsActiveSpan`).
+      const execution = call.needsActiveSpan
+        ? otelContext.with(call.context(), () =>
+            deps.registry.execute(step.component, input, context, request.validate),
+          )
+        : deps.registry.execute(step.component, input, context, request.validate);
+      return execution.then(
+        (result) => {
+          call.end(result);
+          return result;
+        },
+        (error: unknown) => {
+          call.end(undefined, error);
+          throw error;
+        },
+      );
     };
     const onEvent = combineListeners(
       [telemetry.onEvent, request.onEvent, deps.onEvent].filter(
@@ -273,12 +291,22 @@ export function createRunManager(deps: RunManagerDeps): RunManager {
   };
 
   /**
-   * A nested run is a child of the span active where it was started (a callback's span), else of
-   * the component call that started it.
+   * A nested run is a child of the span active where it was started when that is a callback's
+   * span, else of the component call that started it. The span the calling run itself runs under
+   * is no callback's: builtins run without their call span active.
    */
-  const startTelemetry = (request: ManagedRun, runId: string, flowId: string): RunTelemetry => {
-    const active = otelContext.active();
-    const parent = trace.getSpan(active) === undefined ? (request.traceParent ?? active) : active;
+  const startTelemetry = (
+    request: ManagedRun,
+    runId: string,
+    flowId: string,
+    active: Context,
+  ): RunTelemetry => {
+    if (!deps.telemetry) return untracedRunTelemetry(runId, request.traceId, deps.random);
+    const activeSpan = trace.getSpan(active);
+    const parent =
+      activeSpan === undefined || activeSpan === request.traceOuter
+        ? (request.traceParent ?? active)
+        : active;
     return startRunTelemetry({
       runId,
       flowId,

@@ -196,6 +196,83 @@ output: { $from: { step: only } }
     );
   });
 
+  it('puts nested runs of builtins under their call, not under a span the run runs in', async () => {
+    const exporter = new InMemorySpanExporter();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    trace.setGlobalTracerProvider(provider);
+    const active = new Map<string, string | undefined>();
+    const runtime = testRuntime({
+      handler: async ({ component, input, context: execution }) => {
+        active.set(component, trace.getActiveSpan()?.spanContext().spanId);
+        if (component === '/store')
+          return { outcome: 'success', result: await execution.services.putBlob(nested, 'flow') };
+        return { outcome: 'success', result: input };
+      },
+    });
+    const flow = yamlFlow(`
+name: evaluates
+steps:
+  - id: store
+    component: /test/store
+    input: {}
+  - id: nest
+    component: /builtin/eval
+    input: { flow_id: { $from: { step: store } }, input: 7 }
+output: { $from: { step: nest } }
+`);
+    const caller = provider.getTracer('test').startSpan('caller');
+    const { result } = await context.with(trace.setSpan(ROOT_CONTEXT, caller), () =>
+      runtime.run({ flow, input: null }),
+    );
+    caller.end();
+    await runtime.close();
+    expect(result).toMatchObject({ outcome: 'success', result: { result: { result: 7 } } });
+    const spans = exporter.getFinishedSpans();
+    const named = (name: string): ReadableSpan => spans.find((span) => span.name === name)!;
+    const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+    expect(parentOf(named('run evaluates'))).toBe(caller.spanContext().spanId);
+    const evalCall = named('call /eval');
+    expect(parentOf(named('run inner'))).toBe(evalCall.spanContext().spanId);
+    // Plugins other than builtins run with their call span active.
+    expect(active.get('/store')).toBe(named('call /store').spanContext().spanId);
+    expect(active.get('/leaf')).toBe(named('call /leaf').spanContext().spanId);
+  });
+
+  it('records no span or metric with telemetry: false, and still gives trace ids', async () => {
+    const exporter = new InMemorySpanExporter();
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
+    const reader = new TestMetricReader();
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+    const seen: ExecutionContext[] = [];
+    const runtime = testRuntime({
+      telemetry: false,
+      handler: async ({ component, input, context: execution }) => {
+        seen.push(execution);
+        if (component === '/calls-nested') {
+          const flowId = await execution.services.putBlob(nested, 'flow');
+          return (await execution.services.evaluateFlow(flowId, input)).result;
+        }
+        return { outcome: 'success', result: input };
+      },
+    });
+    await runtime.run({ flow: outer, input: null, runId: RUN_ID });
+    await runtime.close();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    const { resourceMetrics } = await reader.collect();
+    expect(resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics)).toEqual([]);
+    // The nested run's step too: one trace id, the run id's.
+    expect(seen.map((execution) => execution.traceId)).toEqual(
+      seen.map(() => RUN_ID.replaceAll('-', '')),
+    );
+    expect(seen.length).toBe(3);
+  });
+
   it('counts runs and records step durations by component', async () => {
     const reader = new TestMetricReader();
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));

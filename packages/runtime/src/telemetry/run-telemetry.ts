@@ -19,14 +19,25 @@ export interface CallTarget {
   readonly plugin: string;
   readonly pluginType: string;
   readonly transport: string;
+  /**
+   * Whether the call must run with its span active (`context.with`): code that starts spans of its
+   * own (a plugin, an instrumented HTTP client) finds its parent there. In-process builtins that
+   * do no I/O do not need it, and skipping it spares every step the async-context switch.
+   */
+  readonly needsActiveSpan: boolean;
 }
 
 /** The span of one component call, when the run records spans. */
 export interface CallSpan {
   readonly traceId: string;
   readonly spanId: string;
-  /** The context to run the call in: nested runs started by the component are its children. */
-  readonly context: Context;
+  /** Whether the call must run with its span active (see `CallTarget.needsActiveSpan`). */
+  readonly needsActiveSpan: boolean;
+  /**
+   * The context with this span active, built on first use (most calls start no nested run): nested
+   * runs started by the component are its children.
+   */
+  context(): Context;
   /** Ends the span with the call's result, or with what it threw. */
   end(result: FlowResult | undefined, error?: unknown): void;
 }
@@ -145,10 +156,12 @@ export function startRunTelemetry(options: RunTelemetryOptions): RunTelemetry {
         step?.context ?? runContext,
       );
       const ids = span.spanContext();
+      let active: Context | undefined;
       return {
         traceId: ids.traceId,
         spanId: ids.spanId,
-        context: trace.setSpan(step?.context ?? runContext, span),
+        needsActiveSpan: where.needsActiveSpan,
+        context: () => (active ??= trace.setSpan(step?.context ?? runContext, span)),
         end(result, error) {
           if (error !== undefined) failSpan(span, error);
           else if (result?.outcome === 'failed') failWithFlowError(span, result.error);
@@ -179,15 +192,29 @@ interface Observer {
   readonly steps: Map<string, StepRecord>;
 }
 
-function openStep(observer: Observer, stepId: string, component: string, at: number): StepRecord {
+function openStep(
+  observer: Observer,
+  stepId: string,
+  component: string,
+  attempt: number,
+  at: number,
+): StepRecord {
   let span: Span | undefined;
   let context: Context | undefined;
   if (observer.recording) {
+    // Every attribute known now goes in here: one sanitising pass instead of one per setAttribute.
     span = observer.tracer.startSpan(
       `step ${stepId}`,
       {
         kind: SpanKind.INTERNAL,
-        attributes: { 'stepflow.step.id': stepId, 'stepflow.component': component },
+        attributes:
+          attempt > 0
+            ? {
+                'stepflow.step.id': stepId,
+                'stepflow.component': component,
+                'stepflow.step.attempt': attempt,
+              }
+            : { 'stepflow.step.id': stepId, 'stepflow.component': component },
       },
       observer.runContext,
     );
@@ -202,14 +229,14 @@ function openStep(observer: Observer, stepId: string, component: string, at: num
 function observe(event: RunEvent, observer: Observer): void {
   switch (event.type) {
     case 'stepStarted': {
-      let step = observer.steps.get(event.stepId);
+      const step = observer.steps.get(event.stepId);
       if (step === undefined) {
-        step = openStep(observer, event.stepId, event.component, event.at);
+        openStep(observer, event.stepId, event.component, event.attempt, event.at);
         observer.meters?.stepsInFlight.add(1, { 'stepflow.component': event.component });
-      } else {
-        step.span?.addEvent('step.attempt', { 'stepflow.step.attempt': event.attempt });
+      } else if (step.span !== undefined) {
+        step.span.addEvent('step.attempt', { 'stepflow.step.attempt': event.attempt });
+        step.span.setAttribute('stepflow.step.attempt', event.attempt);
       }
-      step.span?.setAttribute('stepflow.step.attempt', event.attempt);
       return;
     }
     case 'stepRetrying': {
@@ -240,7 +267,7 @@ function completeStep(
   let step = observer.steps.get(stepId);
   const dispatched = step !== undefined;
   // A step that never ran (skipped, or its input failed to resolve) gets a span of its own too.
-  step ??= openStep(observer, stepId, '', at);
+  step ??= openStep(observer, stepId, '', attempt, at);
   observer.steps.delete(stepId);
   if (dispatched) {
     observer.meters?.stepsInFlight.add(-1, { 'stepflow.component': step.component });
@@ -252,7 +279,6 @@ function completeStep(
   const span = step.span;
   if (span === undefined) return;
   span.setAttribute('stepflow.step.outcome', result.outcome);
-  if (attempt > 0) span.setAttribute('stepflow.step.attempt', attempt);
   if (!dispatched && result.outcome === 'skipped') span.addEvent('step.skipped');
   if (step.lastCallFailed && result.outcome !== 'failed') {
     span.addEvent('step.on_error', {

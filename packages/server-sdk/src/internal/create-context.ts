@@ -9,11 +9,13 @@ import type {
   BatchOptions,
   ComponentContext,
   ComponentLog,
+  ComponentLogLevel,
   FlowOrId,
   GetBatchOptions,
 } from '../component-context.ts';
 import { FlowFailedError } from '../flow-failed-error.ts';
 import { FlowSkippedError } from '../flow-skipped-error.ts';
+import { formatComponentLogLine } from './component-log-line.ts';
 
 /**
  * Sends one server→runtime request for an execution (observability is added by the context);
@@ -168,14 +170,31 @@ function bindMethods(
     return result.batch_id;
   };
 
+  const logAt =
+    (level: ComponentLogLevel) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      const observability = ctx.observability;
+      writeLog(
+        formatComponentLogLine(level, String(message), fields, {
+          component: ctx.component,
+          attempt: ctx.attempt,
+          runId: ctx.runId,
+          flowId: ctx.flowId,
+          stepId: ctx.stepId,
+          traceId: text(observability.trace_id),
+          spanId: text(observability.span_id),
+        }),
+      );
+    };
+  const log: ComponentLog = Object.assign(logAt('info'), {
+    debug: logAt('debug'),
+    info: logAt('info'),
+    warn: logAt('warn'),
+    error: logAt('error'),
+  });
+
   return {
-    log(message, fields) {
-      const { stepId, runId } = ctx;
-      const tags = [ctx.component, stepId && `step=${stepId}`, runId && `run=${runId}`]
-        .filter(Boolean)
-        .join(' ');
-      writeLog(`[${tags}] ${message}${fields ? ` ${safeJson(fields)}` : ''}`);
-    },
+    log,
     putBlob,
     async getBlob<T>(blobId: string): Promise<T> {
       const result = (await request('blobs/get', { blob_id: blobId })) as { data: T };
@@ -252,13 +271,5 @@ export function unwrapFlowResult(result: FlowResult, flowId?: string): unknown {
       throw new FlowSkippedError(result.reason, flowId === undefined ? undefined : { flowId });
     case 'failed':
       throw new FlowFailedError(result.error.code, result.error.message, result.error.data);
-  }
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
   }
 }

@@ -22,7 +22,8 @@ export function udfWorkerMain(threads: typeof Threads, vm: typeof Vm): void {
   let currentRun = 0;
 
   const send = (message: FromUdfWorker): void => port.postMessage(message);
-  const log = (line: string): void => send({ type: 'log', run: currentRun, message: line });
+  const log = (line: string, level = 'info'): void =>
+    send({ type: 'log', run: currentRun, level, message: line });
   const text = (value: unknown): string => {
     if (typeof value === 'string') return value;
     try {
@@ -31,16 +32,17 @@ export function udfWorkerMain(threads: typeof Threads, vm: typeof Vm): void {
       return String(value);
     }
   };
+  // `console.log` logs at info; the others at their own level.
   const consoleFor =
-    (level: string) =>
+    (method: string, level: string) =>
     (...args: unknown[]) =>
-      log(`${level}: ${args.map(text).join(' ')}`);
+      log(`${method}: ${args.map(text).join(' ')}`, level);
   const sandboxConsole = {
-    log: consoleFor('log'),
-    info: consoleFor('info'),
-    debug: consoleFor('debug'),
-    warn: consoleFor('warn'),
-    error: consoleFor('error'),
+    log: consoleFor('log', 'info'),
+    info: consoleFor('info', 'info'),
+    debug: consoleFor('debug', 'debug'),
+    warn: consoleFor('warn', 'warn'),
+    error: consoleFor('error', 'error'),
   };
 
   const compile = (key: string, source: string, filename: string) => {
@@ -77,16 +79,27 @@ export function udfWorkerMain(threads: typeof Threads, vm: typeof Vm): void {
         send({ type: 'call', run, call: id, method, args });
         return new Promise((resolve, reject) => replies.set(id, { resolve, reject }));
       };
-    return {
-      ...info,
-      signal: new AbortController().signal,
-      log: (message: unknown, fields?: unknown) =>
+    const logAt =
+      (level: string) =>
+      (message: unknown, fields?: unknown): void =>
         send({
           type: 'log',
           run,
+          level,
           message: String(message),
           ...(fields !== undefined && { fields }),
-        }),
+        });
+    // `context.log(…)` logs at info, `context.log.warn(…)` … at their level, as outside a UDF.
+    const log = Object.assign(logAt('info'), {
+      debug: logAt('debug'),
+      info: logAt('info'),
+      warn: logAt('warn'),
+      error: logAt('error'),
+    });
+    return {
+      ...info,
+      signal: new AbortController().signal,
+      log,
       putBlob: call('putBlob'),
       getBlob: call('getBlob'),
       evaluateFlow: call('evaluateFlow'),

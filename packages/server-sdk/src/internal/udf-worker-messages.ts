@@ -65,6 +65,8 @@ export type FromUdfWorker =
   | {
       readonly type: 'log';
       readonly run: number;
+      /** `debug`, `info`, `warn` or `error` (`console.debug` … `console.error`); default `info`. */
+      readonly level?: string;
       readonly message: string;
       readonly fields?: unknown;
     }

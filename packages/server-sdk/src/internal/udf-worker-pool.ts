@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ComponentContext } from '../component-context.ts';
+import type { ComponentContext, ComponentLogLevel } from '../component-context.ts';
 import { udfWorkerMain } from './udf-worker-main.ts';
 import {
   UDF_CONTEXT_METHODS,
@@ -191,7 +191,10 @@ export class UdfWorkerPool {
     const { context } = running.job;
     switch (message.type) {
       case 'log':
-        context.log(message.message, message.fields as Record<string, unknown> | undefined);
+        context.log[logLevel(message.level)](
+          message.message,
+          message.fields as Record<string, unknown> | undefined,
+        );
         return;
       case 'call':
         void this.#call(entry, running, message.call, message.method, message.args);
@@ -348,4 +351,9 @@ function fromErrorData(data: UdfErrorData): Error {
   const error = new Error(data.message);
   error.name = data.name;
   return error;
+}
+
+/** A worker's log level, as one of the context logger's; anything else logs at info. */
+function logLevel(level: string | undefined): ComponentLogLevel {
+  return level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
 }
