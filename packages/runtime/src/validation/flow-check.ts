@@ -1,4 +1,5 @@
 import type { TemplateIssue } from '../expressions/compile-template.ts';
+import { compileJsonSchema } from '../internal/json-schema.ts';
 import type { Diagnostic, DiagnosticLevel } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
 
@@ -103,5 +104,27 @@ export class FlowCheck {
     if (Object.hasOwn(value, '$literal')) return;
     for (const [key, child] of Object.entries(value))
       this.templateKeys(child, [...path, key], stepId);
+  }
+
+  /** Warns about an `inputSchema` or `outputSchema` that is not a valid JSON Schema. */
+  schemas(
+    owner: Record<string, unknown>,
+    describe: (key: string) => string,
+    path: DocumentPath,
+    stepId?: string,
+  ): void {
+    for (const key of ['inputSchema', 'outputSchema'] as const) {
+      const schema = owner[key];
+      if (schema === undefined || schema === null) continue;
+      const problem = compileJsonSchema(schema).problem;
+      if (problem)
+        this.add(
+          'warning',
+          'invalidSchema',
+          `${describe(key)} is not a valid JSON Schema: ${problem}`,
+          [...path, key],
+          { ...(stepId === undefined ? {} : { stepId }), field: key },
+        );
+    }
   }
 }

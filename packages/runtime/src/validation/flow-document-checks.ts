@@ -1,5 +1,4 @@
 import { FLOW_SCHEMA_URL } from '@stepflow/protocol';
-import { compileJsonSchema } from '../internal/json-schema.ts';
 import { isObject, type FlowCheck } from './flow-check.ts';
 
 const FLOW_KEYS = [
@@ -43,19 +42,7 @@ export function checkFlowDocument(check: FlowCheck, doc: Record<string, unknown>
       ['description'],
       { field: 'description' },
     );
-  for (const key of ['inputSchema', 'outputSchema'] as const) {
-    const schema = doc[key];
-    if (schema === undefined || schema === null) continue;
-    const problem = compileJsonSchema(schema).problem;
-    if (problem)
-      check.add(
-        'warning',
-        'invalidSchema',
-        `The flow's ${key} is not a valid JSON Schema: ${problem}`,
-        [key],
-        { field: key },
-      );
-  }
+  check.schemas(doc, (key) => `The flow's ${key}`, []);
 }
 
 function checkFieldTypes(check: FlowCheck, doc: Record<string, unknown>): void {

@@ -1,5 +1,4 @@
 import { compileTemplate, type TemplateIssue } from '../expressions/compile-template.ts';
-import { compileJsonSchema } from '../internal/json-schema.ts';
 import { missingComponentReason } from './component-lists.ts';
 import { checkErrorAction } from './error-action-checks.ts';
 import { isObject, type DocumentPath } from './flow-check.ts';
@@ -141,17 +140,5 @@ function checkLimitsAndSchemas(
       { stepId, field: 'timeoutMs' },
     );
   }
-  for (const key of ['inputSchema', 'outputSchema'] as const) {
-    const schema = step[key];
-    if (schema === undefined || schema === null) continue;
-    const problem = compileJsonSchema(schema).problem;
-    if (problem)
-      check.add(
-        'warning',
-        'invalidSchema',
-        `Step '${stepId}': ${key} is not a valid JSON Schema: ${problem}`,
-        [...path, key],
-        { stepId, field: key },
-      );
-  }
+  check.schemas(step, (key) => `Step '${stepId}': ${key}`, path, stepId);
 }
