@@ -388,5 +388,8 @@ output: [{ $from: { step: a } }, { $from: { step: b } }, { $from: { step: d } }]
       ['warning', 'inputSchema', undefined],
       ['warning', 'outputSchema', 'a'],
     ]);
+    const [flowSchema, stepSchema] = only(d, 'invalidSchema').map((x) => x.message);
+    expect(flowSchema).toMatch(/^The flow's inputSchema is not a valid JSON Schema: ./);
+    expect(stepSchema).toMatch(/^Step 'a': outputSchema is not a valid JSON Schema: ./);
   });
 });
