@@ -1,4 +1,5 @@
 import type { RunEvent } from '../scheduler/run-event.ts';
+import { RefusedAppendsError } from './refused-appends-error.ts';
 
 /** Appends one event and resolves when it is durable. */
 export type PersistEvent = (event: RunEvent) => Promise<void>;
@@ -12,7 +13,11 @@ export function createGroupCommit(
   append: (events: readonly RunEvent[]) => Promise<void>,
 ): PersistEvent {
   let queue: RunEvent[] = [];
-  let waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let waiters: {
+    runId: string;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   let flushing = false;
 
   const flush = (): void => {
@@ -28,7 +33,13 @@ export function createGroupCommit(
           for (const waiter of settled) waiter.resolve();
         },
         (error: unknown) => {
-          for (const waiter of settled) waiter.reject(error);
+          // Only the refused runs' writers fail; the others' events were written.
+          const refused = RefusedAppendsError.isInstance(error) ? error.refused : undefined;
+          for (const waiter of settled) {
+            if (refused === undefined) waiter.reject(error);
+            else if (refused.has(waiter.runId)) waiter.reject(refused.get(waiter.runId));
+            else waiter.resolve();
+          }
         },
       )
       .finally(() => {
@@ -40,7 +51,7 @@ export function createGroupCommit(
   return (event) =>
     new Promise<void>((resolve, reject) => {
       queue.push(event);
-      waiters.push({ resolve, reject });
+      waiters.push({ runId: event.runId, resolve, reject });
       // Events produced in the same turn of the event loop (one batch of I/O callbacks and the
       // promise jobs they start) join one commit.
       if (queue.length === 1 && !flushing) setImmediate(flush);
