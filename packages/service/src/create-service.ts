@@ -10,6 +10,7 @@ import { BatchRunner } from './batch-runner.ts';
 import { DebugRuns } from './debug-runs.ts';
 import { EventFeed } from './event-feed.ts';
 import { requestChecks } from './request-checks.ts';
+import { loadStoredFlow } from './load-stored-flow.ts';
 import { resumeRuns } from './resume-runs.ts';
 import { createStaticSite } from './static-files.ts';
 import { registerBatchesRoutes } from './routes/batches-routes.ts';
@@ -20,8 +21,10 @@ import { registerFlowsRoutes } from './routes/flows-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerQuestionsRoutes } from './routes/questions-routes.ts';
 import { registerRunsRoutes } from './routes/runs-routes.ts';
+import { RemoteRunEvents } from './remote-run-events.ts';
 import { RunSupervisor } from './run-supervisor.ts';
 import type { ServiceContext } from './service-context.ts';
+import { WorkClaimer, type WorkClaimerOptions } from './work-claimer.ts';
 
 /** How to build the service. The caller opens (and after `close`, closes) runtime and store. */
 export interface ServiceOptions {
@@ -56,7 +59,24 @@ export interface ServiceOptions {
    * `@stepflow/ui`): no token needed for them, the Host check and security headers apply.
    */
   readonly staticRoot?: string;
+  /**
+   * Share the store with other runtimes (scale-out, PostgreSQL): runs and batches go to a queue
+   * any runtime claims from under a lease, instead of executing where they were submitted, and
+   * `resumeRuns` starts claiming. The runtime's journal must fence appends with
+   * `scaleOut.fences` (see {@link ScaleOutOptions}).
+   */
+  readonly scaleOut?: ScaleOutOptions;
 }
+
+/**
+ * How this runtime shares its store: its lease owner name, capacity and lease timing. Give the
+ * runtime `journal: createStateStoreJournal(store, { fenceOf: fences.fenceOf })` with the same
+ * `fences`, so a run whose lease another runtime took writes nothing more.
+ */
+export type ScaleOutOptions = Omit<
+  WorkClaimerOptions,
+  'store' | 'supervisor' | 'loadFlow' | 'onNotice' | 'onRunEnded'
+>;
 
 /** A web-standard handler served by the service at one path. */
 export interface ServiceMount {
@@ -75,6 +95,8 @@ export interface Service {
    * call once at start-up, before serving. Resolves with how many were resumed.
    */
   resumeRuns(): Promise<number>;
+  /** Claims and executes runs of the shared store (with `scaleOut`; else `undefined`). */
+  readonly claimer: WorkClaimer | undefined;
   /**
    * Refuses new runs and ends event streams. Close the runtime afterwards: in-flight durable
    * runs stay `running` in the store, for the next process to resume.
@@ -88,16 +110,40 @@ export function createService(options: ServiceOptions): Service {
   const supervisor = options.supervisor ?? new RunSupervisor(options.runtime, options.store);
   const events = new EventFeed();
   supervisor.onEvent((event) => events.publish(event));
+  const flowCache = new Map<string, Flow>();
+  const remote = new RemoteRunEvents(options.store, supervisor, events);
+  let batches: BatchRunner | undefined;
+  const claimer =
+    options.scaleOut === undefined
+      ? undefined
+      : new WorkClaimer({
+          ...options.scaleOut,
+          store: options.store,
+          supervisor,
+          loadFlow: (flowId) => loadStoredFlow({ store: options.store, flowCache }, flowId),
+          onNotice: (notice) => {
+            if (notice.type === 'events') remote.journalGrew(notice.runId, notice.lastSeq);
+          },
+          onRunEnded: (run) => {
+            if (run.batchId !== undefined) batches?.batchRunEnded(run.batchId);
+          },
+        });
+  batches = new BatchRunner(
+    options.store,
+    supervisor,
+    claimer === undefined ? undefined : () => void claimer.claim(),
+  );
   const context: ServiceContext = {
     runtime: options.runtime,
     store: options.store,
     supervisor,
-    batches: new BatchRunner(options.store, supervisor),
+    batches,
+    claimer,
     events,
     debug: new DebugRuns(options.store, supervisor),
     version: options.version ?? '0.0.0',
     closed: closed.signal,
-    flowCache: new Map<string, Flow>(),
+    flowCache,
   };
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
@@ -159,6 +205,7 @@ export function createService(options: ServiceOptions): Service {
 
   return {
     fetch: (request) => app.fetch(request),
+    claimer,
     resumeRuns: () => resumeRuns(context),
     close() {
       supervisor.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { isTerminalRunStatus, RunStatusSchema } from '@stepflow/protocol';
-import type { RunEvent } from '@stepflow/protocol';
+import type { Flow, FlowResult, RunEvent } from '@stepflow/protocol';
 import { flowIdOf, foldRunEvents, planFlow, statusOfResult, stepStatuses } from '@stepflow/runtime';
 import { StateStoreError, type RunRecord } from '@stepflow/state-store';
 import { ApiError, notFound } from '../api-error.ts';
@@ -20,6 +20,9 @@ import { checkRunInput } from '../check-run-input.ts';
 import { loadStoredFlow } from '../load-stored-flow.ts';
 import { runDetails, runSummary } from '../run-views.ts';
 import type { ServiceApp, ServiceContext } from '../service-context.ts';
+
+/** How often a run executing in another runtime is looked up when no notice came. */
+const REMOTE_POLL_MS = 1_000;
 
 const createRun = createRoute({
   method: 'post',
@@ -114,6 +117,57 @@ export async function requireRun(service: ServiceContext, runId: string): Promis
   return run;
 }
 
+/** How a submitted run settled: ended (no result when the service closed first) or paused. */
+type Settled = { readonly result: FlowResult | undefined } | 'paused';
+
+/**
+ * Executes a run just recorded: here, or with a shared store (scale-out) here when this runtime
+ * has capacity and takes its lease first, else wherever a runtime claims it (the store then
+ * tells when it ended or paused).
+ */
+async function startSubmitted(
+  service: ServiceContext,
+  record: RunRecord,
+  flow: Flow,
+): Promise<{ readonly settled: () => Promise<Settled> }> {
+  const { claimer, supervisor } = service;
+  const start = { runId: record.id, flow, input: record.input, fresh: true };
+  const done =
+    claimer === undefined
+      ? supervisor.start(start)
+      : (await claimer.tryExecute(record, flow))?.done;
+  if (done === undefined) return { settled: () => waitForRunEnd(service, record.id) };
+  // Listened to at once: the run may pause before anyone asks.
+  const settled = Promise.race([
+    done.then((result) => ({ result })),
+    supervisor.whenPaused(record.id).then(() => 'paused' as const),
+  ]);
+  return { settled: () => settled };
+}
+
+/** Settles when the run, executing in another runtime, ended or paused. */
+async function waitForRunEnd(service: ServiceContext, runId: string): Promise<Settled> {
+  while (!service.closed.aborted) {
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        clearTimeout(timer);
+        unwatch();
+        service.closed.removeEventListener('abort', stop);
+        resolve();
+      };
+      // Woken by the store's notices of the run's journal; the poll is a safety net.
+      const timer = setTimeout(stop, REMOTE_POLL_MS);
+      const unwatch = service.supervisor.watch(runId, stop);
+      service.closed.addEventListener('abort', stop);
+    });
+    const run = await service.store.getRun(runId);
+    if (run === undefined) break;
+    if (isTerminalRunStatus(run.status)) return { result: run.result };
+    if (run.status === 'paused') return 'paused';
+  }
+  return { result: undefined };
+}
+
 /** `/runs` and `/runs/{runId}/…` (events are in events-routes). */
 export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): void {
   app.openapi(createRun, async (c) => {
@@ -123,7 +177,7 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
     checkRunInput(flow, input, 'input');
     // The run executes under the id answered here: the record exists before the answer.
     const runId = randomUUID();
-    await service.store.createRun({
+    const record = await service.store.createRun({
       id: runId,
       flowId: flowIdOf(flow),
       ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
@@ -134,14 +188,11 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
       await service.debug.start(runId, flow, input);
       return c.json({ runId, status: 'paused' as const, debug: true }, 200);
     }
-    const done = service.supervisor.start({ runId, flow, input, fresh: true });
+    const execution = await startSubmitted(service, record, flow);
     if (body.wait === false)
       return c.json({ runId, status: 'running' as const, debug: false }, 202);
     // A run that waits for a person answers now, `paused`, not when someone has answered.
-    const settled = await Promise.race([
-      done.then((result) => ({ result })),
-      service.supervisor.whenPaused(runId).then(() => 'paused' as const),
-    ]);
+    const settled = await execution.settled();
     if (settled === 'paused')
       return c.json({ runId, status: 'paused' as const, debug: false }, 200);
     const result = settled.result;

@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Flow, FlowResult } from '@stepflow/protocol';
+import type { RunRecord, StateStore } from '@stepflow/state-store';
+import type { RunFences } from './run-fences.ts';
+import type { RunSupervisor } from './run-supervisor.ts';
+import { systemClaimerTimers, type ClaimerTimers } from './claimer-timers.ts';
+
+/** Runs one runtime executes at once by default. */
+export const DEFAULT_MAX_RUNS = 64;
+/** How long a lease lives without renewal: a dead runtime's runs are free after this. */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
+/** How often the claimer looks for work when no notice woke it. */
+export const DEFAULT_CLAIM_POLL_MS = 1_000;
+
+/** A change another process (or this one) made to the shared store. */
+export type WorkNotice =
+  | { readonly type: 'work' }
+  | { readonly type: 'events'; readonly runId: string; readonly lastSeq: number };
+
+/** The lease protocol of a store shared by several runtimes. */
+interface SharedLeases {
+  renewLeases(owner: string, ttlMs: number): Promise<string[]>;
+  releaseLeases(owner: string): Promise<string[]>;
+  watch?(listener: (notice: WorkNotice) => void): Promise<{ close(): Promise<void> }>;
+}
+
+/** Options of {@link WorkClaimer}. */
+export interface WorkClaimerOptions {
+  readonly store: StateStore;
+  readonly supervisor: RunSupervisor;
+  /** Where the leases of the runs executing here are kept for the journal's fencing. */
+  readonly fences: RunFences;
+  /** The flow of a claimed run, by blob id. */
+  readonly loadFlow: (flowId: string) => Promise<Flow>;
+  /** This runtime's lease owner name (default `host:pid:random`). */
+  readonly owner?: string;
+  /** At most this many runs execute here at once (default {@link DEFAULT_MAX_RUNS}). */
+  readonly maxRuns?: number;
+  /** Lease lifetime without renewal (default {@link DEFAULT_LEASE_TTL_MS}). */
+  readonly leaseTtlMs?: number;
+  /** Renewal interval (default a third of the TTL). */
+  readonly heartbeatMs?: number;
+  /** Claim interval when no notice wakes the claimer (default {@link DEFAULT_CLAIM_POLL_MS}). */
+  readonly pollMs?: number;
+  /** Time and timers (default the system's, unref'd). */
+  readonly timers?: ClaimerTimers;
+  /** Every notice of the store's `watch` (e.g. events of runs executing elsewhere). */
+  readonly onNotice?: (notice: WorkNotice) => void;
+  /** A run that executed here ended (or stopped here): batches complete through it. */
+  readonly onRunEnded?: (run: RunRecord) => void;
+  /**
+   * Whether a lease owner is a process known to be dead (e.g. one of this host whose pid is
+   * gone): its leases are handed back at start-up instead of waiting for them to lapse.
+   */
+  readonly isDeadOwner?: (owner: string) => boolean;
+  /** Failures of the background work (renewals, claims): logged, never thrown. */
+  readonly onError?: (error: unknown, what: string) => void;
+}
+
+/** A unique lease owner name for this process: `host:pid:random`. */
+export function defaultLeaseOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Executes the runs of a store shared by several runtimes: claims runnable top-level runs (batch
+ * runs included: the store honours each batch's `maxConcurrency` across runtimes) while fewer
+ * than `maxRuns` execute here, resumes each from its journal under a fenced lease, renews every
+ * lease in one call per heartbeat, and stops (without writing) the runs whose lease was lost.
+ * Woken by the store's `work` notices, and by a poll as a safety net.
+ */
+export class WorkClaimer {
+  readonly owner: string;
+  readonly maxRuns: number;
+  private readonly leases: SharedLeases;
+  private readonly ttl: number;
+  private readonly timers: ClaimerTimers;
+  /** Runs executing here under a lease, with their records. */
+  private readonly executing = new Map<string, RunRecord>();
+  /**
+   * Nested runs a claim returned: their parent's step executes them, wherever it runs; the lease
+   * is kept (renewed with the others) only so that no claim returns them again.
+   */
+  private readonly parked = new Set<string>();
+  private readonly stops: (() => void)[] = [];
+  private watch: { close(): Promise<void> } | undefined;
+  private claiming: Promise<void> | undefined;
+  private again = false;
+  private draining = false;
+  private lastRenewal: number;
+  /** Called once no run executes here any more (a drain waits for it). */
+  private onIdle: (() => void) | undefined;
+
+  constructor(private readonly options: WorkClaimerOptions) {
+    this.owner = options.owner ?? defaultLeaseOwner();
+    this.maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
+    this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.timers = options.timers ?? systemClaimerTimers;
+    this.leases = options.store as StateStore & SharedLeases;
+    if (typeof this.leases.renewLeases !== 'function')
+      throw new Error(`the ${options.store.kind} store cannot be shared: it has no renewLeases`);
+    this.lastRenewal = this.timers.now();
+  }
+
+  /** Starts the heartbeat, the poll and the store's notices, then claims what is waiting. */
+  async start(): Promise<void> {
+    const { timers } = this;
+    this.stops.push(
+      timers.every(this.options.heartbeatMs ?? Math.floor(this.ttl / 3), () => {
+        void this.heartbeat();
+      }),
+      timers.every(this.options.pollMs ?? DEFAULT_CLAIM_POLL_MS, () => void this.claim()),
+    );
+    await this.releaseDeadOwners();
+    this.watch = await this.leases.watch?.((notice) => {
+      if (notice.type === 'work') void this.claim();
+      this.options.onNotice?.(notice);
+    });
+    await this.claim();
+  }
+
+  /** Runs executing here now. */
+  get activeCount(): number {
+    return this.executing.size;
+  }
+
+  /** Whether this runtime takes more runs (not draining, below `maxRuns`). */
+  get hasCapacity(): boolean {
+    return !this.draining && this.executing.size < this.maxRuns;
+  }
+
+  /**
+   * Takes the lease of a run just submitted here and executes it, when there is capacity; else
+   * (or when another runtime claimed it first) leaves it to the queue. Resolves with the run's
+   * `done` (see `RunSupervisor.start`) when it executes here, `undefined` when not. `fresh`: the
+   * run was just recorded (see `StartRun.fresh`); else it resumes from its journal.
+   */
+  async tryExecute(
+    record: RunRecord,
+    flow: Flow,
+    fresh = true,
+  ): Promise<{ readonly done: Promise<FlowResult | undefined> } | undefined> {
+    if (!this.hasCapacity) return undefined;
+    const lease = await this.options.store.acquireLease(record.id, this.owner, this.ttl);
+    if (lease === undefined) return undefined;
+    return { done: this.execute(record, flow, lease.epoch, fresh) };
+  }
+
+  /**
+   * One claim pass (concurrent calls coalesce into one more pass): claims runs for the free
+   * capacity and starts them, repeating while claims come back full.
+   */
+  claim(): Promise<void> {
+    if (this.claiming !== undefined) {
+      this.again = true;
+      return this.claiming;
+    }
+    this.claiming = this.claimLoop()
+      .catch((error: unknown) => this.options.onError?.(error, 'claiming runs'))
+      .finally(() => {
+        this.claiming = undefined;
+      });
+    return this.claiming;
+  }
+
+  /**
+   * Renews every lease held here in one call; runs whose lease was lost stop here without
+   * writing. When renewals failed for a whole TTL, every run is presumed lost.
+   */
+  async heartbeat(): Promise<void> {
+    const before = new Set([...this.executing.keys(), ...this.parked]);
+    let held: Set<string>;
+    try {
+      held = new Set(await this.leases.renewLeases(this.owner, this.ttl));
+      this.lastRenewal = this.timers.now();
+    } catch (error) {
+      this.options.onError?.(error, 'renewing leases');
+      if (this.timers.now() - this.lastRenewal < this.ttl) return;
+      held = new Set();
+    }
+    for (const runId of before) {
+      if (held.has(runId)) continue;
+      this.parked.delete(runId);
+      if (this.executing.has(runId))
+        void this.options.supervisor.abandon(runId, `the lease of run ${runId} was lost`);
+    }
+  }
+
+  /**
+   * Stops claiming and waits up to `graceMs` for the runs executing here to end. Resolves with
+   * the number still executing (close the service and runtime, then {@link release} them).
+   */
+  async drain(graceMs: number): Promise<number> {
+    this.draining = true;
+    await this.watch?.close().catch(() => undefined);
+    this.watch = undefined;
+    await this.claiming;
+    if (this.executing.size > 0)
+      await new Promise<void>((resolve) => {
+        const finish = (): void => {
+          stopTimer();
+          this.onIdle = undefined;
+          resolve();
+        };
+        const stopTimer = this.timers.after(graceMs, finish);
+        this.onIdle = finish;
+      });
+    return this.executing.size;
+  }
+
+  /** Stops the timers and hands every lease back, so other runtimes take the runs at once. */
+  async release(): Promise<string[]> {
+    this.draining = true;
+    for (const stop of this.stops.splice(0)) stop();
+    await this.watch?.close().catch(() => undefined);
+    this.watch = undefined;
+    try {
+      return await this.leases.releaseLeases(this.owner);
+    } catch (error) {
+      // They lapse on their own after the TTL.
+      this.options.onError?.(error, 'releasing leases');
+      return [];
+    }
+  }
+
+  /** Hands back the leases of owners known to be dead (a restart after a kill -9). */
+  private async releaseDeadOwners(): Promise<void> {
+    const { isDeadOwner, store } = this.options;
+    if (isDeadOwner === undefined) return;
+    const owners = new Set<string>();
+    for (let offset = 0; ; offset += 1000) {
+      const page = await store.listRuns({ status: ['running', 'paused'], limit: 1000, offset });
+      for (const run of page) if (run.leaseOwner !== undefined) owners.add(run.leaseOwner);
+      if (page.length < 1000) break;
+    }
+    for (const owner of owners)
+      if (owner !== this.owner && isDeadOwner(owner)) await this.leases.releaseLeases(owner);
+  }
+
+  private async claimLoop(): Promise<void> {
+    do {
+      this.again = false;
+      const free = this.maxRuns - this.executing.size;
+      if (free <= 0 || this.draining) return;
+      const runs = await this.options.store.claimRuns(this.owner, this.ttl, {
+        status: 'running',
+        limit: free,
+      });
+      for (const run of runs) await this.startClaimed(run);
+      // A full claim may have left more behind (and nested runs took no capacity).
+      if (runs.length > 0 && runs.length === free) this.again = true;
+    } while (this.again && !this.draining);
+  }
+
+  /** Starts a claimed top-level run from its journal; parks a nested one. */
+  private async startClaimed(run: RunRecord): Promise<void> {
+    if (run.parentRunId !== undefined) {
+      this.parked.add(run.id);
+      return;
+    }
+    try {
+      // The claim answers records; the fence needs the epoch the claim gave the lease.
+      const lease = await this.options.store.getLease(run.id);
+      if (lease?.owner !== this.owner) return;
+      const flow = await this.options.loadFlow(run.flowId);
+      void this.execute(run, flow, lease.epoch, false);
+    } catch (error) {
+      this.options.onError?.(error, `starting run ${run.id}`);
+      await this.options.store.releaseLease(run.id, this.owner).catch(() => false);
+    }
+  }
+
+  private execute(
+    run: RunRecord,
+    flow: Flow,
+    epoch: number,
+    fresh: boolean,
+  ): Promise<FlowResult | undefined> {
+    const { supervisor, fences } = this.options;
+    fences.hold(run.id, { owner: this.owner, epoch });
+    this.executing.set(run.id, run);
+    const ended = (): void => {
+      fences.drop(run.id);
+      this.executing.delete(run.id);
+      if (this.executing.size === 0) this.onIdle?.();
+    };
+    let done: Promise<FlowResult | undefined>;
+    try {
+      done = supervisor.start({ runId: run.id, flow, input: run.input, fresh });
+    } catch (error) {
+      // The service is closing: the run stays in the queue for another runtime.
+      ended();
+      void this.options.store.releaseLease(run.id, this.owner).catch(() => false);
+      throw error;
+    }
+    void done.finally(() => {
+      ended();
+      this.options.onRunEnded?.(run);
+      if (!this.draining) void this.claim();
+    });
+    return done;
+  }
+}
