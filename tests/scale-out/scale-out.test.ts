@@ -57,8 +57,8 @@ async function startWorker(cwd: string, args: readonly string[]): Promise<ChildP
   });
   let stderr = '';
   await new Promise<void>((done, fail) => {
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
       stderr += chunk;
       if (/stepflow: worker \S+ on store postgres/.test(stderr)) done();
     });

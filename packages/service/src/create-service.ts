@@ -112,7 +112,6 @@ export function createService(options: ServiceOptions): Service {
   supervisor.onEvent((event) => events.publish(event));
   const flowCache = new Map<string, Flow>();
   const remote = new RemoteRunEvents(options.store, supervisor, events);
-  let batches: BatchRunner | undefined;
   const claimer =
     options.scaleOut === undefined
       ? undefined
@@ -125,10 +124,11 @@ export function createService(options: ServiceOptions): Service {
             if (notice.type === 'events') remote.journalGrew(notice.runId, notice.lastSeq);
           },
           onRunEnded: (run) => {
-            if (run.batchId !== undefined) batches?.batchRunEnded(run.batchId);
+            // Only called once runs executed, long after `batches` is set.
+            if (run.batchId !== undefined) batches.batchRunEnded(run.batchId);
           },
         });
-  batches = new BatchRunner(
+  const batches = new BatchRunner(
     options.store,
     supervisor,
     claimer === undefined ? undefined : () => void claimer.claim(),

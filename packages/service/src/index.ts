@@ -11,7 +11,7 @@ export type { ScaleOutOptions } from './create-service.ts';
 export { RunFences } from './run-fences.ts';
 export type { ClaimerTimers } from './claimer-timers.ts';
 export { systemClaimerTimers } from './claimer-timers.ts';
-export type { WorkClaimerOptions, WorkNotice } from './work-claimer.ts';
+export type { WorkClaimerOptions } from './work-claimer.ts';
 export {
   DEFAULT_CLAIM_POLL_MS,
   DEFAULT_LEASE_TTL_MS,

@@ -156,8 +156,7 @@ export class RunSupervisor {
       if (this.closing || this.abandoned.has(run.runId)) return undefined;
       // Another process took the run over (its lease): whatever this one would record could
       // only contradict what the new owner records.
-      if (StateStoreError.isInstance(error) && (error.code as string) === 'lease-lost')
-        return undefined;
+      if (StateStoreError.isInstance(error, 'lease-lost')) return undefined;
       // Nothing ran (the flow or input was refused after the record was made): say so in it.
       const result: FlowResult = {
         outcome: 'failed',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Flow, FlowResult } from '@stepflow/protocol';
-import type { RunRecord, StateStore } from '@stepflow/state-store';
+import type { RunRecord, StateStore, StoreNotice, StoreWatch } from '@stepflow/state-store';
 import type { RunFences } from './run-fences.ts';
 import type { RunSupervisor } from './run-supervisor.ts';
 import { systemClaimerTimers, type ClaimerTimers } from './claimer-timers.ts';
@@ -12,18 +12,6 @@ export const DEFAULT_MAX_RUNS = 64;
 export const DEFAULT_LEASE_TTL_MS = 30_000;
 /** How often the claimer looks for work when no notice woke it. */
 export const DEFAULT_CLAIM_POLL_MS = 1_000;
-
-/** A change another process (or this one) made to the shared store. */
-export type WorkNotice =
-  | { readonly type: 'work' }
-  | { readonly type: 'events'; readonly runId: string; readonly lastSeq: number };
-
-/** The lease protocol of a store shared by several runtimes. */
-interface SharedLeases {
-  renewLeases(owner: string, ttlMs: number): Promise<string[]>;
-  releaseLeases(owner: string): Promise<string[]>;
-  watch?(listener: (notice: WorkNotice) => void): Promise<{ close(): Promise<void> }>;
-}
 
 /** Options of {@link WorkClaimer}. */
 export interface WorkClaimerOptions {
@@ -46,7 +34,7 @@ export interface WorkClaimerOptions {
   /** Time and timers (default the system's, unref'd). */
   readonly timers?: ClaimerTimers;
   /** Every notice of the store's `watch` (e.g. events of runs executing elsewhere). */
-  readonly onNotice?: (notice: WorkNotice) => void;
+  readonly onNotice?: (notice: StoreNotice) => void;
   /** A run that executed here ended (or stopped here): batches complete through it. */
   readonly onRunEnded?: (run: RunRecord) => void;
   /**
@@ -73,7 +61,7 @@ export function defaultLeaseOwner(): string {
 export class WorkClaimer {
   readonly owner: string;
   readonly maxRuns: number;
-  private readonly leases: SharedLeases;
+  private readonly store: StateStore;
   private readonly ttl: number;
   private readonly timers: ClaimerTimers;
   /** Runs executing here under a lease, with their records. */
@@ -84,7 +72,7 @@ export class WorkClaimer {
    */
   private readonly parked = new Set<string>();
   private readonly stops: (() => void)[] = [];
-  private watch: { close(): Promise<void> } | undefined;
+  private watch: StoreWatch | undefined;
   private claiming: Promise<void> | undefined;
   private again = false;
   private draining = false;
@@ -97,9 +85,7 @@ export class WorkClaimer {
     this.maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.timers = options.timers ?? systemClaimerTimers;
-    this.leases = options.store as StateStore & SharedLeases;
-    if (typeof this.leases.renewLeases !== 'function')
-      throw new Error(`the ${options.store.kind} store cannot be shared: it has no renewLeases`);
+    this.store = options.store;
     this.lastRenewal = this.timers.now();
   }
 
@@ -113,7 +99,7 @@ export class WorkClaimer {
       timers.every(this.options.pollMs ?? DEFAULT_CLAIM_POLL_MS, () => void this.claim()),
     );
     await this.releaseDeadOwners();
-    this.watch = await this.leases.watch?.((notice) => {
+    this.watch = await this.store.watch?.((notice) => {
       if (notice.type === 'work') void this.claim();
       this.options.onNotice?.(notice);
     });
@@ -172,7 +158,7 @@ export class WorkClaimer {
     const before = new Set([...this.executing.keys(), ...this.parked]);
     let held: Set<string>;
     try {
-      held = new Set(await this.leases.renewLeases(this.owner, this.ttl));
+      held = new Set(await this.store.renewLeases(this.owner, this.ttl));
       this.lastRenewal = this.timers.now();
     } catch (error) {
       this.options.onError?.(error, 'renewing leases');
@@ -216,7 +202,7 @@ export class WorkClaimer {
     await this.watch?.close().catch(() => undefined);
     this.watch = undefined;
     try {
-      return await this.leases.releaseLeases(this.owner);
+      return await this.store.releaseLeases(this.owner);
     } catch (error) {
       // They lapse on their own after the TTL.
       this.options.onError?.(error, 'releasing leases');
@@ -235,7 +221,7 @@ export class WorkClaimer {
       if (page.length < 1000) break;
     }
     for (const owner of owners)
-      if (owner !== this.owner && isDeadOwner(owner)) await this.leases.releaseLeases(owner);
+      if (owner !== this.owner && isDeadOwner(owner)) await this.store.releaseLeases(owner);
   }
 
   private async claimLoop(): Promise<void> {
