@@ -2,7 +2,7 @@ import type { BlobStore } from '@stepflow/blob-store';
 import type { AnswerStore } from './answer-store.ts';
 import type { BatchStore } from './batch-store.ts';
 import type { JournalStore } from './journal-store.ts';
-import type { LeaseStore } from './lease-store.ts';
+import type { LeaseStore, StoreNotice, StoreWatch } from './lease-store.ts';
 import type { RunStore } from './run-store.ts';
 import type { StateStore } from './state-store.ts';
 
@@ -14,6 +14,8 @@ export interface StateStoreParts {
   readonly batches: BatchStore;
   readonly answers: AnswerStore;
   readonly leases: LeaseStore;
+  /** Change notification, when the store offers it (see `StateStore.watch`). */
+  readonly watch?: (listener: (notice: StoreNotice) => void) => Promise<StoreWatch>;
 }
 
 /**
@@ -25,7 +27,7 @@ export function composeStateStore(
   parts: StateStoreParts,
   close: () => Promise<void>,
 ): StateStore {
-  const { blobs, runs, journal, batches, answers, leases } = parts;
+  const { blobs, runs, journal, batches, answers, leases, watch } = parts;
   return {
     kind,
     put: (data, blobType) => blobs.put(data, blobType),
@@ -52,9 +54,12 @@ export function composeStateStore(
     acquireLease: (runId, owner, ttlMs) => leases.acquireLease(runId, owner, ttlMs),
     renewLease: (runId, owner, ttlMs) => leases.renewLease(runId, owner, ttlMs),
     releaseLease: (runId, owner) => leases.releaseLease(runId, owner),
+    renewLeases: (owner, ttlMs) => leases.renewLeases(owner, ttlMs),
+    releaseLeases: (owner) => leases.releaseLeases(owner),
     getLease: (runId) => leases.getLease(runId),
     listUnleasedRuns: (options) => leases.listUnleasedRuns(options),
     claimRuns: (owner, ttlMs, options) => leases.claimRuns(owner, ttlMs, options),
+    ...(watch && { watch }),
     close,
   };
 }

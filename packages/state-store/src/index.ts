@@ -32,7 +32,13 @@ export type {
   PendingAnswer,
   SubmitAnswerResult,
 } from './answer-store.ts';
-export type { Lease, LeaseStore, UnleasedRunsOptions } from './lease-store.ts';
+export type {
+  Lease,
+  LeaseStore,
+  StoreNotice,
+  StoreWatch,
+  UnleasedRunsOptions,
+} from './lease-store.ts';
 export { StateStoreError } from './state-store-error.ts';
 export { FlowNameCache } from './flow-name-cache.ts';
 export type { StateStoreErrorCode } from './state-store-error.ts';
@@ -51,6 +57,9 @@ export type { SqliteSynchronous, StateStoreLocation } from './state-store-url.ts
 // refuse the same input
 export { composeStateStore } from './compose-state-store.ts';
 export type { StateStoreParts } from './compose-state-store.ts';
+export { checkLeaseFence } from './lease-fence.ts';
+export type { FenceHolder } from './lease-fence.ts';
+export { appendNotices, StoreNotifier } from './store-notifier.ts';
 export {
   checkBatchStatusChange,
   checkLeaseArgs,

@@ -19,6 +19,14 @@ export interface JournalAppend {
    * first. Omit it to append wherever the journal ends.
    */
   readonly expectedSeq?: number;
+  /**
+   * The lease the writer holds (owner and `Lease.epoch`). When given, the whole group fails with
+   * `lease-lost` unless the run's lease is still that owner's with that epoch, checked in the
+   * append's transaction. Expiry alone does not fail it: a lapsed lease nobody took is still the
+   * writer's, and a taker bumps the epoch in its own transaction, so a runtime that lost its run
+   * (paused, partitioned) can never record a step the new owner records too.
+   */
+  readonly fence?: { readonly owner: string; readonly epoch: number };
   /** A status to set in the same transaction, e.g. `completed` with the `runCompleted` event. */
   readonly status?: RunStatus;
   /** The run's result, with a final `status`. */

@@ -42,9 +42,14 @@ export function createMemoryStateStore(options: MemoryStateStoreOptions = {}): S
       batches: new MemoryBatchStore(tables),
       answers: new MemoryAnswerStore(tables),
       leases: new MemoryLeaseStore(tables),
+      watch: async (listener) => {
+        tables.checkOpen();
+        return tables.notifier.watch(listener);
+      },
     },
     async () => {
       tables.closed = true;
+      tables.notifier.clear();
     },
   );
 }

@@ -28,6 +28,11 @@ export interface RunRecord {
   readonly result?: FlowResult;
   /** Sequence number of the run's last journal entry; 0 before the first. */
   readonly lastSeq: number;
+  /**
+   * Who holds the run's live lease (which runtime executes it) as of the read; absent when the
+   * run is free or its lease lapsed.
+   */
+  readonly leaseOwner?: string;
 }
 
 /** What `createRun` needs. Give either `flow` (stored as a `flow` blob) or `flowId`. */
@@ -96,7 +101,10 @@ export interface RunStore {
   countRuns(filter?: RunFilter): Promise<number>;
   /** How many runs match the filter, per status (every status present, zeros included). */
   countRunsByStatus(filter?: RunFilter): Promise<Record<RunStatus, number>>;
-  /** Changes a run's status (see the interface notes); returns the updated record. */
+  /**
+   * Changes a run's status (see the interface notes); returns the updated record. A change back
+   * to `running` (a resume) notifies watchers with a `work` notice.
+   */
   updateRunStatus(runId: string, status: RunStatus, options?: RunStatusOptions): Promise<RunRecord>;
   /**
    * Deletes a finished run with its journal, its questions to humans and its lease, in one

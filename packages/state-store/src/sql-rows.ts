@@ -32,15 +32,24 @@ export interface RunRow {
   lease_owner: string | null;
   lease_acquired_at: number | null;
   lease_expires_at: number | null;
+  /** The fencing counter (`Lease.epoch`), kept across releases. */
+  lease_epoch: number;
 }
 
-/** The columns of a run record (everything but the lease). */
+/** The columns of a run record (with who holds its lease until when, for `leaseOwner`). */
 export const RUN_COLUMNS =
   'id, flow_id, flow_name, input, status, parent_run_id, parent_step_id, batch_id, ' +
-  'batch_index, created_at, updated_at, completed_at, wake_at, result, last_seq';
+  'batch_index, created_at, updated_at, completed_at, wake_at, result, last_seq, ' +
+  'lease_owner, lease_expires_at';
 
-/** Converts a `runs` row to a `RunRecord`, leaving out absent optional fields. */
-export function runRecordOf(row: RunRow): RunRecord {
+/**
+ * Converts a `runs` row (at least `RUN_COLUMNS`) to a `RunRecord`, leaving out absent optional
+ * fields; `leaseOwner` is set when the lease is live at store time `now`.
+ */
+export function runRecordOf(
+  row: Omit<RunRow, 'lease_acquired_at' | 'lease_epoch'>,
+  now: number,
+): RunRecord {
   return {
     id: row.id,
     flowId: row.flow_id,
@@ -56,12 +65,18 @@ export function runRecordOf(row: RunRow): RunRecord {
     ...(row.wake_at !== null && { wakeAt: row.wake_at }),
     ...(row.result !== null && { result: JSON.parse(row.result) as FlowResult }),
     lastSeq: row.last_seq,
+    ...(row.lease_owner !== null &&
+      row.lease_expires_at !== null &&
+      row.lease_expires_at > now && { leaseOwner: row.lease_owner }),
   };
 }
 
 /** Converts the lease columns of a `runs` row, if it has a lease. */
 export function leaseOf(
-  row: Pick<RunRow, 'id' | 'lease_owner' | 'lease_acquired_at' | 'lease_expires_at'>,
+  row: Pick<
+    RunRow,
+    'id' | 'lease_owner' | 'lease_acquired_at' | 'lease_expires_at' | 'lease_epoch'
+  >,
 ): Lease | undefined {
   if (row.lease_owner === null) return undefined;
   return {
@@ -69,6 +84,7 @@ export function leaseOf(
     owner: row.lease_owner,
     acquiredAt: row.lease_acquired_at!,
     expiresAt: row.lease_expires_at!,
+    epoch: Number(row.lease_epoch),
   };
 }
 

@@ -3,6 +3,7 @@
 import { afterEach, describe } from 'vitest';
 import { blobStoreComplianceSuite } from '@stepflow/blob-store/testing';
 import { answerCompliance } from './compliance/answer-compliance.ts';
+import { batchClaimCompliance } from './compliance/batch-claim-compliance.ts';
 import { batchCompliance } from './compliance/batch-compliance.ts';
 import type {
   ClockedSubject,
@@ -11,14 +12,17 @@ import type {
 } from './compliance/compliance-context.ts';
 import { deleteCompliance } from './compliance/delete-compliance.ts';
 import { durabilityCompliance } from './compliance/durability-compliance.ts';
+import { fencingCompliance } from './compliance/fencing-compliance.ts';
 import { journalCompliance } from './compliance/journal-compliance.ts';
 import { leaseCompliance } from './compliance/lease-compliance.ts';
 import { runCompliance } from './compliance/run-compliance.ts';
+import { watchCompliance } from './compliance/watch-compliance.ts';
 import { createManualStoreClock } from './manual-store-clock.ts';
 
 /**
  * Registers the compliance suite for one implementation under `describe(name)`: the blob store
- * suite, then runs, journal, batches, answers, leases and durability. `createSubject` is called
+ * suite, then runs, journal, batches, answers, leases (epochs, fencing, batch-aware claims),
+ * change notices and durability. `createSubject` is called
  * once per test with a manual clock the store must use.
  */
 export function stateStoreComplianceSuite(
@@ -52,6 +56,9 @@ export function stateStoreComplianceSuite(
     describe('batches', () => batchCompliance(subject));
     describe('answers', () => answerCompliance(subject));
     describe('leases', () => leaseCompliance(subject));
+    describe('lease epochs and fencing', () => fencingCompliance(subject));
+    describe('claims honouring batches', () => batchClaimCompliance(subject));
+    describe('change notices', () => watchCompliance(subject));
     describe('durability', () => durabilityCompliance(subject));
   });
 }

@@ -9,6 +9,8 @@ const MARKER = Symbol.for('@stepflow/state-store/StateStoreError');
  * - `run-exists`, `batch-exists`: the id is taken (ids are the caller's, never reassigned).
  * - `sequence-conflict`: a journal append's `expectedSeq` is not the run's last sequence number,
  *   i.e. another writer appended first.
+ * - `lease-lost`: a journal append's `fence` no longer matches the run's lease: another owner
+ *   took the run (or it was released); the writer must stop working on it.
  * - `status-conflict`: a status change from an unexpected or final status.
  * - `database-corrupt`, `database-foreign`: the database cannot be read, or belongs to something
  *   else; the store refuses it rather than overwrite it.
@@ -25,6 +27,7 @@ export type StateStoreErrorCode =
   | 'run-exists'
   | 'batch-exists'
   | 'sequence-conflict'
+  | 'lease-lost'
   | 'status-conflict'
   | 'database-corrupt'
   | 'database-foreign'

@@ -2,7 +2,7 @@ import type { BlobStore } from '@stepflow/blob-store';
 import type { AnswerStore } from './answer-store.ts';
 import type { BatchStore } from './batch-store.ts';
 import type { JournalStore } from './journal-store.ts';
-import type { LeaseStore } from './lease-store.ts';
+import type { LeaseStore, StoreNotice, StoreWatch } from './lease-store.ts';
 import type { RunStore } from './run-store.ts';
 
 /**
@@ -17,6 +17,16 @@ export interface StateStore
   extends BlobStore, RunStore, JournalStore, BatchStore, AnswerStore, LeaseStore {
   /** Which implementation this is: `memory`, `sqlite`, `postgres`, … */
   readonly kind: string;
+  /**
+   * Calls `listener` when there may be work to claim or a run's journal grew, so idle runtimes
+   * wake without polling and a run's events reach every process's observers. Resolves once the
+   * registration is active. Notices are hints, sent after the write commits, possibly merged or
+   * (across a lost connection) missed, in which case a `work` notice follows: read the store for
+   * the truth. A listener that throws is ignored. Memory and SQLite stores notify writes made
+   * through the same store object; PostgreSQL notifies writes from every process (`LISTEN`).
+   * Absent on stores that cannot notify.
+   */
+  watch?(listener: (notice: StoreNotice) => void): Promise<StoreWatch>;
   /** Releases the store's resources; later calls fail with `store-closed`. Idempotent. */
   close(): Promise<void>;
 }

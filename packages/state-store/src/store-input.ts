@@ -153,6 +153,7 @@ export interface PreparedAppend {
   readonly runId: string;
   readonly events: readonly { readonly type: string; readonly text: string }[];
   readonly expectedSeq?: number;
+  readonly fence?: { readonly owner: string; readonly epoch: number };
   readonly status?: RunStatus;
   readonly resultText?: string;
 }
@@ -161,6 +162,7 @@ const AppendSchema = z.object({
   runId: Id,
   events: z.array(z.unknown()),
   expectedSeq: z.int().min(0).optional(),
+  fence: z.object({ owner: Id, epoch: z.int().min(0) }).optional(),
   status: RunStatusSchema.optional(),
   result: FlowResultSchema.optional(),
 });
@@ -197,6 +199,7 @@ export function prepareAppends(appends: readonly JournalAppend[]): PreparedAppen
       runId: fields.runId,
       events,
       expectedSeq: fields.expectedSeq,
+      ...(fields.fence && { fence: { owner: fields.fence.owner, epoch: fields.fence.epoch } }),
       status: fields.status,
       resultText:
         append.result === undefined ? undefined : jsonText(append.result, 'appendEvents: result'),

@@ -1,6 +1,7 @@
 // Test helpers of @stepflow/state-store (`@stepflow/state-store/testing`); needs vitest.
 export { stateStoreComplianceSuite } from './state-store-compliance.ts';
 export { expectStoreError } from './compliance/compliance-context.ts';
+export { watchNotices } from './compliance/watch-compliance.ts';
 export type {
   StateStoreSubject,
   StateStoreSubjectFactory,

@@ -54,7 +54,8 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
     expect(rows).toEqual([
       { version: 1, name: 'create_state_store' },
       { version: 2, name: 'batch_positions' },
-      { version: POSTGRES_SCHEMA_VERSION, name: 'pending_answer_prompt_as_json' },
+      { version: 3, name: 'pending_answer_prompt_as_json' },
+      { version: POSTGRES_SCHEMA_VERSION, name: 'lease_epochs' },
     ]);
   });
 
@@ -62,8 +63,10 @@ describe.skipIf(unavailable !== undefined)('createPostgresStateStore', () => {
     const name = schema();
     const first = await open({ schema: name });
     await first.createRun({ id: 'keep-flow', flow, input: null });
-    // Back to version 1: no batch positions.
+    // Back to version 1: no batch positions, no lease epochs.
     await admin.query(`ALTER TABLE ${name}.batches DROP COLUMN position`);
+    await admin.query(`ALTER TABLE ${name}.runs DROP COLUMN lease_epoch`);
+    await admin.query(`DROP INDEX ${name}.runs_lease_owner`);
     await admin.query(`DELETE FROM ${name}.schema_migrations WHERE version >= 2`);
     const flowId = (await first.getRun('keep-flow'))!.flowId;
     for (const [id, createdAt] of [

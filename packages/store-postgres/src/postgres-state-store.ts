@@ -16,6 +16,7 @@ import { PostgresConnection } from './internal/pg-connection.ts';
 import { PostgresJournal } from './internal/pg-journal.ts';
 import { PostgresLeaseStore } from './internal/pg-leases.ts';
 import { PostgresRunStore } from './internal/pg-runs.ts';
+import { PostgresWatcher } from './internal/pg-watch.ts';
 
 /** Options of `createPostgresStateStore`. */
 export interface PostgresStateStoreOptions {
@@ -39,7 +40,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /**
  * Opens a PostgreSQL state store: a connection pool, migrations (under an advisory lock), one
  * transaction per write with the affected rows locked, and `FOR UPDATE SKIP LOCKED` claims for
- * multi-process scale-out. A schema that belongs to something else or is newer than this code is
+ * multi-process scale-out, and `LISTEN`/`NOTIFY` change notices between processes (`watch`). A
+ * schema that belongs to something else or is newer than this code is
  * refused with a `StateStoreError`, never modified.
  */
 export async function createPostgresStateStore(
@@ -93,7 +95,9 @@ export async function createPostgresStateStore(
     await pool.end();
     throw error;
   }
-  const connection = new PostgresConnection(pool, clock, quoteIdentifier(schema), where);
+  // The schema's notification channel: each schema is its own store, so is its channel.
+  const connection = new PostgresConnection(pool, clock, quoteIdentifier(schema), where, schema);
+  const watcher = new PostgresWatcher({ url: location.url, channel: schema, where });
   return composeStateStore(
     'postgres',
     {
@@ -103,8 +107,15 @@ export async function createPostgresStateStore(
       batches: new PostgresBatchStore(connection),
       answers: new PostgresAnswerStore(connection),
       leases: new PostgresLeaseStore(connection),
+      watch: async (listener) => {
+        connection.open();
+        return watcher.watch(listener);
+      },
     },
-    () => connection.close(),
+    async () => {
+      await watcher.close();
+      await connection.close();
+    },
   );
 }
 

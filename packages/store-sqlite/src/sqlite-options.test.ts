@@ -47,7 +47,8 @@ describe('createSqliteStateStore', () => {
       expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
         { version: 1, name: 'create_state_store' },
         { version: 2, name: 'batch_positions' },
-        { version: SQLITE_SCHEMA_VERSION, name: 'pending_answer_prompt_as_json' },
+        { version: 3, name: 'pending_answer_prompt_as_json' },
+        { version: SQLITE_SCHEMA_VERSION, name: 'lease_epochs' },
       ]);
     } finally {
       raw.close();
@@ -80,11 +81,21 @@ describe('createSqliteStateStore', () => {
   });
 
   it('migrates a version 2 file: its string prompts become JSON strings', async () => {
-    const path = join(await directory(), 'v1.db');
-    await open({ path }).close();
+    const path = join(await directory(), 'v2.db');
     const raw = new BetterSqlite3(path);
     try {
-      raw.prepare('DELETE FROM schema_migrations WHERE version > 2').run();
+      raw.pragma('journal_mode = WAL');
+      raw.exec(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
+          'applied_at INTEGER NOT NULL)',
+      );
+      for (const migration of MIGRATIONS.filter((m) => m.version <= 2)) {
+        raw.exec(migration.sql);
+        raw
+          .prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)')
+          .run(migration.version, migration.name);
+      }
+      raw.pragma(`application_id = ${APPLICATION_ID}`);
       raw.prepare("INSERT INTO blobs VALUES ('f', '{}', 'flow', 0)").run();
       raw
         .prepare(

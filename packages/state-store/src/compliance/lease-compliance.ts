@@ -8,7 +8,13 @@ export function leaseCompliance(subject: SubjectSource): void {
     await store.createRun({ id: 'r', flow: flowNamed('l'), input: null });
     const start = clock.now();
     const lease = await store.acquireLease('r', 'w1', 1000);
-    expect(lease).toEqual({ runId: 'r', owner: 'w1', acquiredAt: start, expiresAt: start + 1000 });
+    expect(lease).toEqual({
+      runId: 'r',
+      owner: 'w1',
+      acquiredAt: start,
+      expiresAt: start + 1000,
+      epoch: 1,
+    });
     expect(await store.getLease('r')).toEqual(lease);
     expect(await store.acquireLease('r', 'w2', 1000)).toBeUndefined();
     clock.advance(400);

@@ -15,7 +15,7 @@ import {
   preparePage,
   prepareRunFilter,
 } from '../store-input.ts';
-import { runRecordOf, type MemoryBatch } from './memory-records.ts';
+import type { MemoryBatch } from './memory-records.ts';
 import type { MemoryTables } from './memory-tables.ts';
 
 /** Batches in memory. */
@@ -57,8 +57,10 @@ export class MemoryBatchStore implements BatchStore {
         createdAt: now,
         updatedAt: now,
         events: [],
+        leaseEpoch: 0,
       });
     });
+    this.t.notifier.notify({ type: 'work' });
     return { ...record };
   }
 
@@ -91,7 +93,7 @@ export class MemoryBatchStore implements BatchStore {
       .filter((run) => run.batchId === batchId && (!statuses || statuses.includes(run.status)))
       .sort((a, b) => a.batchIndex! - b.batchIndex!)
       .slice(page.offset, page.offset + page.limit)
-      .map(runRecordOf);
+      .map((run) => this.t.record(run));
   }
 
   async updateBatchStatus(batchId: string, status: BatchStatus): Promise<BatchRecord> {

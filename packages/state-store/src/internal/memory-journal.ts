@@ -6,7 +6,10 @@ import type {
   ReadEventsOptions,
 } from '../journal-store.ts';
 import { StateStoreError } from '../state-store-error.ts';
+import { checkLeaseFence } from '../lease-fence.ts';
+import type { StoreNotice } from '../lease-store.ts';
 import { checkStatusChange, prepareAppends } from '../store-input.ts';
+import { appendNotices } from '../store-notifier.ts';
 import { journalEntryOf } from './memory-records.ts';
 import type { MemoryTables } from './memory-tables.ts';
 
@@ -22,6 +25,8 @@ export class MemoryJournal implements JournalStore {
     for (const append of prepared) {
       const run = this.t.requireRun(append.runId);
       const end = ends.get(run.id) ?? run.events.length;
+      const lease = this.t.leases.get(run.id);
+      checkLeaseFence(run.id, append.fence, { owner: lease?.owner, epoch: run.leaseEpoch });
       if (append.expectedSeq !== undefined && append.expectedSeq !== end) {
         throw new StateStoreError(
           'sequence-conflict',
@@ -31,14 +36,18 @@ export class MemoryJournal implements JournalStore {
       if (append.status !== undefined) checkStatusChange(run.id, run.status, append.status);
       ends.set(run.id, end + append.events.length);
     }
-    return prepared.map((append) => {
+    const notices: StoreNotice[] = [];
+    const ranges = prepared.map((append) => {
       const run = this.t.runs.get(append.runId)!;
       const firstSeq = run.events.length + 1;
       for (const event of append.events) run.events.push(event.text);
+      if (append.status === 'running' && run.status !== 'running') notices.push({ type: 'work' });
       if (append.status !== undefined) this.t.applyStatus(run, append.status, append.resultText);
       else run.updatedAt = this.t.clock.now();
       return { runId: run.id, firstSeq, lastSeq: run.events.length };
     });
+    this.t.notifier.notify(...appendNotices(ranges), ...notices.slice(0, 1));
+    return ranges;
   }
 
   async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<JournalEntry[]> {

@@ -25,6 +25,8 @@ export interface MemoryRun {
   resultText?: string;
   /** The journal: event texts, entry `i` has sequence number `i + 1`. */
   readonly events: string[];
+  /** The fencing counter (`Lease.epoch`), kept across releases. */
+  leaseEpoch: number;
 }
 
 /** A question row of the memory store. */
@@ -41,8 +43,8 @@ export interface MemoryAnswer {
   readonly expiresAt?: number;
 }
 
-/** Turns a memory run row into the record callers see. */
-export function runRecordOf(run: MemoryRun): RunRecord {
+/** Turns a memory run row into the record callers see (`leaseOwner`: its live lease's owner). */
+export function runRecordOf(run: MemoryRun, leaseOwner?: string): RunRecord {
   return {
     id: run.id,
     flowId: run.flowId,
@@ -58,6 +60,7 @@ export function runRecordOf(run: MemoryRun): RunRecord {
     ...(run.wakeAt !== undefined && { wakeAt: run.wakeAt }),
     ...(run.resultText !== undefined && { result: JSON.parse(run.resultText) as FlowResult }),
     lastSeq: run.events.length,
+    ...(leaseOwner !== undefined && { leaseOwner }),
   };
 }
 

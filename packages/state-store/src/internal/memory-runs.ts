@@ -16,7 +16,7 @@ import {
   prepareStatusOptions,
   type PreparedRunFilter,
 } from '../store-input.ts';
-import { runRecordOf, type MemoryRun } from './memory-records.ts';
+import type { MemoryRun } from './memory-records.ts';
 import type { MemoryTables } from './memory-tables.ts';
 
 /** Whether a run matches a checked filter. */
@@ -54,15 +54,17 @@ export class MemoryRunStore implements RunStore {
       createdAt: now,
       updatedAt: now,
       events: [],
+      leaseEpoch: 0,
     };
     this.t.runs.set(row.id, row);
-    return runRecordOf(row);
+    this.t.notifier.notify({ type: 'work' });
+    return this.t.record(row);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.t.checkOpen();
     const run = this.t.runs.get(runId);
-    return run && runRecordOf(run);
+    return run && this.t.record(run);
   }
 
   async listRuns(options?: ListRunsOptions): Promise<RunRecord[]> {
@@ -70,7 +72,7 @@ export class MemoryRunStore implements RunStore {
     const query = prepareListRuns(options);
     const found = [...this.t.runs.values()].filter((run) => matchesFilter(run, query));
     if (query.order === 'desc') found.reverse();
-    return found.slice(query.offset, query.offset + query.limit).map(runRecordOf);
+    return found.slice(query.offset, query.offset + query.limit).map((run) => this.t.record(run));
   }
 
   async countRuns(filter?: RunFilter): Promise<number> {
@@ -99,8 +101,10 @@ export class MemoryRunStore implements RunStore {
     const run = this.t.requireRun(runId);
     checkStatusChange(runId, run.status, status, options.expectedStatus);
     const { resultText, wakeAt } = prepareStatusOptions(runId, options);
+    const resumed = status === 'running' && run.status !== 'running';
     this.t.applyStatus(run, status, resultText, wakeAt);
-    return runRecordOf(run);
+    if (resumed) this.t.notifier.notify({ type: 'work' });
+    return this.t.record(run);
   }
 
   async deleteRun(runId: string): Promise<string[]> {

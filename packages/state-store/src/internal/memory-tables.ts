@@ -4,7 +4,14 @@ import type { Lease } from '../lease-store.ts';
 import { StateStoreError } from '../state-store-error.ts';
 import type { StoreClock } from '../store-clock.ts';
 import { flowNameOf, type PreparedFlow } from '../store-input.ts';
-import type { MemoryAnswer, MemoryBatch, MemoryRun } from './memory-records.ts';
+import type { RunRecord } from '../run-store.ts';
+import { StoreNotifier } from '../store-notifier.ts';
+import {
+  runRecordOf,
+  type MemoryAnswer,
+  type MemoryBatch,
+  type MemoryRun,
+} from './memory-records.ts';
 
 /**
  * The memory store's data, shared by its parts. Every write checks everything first and then
@@ -20,6 +27,8 @@ export class MemoryTables {
   /** Insertion counter: the creation order of runs and questions. */
   order = 0;
   closed = false;
+  /** Watchers of this store object. */
+  readonly notifier = new StoreNotifier();
 
   constructor(readonly clock: StoreClock) {}
 
@@ -53,6 +62,18 @@ export class MemoryTables {
       run.wakeAt = undefined;
       this.leases.delete(run.id);
     }
+  }
+
+  /** The record callers see, with the owner of the run's live lease. */
+  record(run: MemoryRun): RunRecord {
+    const lease = this.leases.get(run.id);
+    return runRecordOf(run, lease && lease.expiresAt > this.clock.now() ? lease.owner : undefined);
+  }
+
+  /** The owner of the run's live lease, if any. */
+  liveLease(runId: string): Lease | undefined {
+    const lease = this.leases.get(runId);
+    return lease && lease.expiresAt > this.clock.now() ? lease : undefined;
   }
 
   /** Throws `run-exists` when the id is taken. */

@@ -18,7 +18,6 @@ import {
   batchRecordOf,
   batchWhere,
   RUN_COLUMNS,
-  runRecordOf,
   runWhere,
   type BatchRow,
   type RunRow,
@@ -60,6 +59,7 @@ export class PostgresBatchStore implements BatchStore {
           ],
         ),
       );
+      await this.c.notify(db, [{ type: 'work' }]);
       return batchRecordOf(rows[0]!);
     });
   }
@@ -95,7 +95,7 @@ export class PostgresBatchStore implements BatchStore {
        LIMIT ${page.limit} OFFSET ${page.offset}`,
       where.params,
     );
-    return rows.map(runRecordOf);
+    return rows.map((row) => this.c.record(row));
   }
 
   async updateBatchStatus(batchId: string, status: BatchStatus): Promise<BatchRecord> {

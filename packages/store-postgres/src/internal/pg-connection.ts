@@ -6,9 +6,12 @@ import {
   flowNameOf,
   StateStoreError,
   type PreparedFlow,
+  type RunRecord,
   type StoreClock,
+  type StoreNotice,
 } from '@stepflow/state-store';
-import { RUN_COLUMNS, type AnswerRow, type BatchRow, type RunRow } from './pg-rows.ts';
+import { packNotices } from './pg-notices.ts';
+import { RUN_COLUMNS, runRecordOf, type AnswerRow, type BatchRow, type RunRow } from './pg-rows.ts';
 
 /** A pooled connection or the pool itself: what a query runs on. */
 export type Queryable = Pick<PoolClient, 'query'>;
@@ -36,7 +39,26 @@ export class PostgresConnection {
     private readonly schema: string,
     /** The server and schema (password redacted), for messages. */
     readonly where: string,
+    /** The NOTIFY channel of this schema (the schema's name, unquoted). */
+    readonly channel: string,
   ) {}
+
+  /** The record callers see, with the owner of the run's live lease as of now. */
+  record(row: Omit<RunRow, 'lease_acquired_at' | 'lease_epoch'>): RunRecord {
+    return runRecordOf(row, this.clock.now());
+  }
+
+  /**
+   * Sends notices to every process listening on this schema's channel, in one statement. Inside a
+   * transaction they are delivered at commit, and not at all on rollback.
+   */
+  async notify(db: Queryable, notices: readonly StoreNotice[]): Promise<void> {
+    if (notices.length === 0) return;
+    await db.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [
+      this.channel,
+      packNotices(notices),
+    ]);
+  }
 
   /** The schema-qualified name of a table. */
   t(table: string): string {

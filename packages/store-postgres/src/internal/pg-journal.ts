@@ -1,5 +1,7 @@
 import type { RunStatus } from '@stepflow/protocol';
 import {
+  appendNotices,
+  checkLeaseFence,
   checkStatusChange,
   prepareAppends,
   StateStoreError,
@@ -23,16 +25,28 @@ export class PostgresJournal implements JournalStore {
     const prepared = prepareAppends(appends);
     return this.c.tx(async (db) => {
       const ids = [...new Set(prepared.map((a) => a.runId))].sort();
-      const { rows } = await db.query<{ id: string; status: RunStatus; last_seq: number }>(
-        `SELECT id, status, last_seq FROM ${this.c.t('runs')} WHERE id = ANY($1::text[])
-         ORDER BY id FOR UPDATE`,
+      // The row locks also serialise the fence check with a claim or acquire taking the lease.
+      const { rows } = await db.query<{
+        id: string;
+        status: RunStatus;
+        last_seq: number;
+        lease_owner: string | null;
+        lease_epoch: number;
+      }>(
+        `SELECT id, status, last_seq, lease_owner, lease_epoch FROM ${this.c.t('runs')}
+          WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
         [ids],
       );
       const runs = new Map(rows.map((row) => [row.id, row]));
       const ranges: AppendedRange[] = [];
+      let resumed = false;
       for (const append of prepared) {
         const run = runs.get(append.runId);
         if (!run) throw new StateStoreError('run-not-found', `No run with id ${append.runId}`);
+        checkLeaseFence(append.runId, append.fence, {
+          owner: run.lease_owner,
+          epoch: run.lease_epoch,
+        });
         if (append.expectedSeq !== undefined && append.expectedSeq !== run.last_seq) {
           throw new StateStoreError(
             'sequence-conflict',
@@ -61,11 +75,17 @@ export class PostgresJournal implements JournalStore {
         );
         if (append.status !== undefined) {
           checkStatusChange(append.runId, run.status, append.status);
+          if (append.status === 'running' && run.status !== 'running') resumed = true;
           await this.c.applyStatus(db, append.runId, append.status, append.resultText);
           run.status = append.status;
         }
         ranges.push({ runId: append.runId, firstSeq: first, lastSeq: run.last_seq });
       }
+      // In the transaction: delivered at commit, so a listener reads what it was told about.
+      await this.c.notify(db, [
+        ...appendNotices(ranges),
+        ...(resumed ? [{ type: 'work' } as const] : []),
+      ]);
       return ranges;
     });
   }

@@ -1,3 +1,4 @@
+import type { RunStatus } from '@stepflow/protocol';
 import {
   checkLeaseArgs,
   preparePage,
@@ -8,8 +9,10 @@ import {
   type RunRecord,
   type UnleasedRunsOptions,
 } from '@stepflow/state-store';
-import type { PostgresConnection } from './pg-connection.ts';
-import { leaseOf, RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './pg-rows.ts';
+import type { PostgresConnection, Queryable } from './pg-connection.ts';
+import { leaseOf, RUN_COLUMNS, runWhere, type RunRow } from './pg-rows.ts';
+
+const LEASE_COLUMNS = 'id, lease_owner, lease_acquired_at, lease_expires_at, lease_epoch';
 
 /** Leases as columns of `runs`; claims use `FOR UPDATE SKIP LOCKED`. */
 export class PostgresLeaseStore implements LeaseStore {
@@ -19,14 +22,16 @@ export class PostgresLeaseStore implements LeaseStore {
     checkLeaseArgs(runId, owner, ttlMs);
     const db = this.c.open();
     const now = this.c.clock.now();
-    // SET sees the old row: an owner renewing a live lease keeps its acquiredAt.
+    // SET sees the old row: only a renewal (same owner, live lease) keeps acquiredAt and epoch.
     const { rows } = await db.query<RunRow>(
       `UPDATE ${this.c.t('runs')} SET lease_owner = $2,
          lease_acquired_at = CASE WHEN lease_owner = $2 AND lease_expires_at > $3
                                   THEN lease_acquired_at ELSE $3 END,
+         lease_epoch = CASE WHEN lease_owner = $2 AND lease_expires_at > $3
+                            THEN lease_epoch ELSE lease_epoch + 1 END,
          lease_expires_at = $4
        WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $3)
-       RETURNING id, lease_owner, lease_acquired_at, lease_expires_at`,
+       RETURNING ${LEASE_COLUMNS}`,
       [runId, owner, now, now + ttlMs],
     );
     if (rows[0]) return leaseOf(rows[0]);
@@ -40,7 +45,7 @@ export class PostgresLeaseStore implements LeaseStore {
     const { rows } = await this.c.open().query<RunRow>(
       `UPDATE ${this.c.t('runs')} SET lease_expires_at = $3
         WHERE id = $1 AND lease_owner = $2 AND lease_expires_at > $4
-        RETURNING id, lease_owner, lease_acquired_at, lease_expires_at`,
+        RETURNING ${LEASE_COLUMNS}`,
       [runId, owner, now + ttlMs, now],
     );
     return rows[0] && leaseOf(rows[0]);
@@ -48,12 +53,38 @@ export class PostgresLeaseStore implements LeaseStore {
 
   async releaseLease(runId: string, owner: string): Promise<boolean> {
     checkLeaseArgs(runId, owner);
-    const { rowCount } = await this.c.open().query(
+    const db = this.c.open();
+    const { rowCount } = await db.query(
       `UPDATE ${this.c.t('runs')} SET lease_owner = NULL, lease_acquired_at = NULL,
          lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`,
       [runId, owner],
     );
+    // After the commit: a wake-up for claimers, nothing to be atomic with.
+    if (rowCount === 1) await this.c.notify(db, [{ type: 'work' }]);
     return rowCount === 1;
+  }
+
+  async renewLeases(owner: string, ttlMs: number): Promise<string[]> {
+    checkLeaseArgs('renewLeases', owner, ttlMs);
+    const now = this.c.clock.now();
+    const { rows } = await this.c.open().query<{ id: string; position: string }>(
+      `UPDATE ${this.c.t('runs')} SET lease_expires_at = $2
+        WHERE lease_owner = $1 AND lease_expires_at > $3 RETURNING id, position`,
+      [owner, now + ttlMs, now],
+    );
+    return idsInOrder(rows);
+  }
+
+  async releaseLeases(owner: string): Promise<string[]> {
+    checkLeaseArgs('releaseLeases', owner);
+    const db = this.c.open();
+    const { rows } = await db.query<{ id: string; position: string }>(
+      `UPDATE ${this.c.t('runs')} SET lease_owner = NULL, lease_acquired_at = NULL,
+         lease_expires_at = NULL WHERE lease_owner = $1 RETURNING id, position`,
+      [owner],
+    );
+    if (rows.length > 0) await this.c.notify(db, [{ type: 'work' }]);
+    return idsInOrder(rows);
   }
 
   async getLease(runId: string): Promise<Lease | undefined> {
@@ -63,12 +94,16 @@ export class PostgresLeaseStore implements LeaseStore {
 
   async listUnleasedRuns(options: UnleasedRunsOptions = {}): Promise<RunRecord[]> {
     const db = this.c.open();
-    const { sql, params, limit } = this.unleased(options);
+    const { statuses, limit } = query(options);
+    const where = runWhere(prepareRunFilter({ status: statuses }, 'listUnleasedRuns'));
+    where.params.push(this.c.clock.now());
     const { rows } = await db.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM ${this.c.t('runs')} ${sql} ORDER BY position LIMIT ${limit}`,
-      params,
+      `SELECT ${RUN_COLUMNS} FROM ${this.c.t('runs')} ${where.sql}
+          AND (lease_expires_at IS NULL OR lease_expires_at <= $${where.params.length})
+        ORDER BY position LIMIT ${limit}`,
+      where.params,
     );
-    return rows.map(runRecordOf);
+    return rows.map((row) => this.c.record(row));
   }
 
   async claimRuns(
@@ -77,40 +112,81 @@ export class PostgresLeaseStore implements LeaseStore {
     options: UnleasedRunsOptions = {},
   ): Promise<RunRecord[]> {
     checkLeaseArgs('claim', owner, ttlMs);
-    const db = this.c.open();
-    const { sql, params, limit } = this.unleased(options);
-    const now = params[params.length - 1] as number;
-    params.push(owner, now + ttlMs);
-    // SKIP LOCKED: concurrent claimers pass over rows another claimer is taking.
-    const { rows } = await db.query<RunRow & { position: string }>(
-      `WITH picked AS (
-         SELECT id FROM ${this.c.t('runs')} ${sql} ORDER BY position LIMIT ${limit}
-         FOR UPDATE SKIP LOCKED)
-       UPDATE ${this.c.t('runs')} r SET lease_owner = $${params.length - 1},
-         lease_acquired_at = $${params.length - 2}, lease_expires_at = $${params.length}
-         FROM picked WHERE r.id = picked.id RETURNING r.position, ${RUN_COLUMNS.split(', ')
+    const { statuses, limit } = query(options);
+    return this.c.tx(async (db) => {
+      const now = this.c.clock.now();
+      const limited = await this.lockLimitedBatches(db, statuses, now);
+      const runs = this.c.t('runs');
+      const unleased = `r.status = ANY($1::text[])
+        AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $2)`;
+      // A limited batch's candidates are numbered (k) so only the room left in it is taken; a
+      // limited batch not locked above is left alone. `picked` repeats the unleased test so a
+      // row another transaction changed meanwhile is re-checked once locked; SKIP LOCKED passes
+      // over rows other claimers (or writers) hold.
+      const { rows } = await db.query<RunRow & { position: string }>(
+        `WITH live AS (
+           SELECT batch_id, COUNT(*)::integer AS n FROM ${runs}
+            WHERE batch_id = ANY($3::text[]) AND lease_expires_at > $2 GROUP BY batch_id),
+         candidates AS (
+           SELECT r.id, b.max_concurrency, COALESCE(l.n, 0) AS live,
+                  row_number() OVER (PARTITION BY r.batch_id ORDER BY r.position) AS k
+             FROM ${runs} r LEFT JOIN ${this.c.t('batches')} b ON b.id = r.batch_id
+             LEFT JOIN live l ON l.batch_id = r.batch_id
+            WHERE ${unleased}
+              AND (b.id IS NULL OR (b.status <> 'cancelled'
+                   AND (b.max_concurrency IS NULL OR b.id = ANY($3::text[]))))),
+         picked AS (
+           SELECT r.id FROM ${runs} r JOIN candidates c ON c.id = r.id
+            WHERE (c.max_concurrency IS NULL OR c.k <= c.max_concurrency - c.live) AND ${unleased}
+            ORDER BY r.position LIMIT ${limit}
+            FOR UPDATE OF r SKIP LOCKED)
+         UPDATE ${runs} r SET lease_owner = $4, lease_acquired_at = $2, lease_expires_at = $5,
+                lease_epoch = r.lease_epoch + 1
+           FROM picked WHERE r.id = picked.id
+         RETURNING r.position, ${RUN_COLUMNS.split(', ')
            .map((c) => `r.${c}`)
            .join(', ')}`,
-      params,
-    );
-    rows.sort((a, b) => Number(a.position) - Number(b.position));
-    return rows.map(runRecordOf);
+        [statuses, now, limited, owner, now + ttlMs],
+      );
+      rows.sort((a, b) => Number(a.position) - Number(b.position));
+      return rows.map((row) => this.c.record(row));
+    });
   }
 
-  private unleased(options: UnleasedRunsOptions): {
-    sql: string;
-    params: unknown[];
-    limit: number;
-  } {
-    const { limit } = preparePage({ limit: options.limit }, 'listUnleasedRuns');
-    const statuses = toStatuses(options.status) ?? ['running'];
-    const where = runWhere(prepareRunFilter({ status: statuses }, 'listUnleasedRuns'));
-    where.params.push(this.c.clock.now());
-    const now = `$${where.params.length}`;
-    return {
-      sql: `${where.sql} AND (lease_expires_at IS NULL OR lease_expires_at <= ${now})`,
-      params: where.params,
-      limit,
-    };
+  /**
+   * Locks (in id order, so claimers cannot deadlock) the rows of the running batches with a
+   * `maxConcurrency` that have runs to claim, and returns their ids. Claimers touching the same
+   * limited batch thus take turns: each counts the batch's live leases after the previous one
+   * committed, so together they never exceed the limit. Row locks rather than advisory locks:
+   * they need no key scheme, end with the transaction, and `updateBatchStatus` (cancel) already
+   * takes the same lock, so a cancel and a claim are ordered too.
+   */
+  private async lockLimitedBatches(
+    db: Queryable,
+    statuses: readonly RunStatus[],
+    now: number,
+  ): Promise<string[]> {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT b.id FROM ${this.c.t('batches')} b
+        WHERE b.status = 'running' AND b.max_concurrency IS NOT NULL
+          AND EXISTS (SELECT 1 FROM ${this.c.t('runs')} r
+                       WHERE r.batch_id = b.id AND r.status = ANY($1::text[])
+                         AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $2))
+        ORDER BY b.id FOR UPDATE OF b`,
+      [statuses, now],
+    );
+    return rows.map((row) => row.id);
   }
+}
+
+function query(options: UnleasedRunsOptions): { statuses: RunStatus[]; limit: number } {
+  const { limit } = preparePage({ limit: options.limit }, 'listUnleasedRuns');
+  const statuses = [...(toStatuses(options.status) ?? ['running'])];
+  prepareRunFilter({ status: statuses }, 'listUnleasedRuns');
+  return { statuses, limit };
+}
+
+/** Ids ordered by creation (`RETURNING` gives no order). */
+function idsInOrder(rows: readonly { id: string; position: string }[]): string[] {
+  return [...rows].sort((a, b) => Number(a.position) - Number(b.position)).map((row) => row.id);
 }

@@ -105,6 +105,16 @@ const MIGRATIONS: readonly PostgresMigration[] = [
     // become JSON strings.
     sql: (s) => `UPDATE ${s}.pending_answers SET prompt = to_jsonb(prompt)::text;`,
   },
+  {
+    version: 5,
+    name: 'lease_epochs',
+    // The fencing counter of each run's lease (kept across releases, so a new taker always gets
+    // a higher one), and an index for a runtime's heartbeat and drain over all its leases.
+    sql: (s) => `
+      ALTER TABLE ${s}.runs ADD COLUMN lease_epoch integer NOT NULL DEFAULT 0;
+      CREATE INDEX runs_lease_owner ON ${s}.runs(lease_owner) WHERE lease_owner IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -16,7 +16,7 @@ import {
   statusCounts,
 } from '@stepflow/state-store';
 import type { PostgresConnection } from './pg-connection.ts';
-import { RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './pg-rows.ts';
+import { RUN_COLUMNS, runWhere, type RunRow } from './pg-rows.ts';
 
 /** Run records in the `runs` table. */
 export class PostgresRunStore implements RunStore {
@@ -44,13 +44,14 @@ export class PostgresRunStore implements RunStore {
           ],
         ),
       );
-      return runRecordOf(rows[0]!);
+      await this.c.notify(db, [{ type: 'work' }]);
+      return this.c.record(rows[0]!);
     });
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const row = await this.c.runRow(this.c.open(), runId);
-    return row && runRecordOf(row);
+    return row && this.c.record(row);
   }
 
   async listRuns(options?: ListRunsOptions): Promise<RunRecord[]> {
@@ -63,7 +64,7 @@ export class PostgresRunStore implements RunStore {
        LIMIT ${query.limit} OFFSET ${query.offset}`,
       where.params,
     );
-    return rows.map(runRecordOf);
+    return rows.map((row) => this.c.record(row));
   }
 
   async countRuns(filter?: RunFilter): Promise<number> {
@@ -95,7 +96,11 @@ export class PostgresRunStore implements RunStore {
     return this.c.tx(async (db) => {
       const row = await this.c.requireRun(db, runId, true);
       checkStatusChange(runId, row.status, status, options.expectedStatus);
-      return runRecordOf(await this.c.applyStatus(db, runId, status, resultText, wakeAt));
+      const updated = await this.c.applyStatus(db, runId, status, resultText, wakeAt);
+      if (status === 'running' && row.status !== 'running') {
+        await this.c.notify(db, [{ type: 'work' }]);
+      }
+      return this.c.record(updated);
     });
   }
 

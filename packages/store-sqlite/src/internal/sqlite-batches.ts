@@ -19,7 +19,6 @@ import {
   batchRecordOf,
   batchWhere,
   RUN_COLUMNS,
-  runRecordOf,
   runWhere,
   type BatchRow,
   type RunRow,
@@ -31,7 +30,7 @@ export class SqliteBatchStore implements BatchStore {
 
   async createBatch(newBatch: NewBatch): Promise<BatchRecord> {
     const batch = prepareNewBatch(newBatch);
-    return this.c.write(() => {
+    const record = await this.c.write(() => {
       const flowName = this.c.storeFlow(batch, `createBatch(${batch.id})`) ?? null;
       if (this.c.sql('SELECT 1 FROM batches WHERE id = ?').get(batch.id)) {
         throw new StateStoreError('batch-exists', `A batch with id ${batch.id} exists already`);
@@ -71,6 +70,8 @@ export class SqliteBatchStore implements BatchStore {
       });
       return batchRecordOf(this.c.batchRow(batch.id)!);
     });
+    this.c.notifier.notify({ type: 'work' });
+    return record;
   }
 
   async getBatch(batchId: string): Promise<BatchRecord | undefined> {
@@ -101,7 +102,7 @@ export class SqliteBatchStore implements BatchStore {
     const rows = this.c
       .sql(`SELECT ${RUN_COLUMNS} FROM runs ${where.sql} ORDER BY batch_index LIMIT ? OFFSET ?`)
       .all(...where.params, page.limit, page.offset) as RunRow[];
-    return rows.map(runRecordOf);
+    return rows.map((row) => this.c.record(row));
   }
 
   async updateBatchStatus(batchId: string, status: BatchStatus): Promise<BatchRecord> {

@@ -5,10 +5,12 @@ import {
   FlowNameCache,
   flowNameOf,
   StateStoreError,
+  StoreNotifier,
   type PreparedFlow,
+  type RunRecord,
   type StoreClock,
 } from '@stepflow/state-store';
-import type { AnswerRow, BatchRow, RunRow } from './sqlite-rows.ts';
+import { runRecordOf, type AnswerRow, type BatchRow, type RunRow } from './sqlite-rows.ts';
 
 /**
  * One open SQLite database and what every part of the store shares: the prepared-statement
@@ -20,6 +22,8 @@ export class SqliteConnection {
   private readonly statements = new Map<string, Statement>();
   /** Names of the flows runs were created for (flow blobs never change). */
   readonly flowNames = new FlowNameCache();
+  /** Watchers of this store object (SQLite has no cross-process notification). */
+  readonly notifier = new StoreNotifier();
   closed = false;
 
   constructor(
@@ -59,6 +63,11 @@ export class SqliteConnection {
       final ? 1 : 0,
       runId,
     );
+  }
+
+  /** The record callers see, with the owner of the run's live lease as of now. */
+  record(row: Omit<RunRow, 'lease_acquired_at' | 'lease_epoch'>): RunRecord {
+    return runRecordOf(row, this.clock.now());
   }
 
   /** Stores a given flow document, or checks a given flow id; returns the flow's name. */
@@ -150,6 +159,7 @@ export class SqliteConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.notifier.clear();
     this.db.close();
   }
 }

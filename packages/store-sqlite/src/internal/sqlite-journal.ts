@@ -1,4 +1,6 @@
 import {
+  appendNotices,
+  checkLeaseFence,
   checkStatusChange,
   prepareAppends,
   StateStoreError,
@@ -17,9 +19,14 @@ export class SqliteJournal implements JournalStore {
 
   async appendEvents(appends: readonly JournalAppend[]): Promise<AppendedRange[]> {
     const prepared = prepareAppends(appends);
-    return this.c.write(() =>
+    let resumed = false;
+    const ranges = await this.c.write(() =>
       prepared.map((append) => {
         const row = this.c.requireRun(append.runId);
+        checkLeaseFence(append.runId, append.fence, {
+          owner: row.lease_owner,
+          epoch: row.lease_epoch,
+        });
         if (append.expectedSeq !== undefined && append.expectedSeq !== row.last_seq) {
           throw new StateStoreError(
             'sequence-conflict',
@@ -37,11 +44,19 @@ export class SqliteJournal implements JournalStore {
           .run(seq, this.c.clock.now(), append.runId);
         if (append.status !== undefined) {
           checkStatusChange(append.runId, row.status, append.status);
+          if (append.status === 'running' && row.status !== 'running') resumed = true;
           this.c.applyStatus(append.runId, append.status, append.resultText);
         }
         return { runId: append.runId, firstSeq: row.last_seq + 1, lastSeq: seq };
       }),
     );
+    if (this.c.notifier.active) {
+      this.c.notifier.notify(
+        ...appendNotices(ranges),
+        ...(resumed ? [{ type: 'work' } as const] : []),
+      );
+    }
+    return ranges;
   }
 
   async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<JournalEntry[]> {

@@ -9,7 +9,7 @@ import {
   type UnleasedRunsOptions,
 } from '@stepflow/state-store';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import { leaseOf, runRecordOf, runWhere, type RunRow } from './sqlite-rows.ts';
+import { leaseOf, runWhere, type RunRow } from './sqlite-rows.ts';
 
 /** Leases as columns of `runs`, so a claim is one transaction. */
 export class SqliteLeaseStore implements LeaseStore {
@@ -23,13 +23,16 @@ export class SqliteLeaseStore implements LeaseStore {
       const current = leaseOf(row);
       const live = current !== undefined && current.expiresAt > now;
       if (live && current.owner !== owner) return undefined;
+      // Only a renewal (same owner, live lease) keeps the epoch: any other take fences the past.
       const acquiredAt = live ? current.acquiredAt : now;
+      const epoch = live ? current.epoch : row.lease_epoch + 1;
       this.c
         .sql(
-          'UPDATE runs SET lease_owner = ?, lease_acquired_at = ?, lease_expires_at = ? WHERE id = ?',
+          'UPDATE runs SET lease_owner = ?, lease_acquired_at = ?, lease_expires_at = ?, ' +
+            'lease_epoch = ? WHERE id = ?',
         )
-        .run(owner, acquiredAt, now + ttlMs, runId);
-      return { runId, owner, acquiredAt, expiresAt: now + ttlMs };
+        .run(owner, acquiredAt, now + ttlMs, epoch, runId);
+      return { runId, owner, acquiredAt, expiresAt: now + ttlMs, epoch };
     });
   }
 
@@ -49,15 +52,45 @@ export class SqliteLeaseStore implements LeaseStore {
 
   async releaseLease(runId: string, owner: string): Promise<boolean> {
     checkLeaseArgs(runId, owner);
-    return this.c.write(() => {
-      const { changes } = this.c
+    const { changes } = await this.c.write(() =>
+      this.c
         .sql(
           'UPDATE runs SET lease_owner = NULL, lease_acquired_at = NULL, lease_expires_at = NULL ' +
             'WHERE id = ? AND lease_owner = ?',
         )
-        .run(runId, owner);
-      return changes === 1;
+        .run(runId, owner),
+    );
+    if (changes === 1) this.c.notifier.notify({ type: 'work' });
+    return changes === 1;
+  }
+
+  async renewLeases(owner: string, ttlMs: number): Promise<string[]> {
+    checkLeaseArgs('renewLeases', owner, ttlMs);
+    return this.c.write(() => {
+      const now = this.c.clock.now();
+      const rows = this.c
+        .sql(
+          'UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND lease_expires_at > ? ' +
+            'RETURNING id, position',
+        )
+        .all(now + ttlMs, owner, now) as { id: string; position: number }[];
+      return idsInOrder(rows);
     });
+  }
+
+  async releaseLeases(owner: string): Promise<string[]> {
+    checkLeaseArgs('releaseLeases', owner);
+    const released = await this.c.write(() => {
+      const rows = this.c
+        .sql(
+          'UPDATE runs SET lease_owner = NULL, lease_acquired_at = NULL, lease_expires_at = NULL ' +
+            'WHERE lease_owner = ? RETURNING id, position',
+        )
+        .all(owner) as { id: string; position: number }[];
+      return idsInOrder(rows);
+    });
+    if (released.length > 0) this.c.notifier.notify({ type: 'work' });
+    return released;
   }
 
   async getLease(runId: string): Promise<Lease | undefined> {
@@ -68,7 +101,14 @@ export class SqliteLeaseStore implements LeaseStore {
 
   async listUnleasedRuns(options: UnleasedRunsOptions = {}): Promise<RunRecord[]> {
     this.c.checkOpen();
-    return this.unleased(options).map(runRecordOf);
+    const { limit, where } = query(options);
+    const rows = this.c
+      .sql(
+        `SELECT * FROM runs ${where.sql} AND (lease_expires_at IS NULL OR lease_expires_at <= ?) ` +
+          'ORDER BY position LIMIT ?',
+      )
+      .all(...where.params, this.c.clock.now(), limit) as RunRow[];
+    return rows.map((row) => this.c.record(row));
   }
 
   async claimRuns(
@@ -77,27 +117,49 @@ export class SqliteLeaseStore implements LeaseStore {
     options: UnleasedRunsOptions = {},
   ): Promise<RunRecord[]> {
     checkLeaseArgs('claim', owner, ttlMs);
+    const { limit, where } = query(options);
     return this.c.write(() => {
       const now = this.c.clock.now();
+      // One writer at a time (BEGIN IMMEDIATE), so counting a batch's live leases and taking
+      // runs up to its limit cannot interleave with another claimer. The window numbers each
+      // batch's candidates so only the room left in the batch is taken.
+      const rows = this.c
+        .sql(
+          `WITH live AS (
+             SELECT batch_id, COUNT(*) AS n FROM runs
+              WHERE batch_id IS NOT NULL AND lease_expires_at > ? GROUP BY batch_id),
+           candidates AS (
+             SELECT r.id, r.position, r.batch_id, b.max_concurrency, COALESCE(l.n, 0) AS live,
+                    ROW_NUMBER() OVER (PARTITION BY r.batch_id ORDER BY r.position) AS k
+               FROM runs r LEFT JOIN batches b ON b.id = r.batch_id
+               LEFT JOIN live l ON l.batch_id = r.batch_id
+              ${where.sql.replace(/^WHERE /, 'WHERE r.')}
+                AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= ?)
+                AND (b.status IS NULL OR b.status <> 'cancelled'))
+           SELECT id FROM candidates
+            WHERE max_concurrency IS NULL OR k <= max_concurrency - live
+            ORDER BY position LIMIT ?`,
+        )
+        .all(now, ...where.params, now, limit) as { id: string }[];
       const claim = this.c.sql(
-        'UPDATE runs SET lease_owner = ?, lease_acquired_at = ?, lease_expires_at = ? WHERE id = ?',
+        'UPDATE runs SET lease_owner = ?, lease_acquired_at = ?, lease_expires_at = ?, ' +
+          'lease_epoch = lease_epoch + 1 WHERE id = ?',
       );
-      return this.unleased(options).map((row) => {
-        claim.run(owner, now, now + ttlMs, row.id);
-        return runRecordOf(row);
+      return rows.map(({ id }) => {
+        claim.run(owner, now, now + ttlMs, id);
+        return this.c.record(this.c.runRow(id)!);
       });
     });
   }
+}
 
-  private unleased(options: UnleasedRunsOptions): RunRow[] {
-    const { limit } = preparePage({ limit: options.limit }, 'listUnleasedRuns');
-    const statuses = toStatuses(options.status) ?? ['running'];
-    const where = runWhere(prepareRunFilter({ status: statuses }, 'listUnleasedRuns'));
-    return this.c
-      .sql(
-        `SELECT * FROM runs ${where.sql} AND (lease_expires_at IS NULL OR lease_expires_at <= ?) ` +
-          'ORDER BY position LIMIT ?',
-      )
-      .all(...where.params, this.c.clock.now(), limit) as RunRow[];
-  }
+function query(options: UnleasedRunsOptions) {
+  const { limit } = preparePage({ limit: options.limit }, 'listUnleasedRuns');
+  const statuses = toStatuses(options.status) ?? ['running'];
+  return { limit, where: runWhere(prepareRunFilter({ status: statuses }, 'listUnleasedRuns')) };
+}
+
+/** Ids ordered by creation (`RETURNING` gives no order). */
+function idsInOrder(rows: readonly { id: string; position: number }[]): string[] {
+  return [...rows].sort((a, b) => a.position - b.position).map((row) => row.id);
 }

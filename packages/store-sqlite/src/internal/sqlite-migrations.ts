@@ -101,6 +101,16 @@ export const MIGRATIONS: readonly SqliteMigration[] = [
     // become JSON strings.
     sql: `UPDATE pending_answers SET prompt = json_quote(prompt);`,
   },
+  {
+    version: 5,
+    name: 'lease_epochs',
+    // The fencing counter of each run's lease (kept across releases, so a new taker always gets
+    // a higher one), and an index for a runtime's heartbeat and drain over all its leases.
+    sql: `
+      ALTER TABLE runs ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX runs_lease_owner ON runs(lease_owner) WHERE lease_owner IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

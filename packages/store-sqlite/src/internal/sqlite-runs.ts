@@ -16,7 +16,7 @@ import {
   statusCounts,
 } from '@stepflow/state-store';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import { RUN_COLUMNS, runRecordOf, runWhere, type RunRow } from './sqlite-rows.ts';
+import { RUN_COLUMNS, runWhere, type RunRow } from './sqlite-rows.ts';
 
 /** The SQL that inserts a run (also used for batch runs). */
 export const INSERT_RUN =
@@ -29,7 +29,7 @@ export class SqliteRunStore implements RunStore {
 
   async createRun(newRun: NewRun): Promise<RunRecord> {
     const run = prepareNewRun(newRun);
-    return this.c.write(() => {
+    const record = await this.c.write(() => {
       const flowName = this.c.storeFlow(run, `createRun(${run.id})`);
       this.c.checkRunIdFree(run.id);
       const now = this.c.clock.now();
@@ -48,14 +48,16 @@ export class SqliteRunStore implements RunStore {
           now,
           now,
         );
-      return runRecordOf(this.c.runRow(run.id)!);
+      return this.c.record(this.c.runRow(run.id)!);
     });
+    this.c.notifier.notify({ type: 'work' });
+    return record;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.c.checkOpen();
     const row = this.c.runRow(runId);
-    return row && runRecordOf(row);
+    return row && this.c.record(row);
   }
 
   async listRuns(options?: ListRunsOptions): Promise<RunRecord[]> {
@@ -68,7 +70,7 @@ export class SqliteRunStore implements RunStore {
         `SELECT ${RUN_COLUMNS} FROM runs ${where.sql} ORDER BY position ${order} LIMIT ? OFFSET ?`,
       )
       .all(...where.params, query.limit, query.offset) as RunRow[];
-    return rows.map(runRecordOf);
+    return rows.map((row) => this.c.record(row));
   }
 
   async countRuns(filter?: RunFilter): Promise<number> {
@@ -95,12 +97,16 @@ export class SqliteRunStore implements RunStore {
     options: RunStatusOptions = {},
   ): Promise<RunRecord> {
     const { resultText, wakeAt } = prepareStatusOptions(runId, options);
-    return this.c.write(() => {
+    let resumed = false;
+    const record = await this.c.write(() => {
       const row = this.c.requireRun(runId);
       checkStatusChange(runId, row.status, status, options.expectedStatus);
+      resumed = status === 'running' && row.status !== 'running';
       this.c.applyStatus(runId, status, resultText, wakeAt);
-      return runRecordOf(this.c.runRow(runId)!);
+      return this.c.record(this.c.runRow(runId)!);
     });
+    if (resumed) this.c.notifier.notify({ type: 'work' });
+    return record;
   }
 
   async deleteRun(runId: string): Promise<string[]> {
