@@ -123,10 +123,11 @@ export class BatchRunner {
   /** Marks a running batch `completed` once none of its runs is running or paused. */
   async completeIfDone(batchId: string): Promise<void> {
     try {
-      const batch = await this.store.getBatch(batchId);
+      // Counted first: most checks (one per run's end, on a shared store) stop there.
       const counts = await this.store.countRunsByStatus({ batchId });
-      if (batch?.status === 'running' && counts.running === 0 && counts.paused === 0)
-        await this.store.updateBatchStatus(batchId, 'completed');
+      if (counts.running !== 0 || counts.paused !== 0) return;
+      const batch = await this.store.getBatch(batchId);
+      if (batch?.status === 'running') await this.store.updateBatchStatus(batchId, 'completed');
     } catch {
       // The store closed while the service was shutting down; the next process finishes it.
     }
