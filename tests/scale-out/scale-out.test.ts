@@ -2,7 +2,7 @@
 // three-step flow submitted across them, one runtime killed -9 midway and another drained with
 // SIGTERM. Every run completes with the right result, no recorded step executes twice, and each
 // runtime executed some of the work.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,6 +65,15 @@ async function startWorker(cwd: string, args: readonly string[]): Promise<ChildP
     child.once('exit', (code) => fail(new Error(`stepflow worker exited ${code}: ${stderr}`)));
   });
   return child;
+}
+
+/** Runs a short `stepflow` command; resolves with its stdout (rejects on a non-zero exit). */
+function runCli(cwd: string, args: readonly string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile(process.execPath, [CLI, ...args], { cwd }, (error, stdout, stderr) =>
+      error === null ? done(stdout) : fail(new Error(`stepflow ${args[0]}: ${stderr}`)),
+    );
+  });
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
@@ -137,6 +146,13 @@ describe.skipIf(unavailable !== undefined)('three runtimes sharing one PostgreSQ
 
     // Midway (a fifth of the steps executed: 3 per run), kill -9 one runtime; later drain another.
     await eventually(async () => ((await executions()).length >= TOTAL * 0.6 ? true : undefined));
+    // The API and `stepflow runs list` name the runtime holding each running run.
+    const listed = (await survivor.api('runs?status=running&limit=500')).body.runs as {
+      runtime?: string;
+    }[];
+    expect(listed.some((run) => pids.some((pid) => run.runtime?.includes(`:${pid}:`)))).toBe(true);
+    const cli = await runCli(dir, ['runs', 'list', '--store', server!.url, '--format', 'json']);
+    expect(cli).toMatch(/"runtime": ?"[^"]+:\d+:[0-9a-f]+"/);
     killed.child.kill('SIGKILL');
     await eventually(async () => ((await executions()).length >= TOTAL * 1.5 ? true : undefined));
     drained.kill('SIGTERM');
