@@ -140,7 +140,7 @@ export function createService(options: ServiceOptions): Service {
     batches,
     claimer,
     events,
-    debug: new DebugRuns(options.store, supervisor),
+    debug: new DebugRuns(options.store, supervisor, claimer),
     version: options.version ?? '0.0.0',
     closed: closed.signal,
     flowCache,

@@ -196,4 +196,31 @@ describe('WorkClaimer', () => {
     expect((await store.getRun('r1'))?.leaseOwner).toBeUndefined();
     gates.get('A:a')!.open();
   });
+
+  it('executes a run driven by hand (debug) under its lease, refused while another holds it', async () => {
+    const clock = createManualStoreClock();
+    const store = createMemoryStateStore({ clock });
+    closers.unshift(() => store.close());
+    const { fences, supervisor } = runtimeNamed('A', store, [], new Map());
+    const claimer = new WorkClaimer({
+      store,
+      supervisor,
+      fences,
+      owner: 'A',
+      loadFlow: async () => flow as never,
+      timers: manualTimers(clock),
+    });
+    await store.createRun({ id: 'held', flow, input: 'x' });
+    await store.acquireLease('held', 'B', TTL);
+    const start = () => supervisor.start({ runId: 'held', flow: flow as never, input: 'x' });
+    await expect(claimer.startHeld('held', start)).rejects.toThrow(/executing in runtime B/);
+
+    await store.createRun({ id: 'mine', flow, input: 'y' });
+    const { done } = await claimer.startHeld('mine', () =>
+      supervisor.start({ runId: 'mine', flow: flow as never, input: 'y' }),
+    );
+    expect(fences.fenceOf('mine')).toMatchObject({ owner: 'A' });
+    expect(await done).toEqual({ outcome: 'success', result: 'y>a>b' });
+    expect(fences.fenceOf('mine')).toBeUndefined();
+  });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Flow, FlowResult } from '@stepflow/protocol';
 import type { RunRecord, StateStore, StoreNotice, StoreWatch } from '@stepflow/state-store';
+import { ApiError } from './api-error.ts';
 import type { RunFences } from './run-fences.ts';
 import type { RunSupervisor } from './run-supervisor.ts';
 import { systemClaimerTimers, type ClaimerTimers } from './claimer-timers.ts';
@@ -64,8 +65,8 @@ export class WorkClaimer {
   private readonly store: StateStore;
   private readonly ttl: number;
   private readonly timers: ClaimerTimers;
-  /** Runs executing here under a lease, with their records. */
-  private readonly executing = new Map<string, RunRecord>();
+  /** Runs executing here under a lease. */
+  private readonly executing = new Set<string>();
   /**
    * Nested runs a claim returned: their parent's step executes them, wherever it runs; the lease
    * is kept (renewed with the others) only so that no claim returns them again.
@@ -155,7 +156,7 @@ export class WorkClaimer {
    * writing. When renewals failed for a whole TTL, every run is presumed lost.
    */
   async heartbeat(): Promise<void> {
-    const before = new Set([...this.executing.keys(), ...this.parked]);
+    const before = new Set([...this.executing, ...this.parked]);
     let held: Set<string>;
     try {
       held = new Set(await this.store.renewLeases(this.owner, this.ttl));
@@ -257,32 +258,61 @@ export class WorkClaimer {
     }
   }
 
+  /**
+   * Executes a run here under its lease whatever the capacity (a debug run: a person drives it,
+   * step by step): `start` runs once the lease is held. Refused (409) while another runtime
+   * holds the run.
+   */
+  async startHeld(
+    runId: string,
+    start: () => Promise<FlowResult | undefined>,
+  ): Promise<{ readonly done: Promise<FlowResult | undefined> }> {
+    const lease = await this.store.acquireLease(runId, this.owner, this.ttl);
+    if (lease === undefined) {
+      const holder = (await this.store.getLease(runId))?.owner ?? 'another runtime';
+      throw new ApiError(409, `Run ${runId} is executing in runtime ${holder}`);
+    }
+    return { done: this.track(runId, lease.epoch, start) };
+  }
+
   private execute(
     run: RunRecord,
     flow: Flow,
     epoch: number,
     fresh: boolean,
   ): Promise<FlowResult | undefined> {
-    const { supervisor, fences } = this.options;
-    fences.hold(run.id, { owner: this.owner, epoch });
-    this.executing.set(run.id, run);
+    const start = (): Promise<FlowResult | undefined> =>
+      this.options.supervisor.start({ runId: run.id, flow, input: run.input, fresh });
+    return this.track(run.id, epoch, start, run);
+  }
+
+  /** Starts a run under the lease this runtime took, and forgets it once it ended here. */
+  private track(
+    runId: string,
+    epoch: number,
+    start: () => Promise<FlowResult | undefined>,
+    record?: RunRecord,
+  ): Promise<FlowResult | undefined> {
+    const { fences } = this.options;
+    fences.hold(runId, { owner: this.owner, epoch });
+    this.executing.add(runId);
     const ended = (): void => {
-      fences.drop(run.id);
-      this.executing.delete(run.id);
+      fences.drop(runId);
+      this.executing.delete(runId);
       if (this.executing.size === 0) this.onIdle?.();
     };
     let done: Promise<FlowResult | undefined>;
     try {
-      done = supervisor.start({ runId: run.id, flow, input: run.input, fresh });
+      done = start();
     } catch (error) {
       // The service is closing: the run stays in the queue for another runtime.
       ended();
-      void this.options.store.releaseLease(run.id, this.owner).catch(() => false);
+      void this.store.releaseLease(runId, this.owner).catch(() => false);
       throw error;
     }
     void done.finally(() => {
       ended();
-      this.options.onRunEnded?.(run);
+      if (record !== undefined) this.options.onRunEnded?.(record);
       if (!this.draining) void this.claim();
     });
     return done;
