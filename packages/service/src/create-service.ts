@@ -99,7 +99,8 @@ export interface Service {
   readonly claimer: WorkClaimer | undefined;
   /**
    * Refuses new runs and ends event streams. Close the runtime afterwards: in-flight durable
-   * runs stay `running` in the store, for the next process to resume.
+   * runs stay `running` in the store, for the next process to resume. With `scaleOut`, claims
+   * stop too; call `claimer.release()` once the runtime closed, to hand the leases back.
    */
   close(): void;
 }
@@ -208,6 +209,7 @@ export function createService(options: ServiceOptions): Service {
     claimer,
     resumeRuns: () => resumeRuns(context),
     close() {
+      claimer?.stopClaiming();
       supervisor.close();
       closed.abort();
     },

@@ -174,6 +174,11 @@ export class WorkClaimer {
     }
   }
 
+  /** Claims nothing more (the service closed); leases stay held and renewed until `release`. */
+  stopClaiming(): void {
+    this.draining = true;
+  }
+
   /**
    * Stops claiming and waits up to `graceMs` for the runs executing here to end. Resolves with
    * the number still executing (close the service and runtime, then {@link release} them).
