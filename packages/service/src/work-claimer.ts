@@ -36,7 +36,10 @@ export interface WorkClaimerOptions {
   readonly timers?: ClaimerTimers;
   /** Every notice of the store's `watch` (e.g. events of runs executing elsewhere). */
   readonly onNotice?: (notice: StoreNotice) => void;
-  /** A run that executed here ended (or stopped here): batches complete through it. */
+  /**
+   * A run that executed here ended (or stopped here), and no other run of its batch executes
+   * here: batches complete through it.
+   */
   readonly onRunEnded?: (run: RunRecord) => void;
   /**
    * Whether a lease owner is a process known to be dead (e.g. one of this host whose pid is
@@ -67,6 +70,10 @@ export class WorkClaimer {
   private readonly timers: ClaimerTimers;
   /** Runs executing here under a lease. */
   private readonly executing = new Set<string>();
+  /** How many runs of each batch execute here: a batch can only be done once none does. */
+  private readonly batchRuns = new Map<string, number>();
+  /** Free slots worth a claim when a run ends (the poll and notices claim any free slot). */
+  private readonly claimBatch: number;
   /**
    * Nested runs a claim returned: their parent's step executes them, wherever it runs; the lease
    * is kept (renewed with the others) only so that no claim returns them again.
@@ -85,6 +92,9 @@ export class WorkClaimer {
     this.owner = options.owner ?? defaultLeaseOwner();
     this.maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    // One claim per eighth of the capacity rather than one per ended run: a claim is a
+    // transaction, and runs ending one by one would otherwise each cost one.
+    this.claimBatch = Math.max(1, Math.floor(this.maxRuns / 8));
     this.timers = options.timers ?? systemClaimerTimers;
     this.store = options.store;
     this.lastRenewal = this.timers.now();
@@ -315,10 +325,20 @@ export class WorkClaimer {
       void this.store.releaseLease(runId, this.owner).catch(() => false);
       throw error;
     }
+    const batchId = record?.batchId;
+    if (batchId !== undefined) this.batchRuns.set(batchId, (this.batchRuns.get(batchId) ?? 0) + 1);
     void done.finally(() => {
       ended();
-      if (record !== undefined) this.options.onRunEnded?.(record);
-      if (!this.draining) void this.claim();
+      // Another run of the batch still executing here ends later and reports then: whichever
+      // runtime ends the batch's last run sees it done (each report follows its run's commit).
+      const left = batchId === undefined ? 0 : this.batchRuns.get(batchId)! - 1;
+      if (batchId !== undefined)
+        if (left === 0) this.batchRuns.delete(batchId);
+        else this.batchRuns.set(batchId, left);
+      if (record !== undefined && left === 0) this.options.onRunEnded?.(record);
+      const free = this.maxRuns - this.executing.size;
+      if (!this.draining && (free >= this.claimBatch || this.executing.size === 0))
+        void this.claim();
     });
     return done;
   }
