@@ -151,7 +151,16 @@ describe.skipIf(unavailable !== undefined)('three runtimes sharing one PostgreSQ
       runtime?: string;
     }[];
     expect(listed.some((run) => pids.some((pid) => run.runtime?.includes(`:${pid}:`)))).toBe(true);
-    const cli = await runCli(dir, ['runs', 'list', '--store', server!.url, '--format', 'json']);
+    const cli = await runCli(dir, [
+      'runs',
+      'list',
+      '--store',
+      server!.url,
+      '--status',
+      'running',
+      '--format',
+      'json',
+    ]);
     expect(cli).toMatch(/"runtime": ?"[^"]+:\d+:[0-9a-f]+"/);
     killed.child.kill('SIGKILL');
     await eventually(async () => ((await executions()).length >= TOTAL * 1.5 ? true : undefined));
