@@ -141,7 +141,9 @@ export class WorkClaimer {
     if (!this.hasCapacity) return undefined;
     const lease = await this.options.store.acquireLease(record.id, this.owner, this.ttl);
     if (lease === undefined) return undefined;
-    return { done: this.execute(record, flow, lease.epoch, fresh) };
+    // A later epoch than the first: another runtime took the run meanwhile and may have
+    // journaled some of it, so it resumes from the journal.
+    return { done: this.execute(record, flow, lease.epoch, fresh && lease.epoch === 1) };
   }
 
   /**
