@@ -268,7 +268,9 @@ export class WorkClaimer {
       const lease = await this.options.store.getLease(run.id);
       if (lease?.owner !== this.owner) return;
       const flow = await this.options.loadFlow(run.flowId);
-      void this.execute(run, flow, lease.epoch, false);
+      // Nothing journaled when claimed (and a stale writer's append would conflict on its
+      // sequence): it starts without reading its journal.
+      void this.execute(run, flow, lease.epoch, run.lastSeq === 0);
     } catch (error) {
       this.options.onError?.(error, `starting run ${run.id}`);
       await this.options.store.releaseLease(run.id, this.owner).catch(() => false);
