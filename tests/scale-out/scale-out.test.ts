@@ -158,6 +158,9 @@ describe.skipIf(unavailable !== undefined)('three runtimes sharing one PostgreSQ
       server!.url,
       '--status',
       'running',
+      // Queued runs (no runtime yet) are the newest: list them all to see held ones too.
+      '--limit',
+      '1000',
       '--format',
       'json',
     ]);
