@@ -132,6 +132,48 @@ describe('createSqliteStateStore', () => {
     expect([...a, ...b].map((run) => run.id).sort()).toEqual(['r', 'w0', 'w1', 'w2', 'w3']);
   });
 
+  it('migrates a version 3 file: a held lease keeps epoch 0 until it is taken anew', async () => {
+    const path = join(await directory(), 'v3.db');
+    const raw = new BetterSqlite3(path);
+    try {
+      raw.pragma('journal_mode = WAL');
+      raw.exec(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, ' +
+          'applied_at INTEGER NOT NULL)',
+      );
+      for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
+        raw.exec(migration.sql);
+        raw
+          .prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)')
+          .run(migration.version, migration.name);
+      }
+      raw.pragma(`application_id = ${APPLICATION_ID}`);
+      raw.prepare("INSERT INTO blobs VALUES ('f', '{}', 'flow', 0)").run();
+      raw
+        .prepare(
+          'INSERT INTO runs (id, flow_id, input, status, created_at, updated_at, lease_owner, ' +
+            "lease_acquired_at, lease_expires_at) VALUES ('r', 'f', 'null', 'running', 0, 0, 'old', 0, 100)",
+        )
+        .run();
+    } finally {
+      raw.close();
+    }
+    const clock = createManualStoreClock(0);
+    const store = open({ path, clock });
+    expect(await store.getLease('r')).toEqual({
+      runId: 'r',
+      owner: 'old',
+      acquiredAt: 0,
+      expiresAt: 100,
+      epoch: 0,
+    });
+    expect(await store.renewLeases('old', 100)).toEqual(['r']);
+    await store.appendEvents([{ runId: 'r', events: [], fence: { owner: 'old', epoch: 0 } }]);
+    clock.advance(100);
+    expect(await store.claimRuns('new', 100)).toMatchObject([{ id: 'r', leaseOwner: 'new' }]);
+    expect((await store.getLease('r'))?.epoch).toBe(1);
+  });
+
   it('refuses a missing file in rw mode and an old schema without automatic migration', async () => {
     const dir = await directory();
     const missing = join(dir, 'missing.db');

@@ -81,6 +81,10 @@ export function createSqliteStateStore(options: SqliteStateStoreOptions): StateS
       batches: new SqliteBatchStore(connection),
       answers: new SqliteAnswerStore(connection),
       leases: new SqliteLeaseStore(connection),
+      watch: async (listener) => {
+        connection.checkOpen();
+        return connection.notifier.watch(listener);
+      },
     },
     async () => connection.close(),
   );

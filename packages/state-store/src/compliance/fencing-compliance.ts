@@ -49,6 +49,15 @@ export function fencingCompliance(subject: SubjectSource): void {
     );
     expect((await store.getRun('other'))?.lastSeq).toBe(0);
     expect((await store.getRun('r'))?.lastSeq).toBe(1);
+    // A final status drops the lease: a later fenced append of the same group is refused.
+    await expectStoreError(
+      store.appendEvents([
+        { runId: 'r', events: [], status: 'completed', fence },
+        { runId: 'r', events: [events.stepStarted('r', 's')], fence },
+      ]),
+      'lease-lost',
+    );
+    expect(await store.getRun('r')).toMatchObject({ status: 'running', lastSeq: 1 });
     await store.releaseLease('r', 'w1');
     const released = await expectStoreError(
       store.appendEvents([{ runId: 'r', events: [events.stepStarted('r', 's')], fence }]),

@@ -1,3 +1,4 @@
+import { isTerminalRunStatus } from '@stepflow/protocol';
 import type {
   AppendedRange,
   JournalAppend,
@@ -22,11 +23,13 @@ export class MemoryJournal implements JournalStore {
     const prepared = prepareAppends(appends);
     // Check the whole group against a simulated journal end before writing anything.
     const ends = new Map<string, number>();
+    const finished = new Set<string>();
     for (const append of prepared) {
       const run = this.t.requireRun(append.runId);
       const end = ends.get(run.id) ?? run.events.length;
-      const lease = this.t.leases.get(run.id);
-      checkLeaseFence(run.id, append.fence, { owner: lease?.owner, epoch: run.leaseEpoch });
+      // A final status earlier in the group drops the lease, as it will when written.
+      const owner = finished.has(run.id) ? undefined : this.t.leases.get(run.id)?.owner;
+      checkLeaseFence(run.id, append.fence, { owner, epoch: run.leaseEpoch });
       if (append.expectedSeq !== undefined && append.expectedSeq !== end) {
         throw new StateStoreError(
           'sequence-conflict',
@@ -34,6 +37,7 @@ export class MemoryJournal implements JournalStore {
         );
       }
       if (append.status !== undefined) checkStatusChange(run.id, run.status, append.status);
+      if (append.status !== undefined && isTerminalRunStatus(append.status)) finished.add(run.id);
       ends.set(run.id, end + append.events.length);
     }
     const notices: StoreNotice[] = [];

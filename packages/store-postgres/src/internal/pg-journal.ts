@@ -1,4 +1,4 @@
-import type { RunStatus } from '@stepflow/protocol';
+import { isTerminalRunStatus, type RunStatus } from '@stepflow/protocol';
 import {
   appendNotices,
   checkLeaseFence,
@@ -78,6 +78,7 @@ export class PostgresJournal implements JournalStore {
           if (append.status === 'running' && run.status !== 'running') resumed = true;
           await this.c.applyStatus(db, append.runId, append.status, append.resultText);
           run.status = append.status;
+          if (isTerminalRunStatus(append.status)) run.lease_owner = null;
         }
         ranges.push({ runId: append.runId, firstSeq: first, lastSeq: run.last_seq });
       }

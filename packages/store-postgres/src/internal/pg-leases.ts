@@ -117,36 +117,42 @@ export class PostgresLeaseStore implements LeaseStore {
       const now = this.c.clock.now();
       const limited = await this.lockLimitedBatches(db, statuses, now);
       const runs = this.c.t('runs');
-      const unleased = `r.status = ANY($1::text[])
-        AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $2)`;
-      // A limited batch's candidates are numbered (k) so only the room left in it is taken; a
-      // limited batch not locked above is left alone. `picked` repeats the unleased test so a
-      // row another transaction changed meanwhile is re-checked once locked; SKIP LOCKED passes
-      // over rows other claimers (or writers) hold.
+      // One status (the usual `running`) as an equality, so the (status, position) index gives
+      // runs in order and the scan stops at the limit.
+      const status = statuses.length === 1 ? 'r.status = $1::text' : 'r.status = ANY($1::text[])';
+      const unleased = `${status} AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $2)`;
+      // The oldest free runs outside limited batches, plus for each limited batch locked above
+      // its oldest free runs up to the room left in it (its limit minus its live leases); then
+      // the oldest of both. Each branch locks as it scans (SKIP LOCKED passes over rows other
+      // claimers or writers hold, and a row changed meanwhile is re-checked once locked), so
+      // concurrent claimers get disjoint runs. A limited batch not locked above is left alone.
       const { rows } = await db.query<RunRow & { position: string }>(
-        `WITH live AS (
-           SELECT batch_id, COUNT(*)::integer AS n FROM ${runs}
-            WHERE batch_id = ANY($3::text[]) AND lease_expires_at > $2 GROUP BY batch_id),
-         candidates AS (
-           SELECT r.id, b.max_concurrency, COALESCE(l.n, 0) AS live,
-                  row_number() OVER (PARTITION BY r.batch_id ORDER BY r.position) AS k
-             FROM ${runs} r LEFT JOIN ${this.c.t('batches')} b ON b.id = r.batch_id
-             LEFT JOIN live l ON l.batch_id = r.batch_id
+        `WITH room AS (
+           SELECT b.id, b.max_concurrency - (SELECT COUNT(*) FROM ${runs} l
+                    WHERE l.batch_id = b.id AND l.lease_expires_at > $2) AS n
+             FROM ${this.c.t('batches')} b WHERE b.id = ANY($3::text[])),
+         free AS (
+           SELECT r.id, r.position FROM ${runs} r
+             LEFT JOIN ${this.c.t('batches')} b ON b.id = r.batch_id
             WHERE ${unleased}
-              AND (b.id IS NULL OR (b.status <> 'cancelled'
-                   AND (b.max_concurrency IS NULL OR b.id = ANY($3::text[]))))),
-         picked AS (
-           SELECT r.id FROM ${runs} r JOIN candidates c ON c.id = r.id
-            WHERE (c.max_concurrency IS NULL OR c.k <= c.max_concurrency - c.live) AND ${unleased}
+              AND (b.id IS NULL OR (b.status <> 'cancelled' AND b.max_concurrency IS NULL))
             ORDER BY r.position LIMIT ${limit}
-            FOR UPDATE OF r SKIP LOCKED)
+            FOR UPDATE OF r SKIP LOCKED),
+         batched AS (
+           SELECT c.id, c.position FROM room, LATERAL (
+             SELECT r.id, r.position FROM ${runs} r WHERE r.batch_id = room.id AND ${unleased}
+              ORDER BY r.batch_index LIMIT LEAST(GREATEST(room.n, 0), ${limit})
+              FOR UPDATE OF r SKIP LOCKED) c),
+         picked AS (
+           SELECT id FROM (SELECT * FROM free UNION ALL SELECT * FROM batched) AS candidates
+            ORDER BY position LIMIT ${limit})
          UPDATE ${runs} r SET lease_owner = $4, lease_acquired_at = $2, lease_expires_at = $5,
                 lease_epoch = r.lease_epoch + 1
            FROM picked WHERE r.id = picked.id
          RETURNING r.position, ${RUN_COLUMNS.split(', ')
            .map((c) => `r.${c}`)
            .join(', ')}`,
-        [statuses, now, limited, owner, now + ttlMs],
+        [statuses.length === 1 ? statuses[0] : statuses, now, limited, owner, now + ttlMs],
       );
       rows.sort((a, b) => Number(a.position) - Number(b.position));
       return rows.map((row) => this.c.record(row));
@@ -154,8 +160,8 @@ export class PostgresLeaseStore implements LeaseStore {
   }
 
   /**
-   * Locks (in id order, so claimers cannot deadlock) the rows of the running batches with a
-   * `maxConcurrency` that have runs to claim, and returns their ids. Claimers touching the same
+   * Locks (in id order, so claimers cannot deadlock) the rows of the batches (not cancelled)
+   * with a `maxConcurrency` that have runs to claim, and returns their ids. Claimers touching the same
    * limited batch thus take turns: each counts the batch's live leases after the previous one
    * committed, so together they never exceed the limit. Row locks rather than advisory locks:
    * they need no key scheme, end with the transaction, and `updateBatchStatus` (cancel) already
@@ -168,7 +174,7 @@ export class PostgresLeaseStore implements LeaseStore {
   ): Promise<string[]> {
     const { rows } = await db.query<{ id: string }>(
       `SELECT b.id FROM ${this.c.t('batches')} b
-        WHERE b.status = 'running' AND b.max_concurrency IS NOT NULL
+        WHERE b.status <> 'cancelled' AND b.max_concurrency IS NOT NULL
           AND EXISTS (SELECT 1 FROM ${this.c.t('runs')} r
                        WHERE r.batch_id = b.id AND r.status = ANY($1::text[])
                          AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= $2))

@@ -117,35 +117,50 @@ export class SqliteLeaseStore implements LeaseStore {
     options: UnleasedRunsOptions = {},
   ): Promise<RunRecord[]> {
     checkLeaseArgs('claim', owner, ttlMs);
-    const { limit, where } = query(options);
+    const { limit, statuses } = query(options);
     return this.c.write(() => {
       const now = this.c.clock.now();
       // One writer at a time (BEGIN IMMEDIATE), so counting a batch's live leases and taking
-      // runs up to its limit cannot interleave with another claimer. The window numbers each
-      // batch's candidates so only the room left in the batch is taken.
-      const rows = this.c
+      // runs up to its limit cannot interleave with another claimer. The oldest free runs
+      // outside limited batches, plus per limited batch its oldest free runs up to the room
+      // left in it; then the oldest of both. Each query walks an index and stops early, so a
+      // large backlog costs no more than a small one.
+      const unleased = (r: string): string =>
+        `${r}status IN (${statuses.map(() => '?').join(', ')}) ` +
+        `AND (${r}lease_expires_at IS NULL OR ${r}lease_expires_at <= ?)`;
+      const free = this.c
         .sql(
-          `WITH live AS (
-             SELECT batch_id, COUNT(*) AS n FROM runs
-              WHERE batch_id IS NOT NULL AND lease_expires_at > ? GROUP BY batch_id),
-           candidates AS (
-             SELECT r.id, r.position, r.batch_id, b.max_concurrency, COALESCE(l.n, 0) AS live,
-                    ROW_NUMBER() OVER (PARTITION BY r.batch_id ORDER BY r.position) AS k
-               FROM runs r LEFT JOIN batches b ON b.id = r.batch_id
-               LEFT JOIN live l ON l.batch_id = r.batch_id
-              ${where.sql.replace(/^WHERE /, 'WHERE r.')}
-                AND (r.lease_expires_at IS NULL OR r.lease_expires_at <= ?)
-                AND (b.status IS NULL OR b.status <> 'cancelled'))
-           SELECT id FROM candidates
-            WHERE max_concurrency IS NULL OR k <= max_concurrency - live
-            ORDER BY position LIMIT ?`,
+          `SELECT r.id, r.position FROM runs r LEFT JOIN batches b ON b.id = r.batch_id
+            WHERE ${unleased('r.')}
+              AND (b.id IS NULL OR (b.status <> 'cancelled' AND b.max_concurrency IS NULL))
+            ORDER BY r.position LIMIT ?`,
         )
-        .all(now, ...where.params, now, limit) as { id: string }[];
+        .all(...statuses, now, limit) as { id: string; position: number }[];
+      const rooms = this.c
+        .sql(
+          `SELECT b.id, b.max_concurrency - (SELECT COUNT(*) FROM runs l
+                    WHERE l.batch_id = b.id AND l.lease_expires_at > ?) AS room
+             FROM batches b WHERE b.status <> 'cancelled' AND b.max_concurrency IS NOT NULL
+              AND EXISTS (SELECT 1 FROM runs WHERE batch_id = b.id AND ${unleased('')})`,
+        )
+        .all(now, ...statuses, now) as { id: string; room: number }[];
+      const batched = this.c.sql(
+        `SELECT id, position FROM runs WHERE batch_id = ? AND ${unleased('')}
+          ORDER BY batch_index LIMIT ?`,
+      );
+      const candidates = [...free];
+      for (const { id, room } of rooms) {
+        if (room <= 0) continue;
+        candidates.push(
+          ...(batched.all(id, ...statuses, now, Math.min(room, limit)) as typeof free),
+        );
+      }
+      candidates.sort((a, b) => a.position - b.position);
       const claim = this.c.sql(
         'UPDATE runs SET lease_owner = ?, lease_acquired_at = ?, lease_expires_at = ?, ' +
           'lease_epoch = lease_epoch + 1 WHERE id = ?',
       );
-      return rows.map(({ id }) => {
+      return candidates.slice(0, limit).map(({ id }) => {
         claim.run(owner, now, now + ttlMs, id);
         return this.c.record(this.c.runRow(id)!);
       });
@@ -156,7 +171,8 @@ export class SqliteLeaseStore implements LeaseStore {
 function query(options: UnleasedRunsOptions) {
   const { limit } = preparePage({ limit: options.limit }, 'listUnleasedRuns');
   const statuses = toStatuses(options.status) ?? ['running'];
-  return { limit, where: runWhere(prepareRunFilter({ status: statuses }, 'listUnleasedRuns')) };
+  const where = runWhere(prepareRunFilter({ status: statuses }, 'listUnleasedRuns'));
+  return { limit, statuses, where };
 }
 
 /** Ids ordered by creation (`RETURNING` gives no order). */
