@@ -34,6 +34,14 @@ export const SKIPPED: readonly { readonly pattern: RegExp; readonly why: string 
   },
   { pattern: /^docker run\b/, why: 'needs Docker and starts a long-running Jaeger container' },
   {
+    pattern: /^docker compose\b/,
+    why: 'needs Docker and starts PostgreSQL and long-running runtimes (tests/scale-out runs them)',
+  },
+  {
+    pattern: /^stepflow worker\b/,
+    why: 'a long-running runtime on a PostgreSQL server; tests/scale-out drives real ones',
+  },
+  {
     pattern: /(OTEL_EXPORTER_OTLP_ENDPOINT=|--otlp-endpoint )http:\/\/localhost:4318\b/,
     why: 'exports to a trace backend on localhost:4318 (tests/tracing runs it against a local receiver)',
   },

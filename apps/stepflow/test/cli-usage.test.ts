@@ -22,6 +22,7 @@ describe('stepflow help', () => {
         'list-components [options] List the components of every configured plugin and the routes that reach them',
         'visualize [options] Draw the dependency graph of a flow as Mermaid or Graphviz DOT text',
         'serve [options] Serve the Stepflow HTTP API: store flows, start runs and batches, stream events',
+        'worker [options] Execute the runs of a shared state store (no API): claim, run, hand back on stop',
         'mcp [options] Serve flows as MCP tools and runs as MCP resources over stdio',
         'submit [options] Run a flow on a stepflow service and write its FlowResult JSON to stdout',
         'submit-batch [options] Run a flow once per line of a JSONL file on a stepflow service; results as JSONL',

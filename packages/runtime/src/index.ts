@@ -45,6 +45,7 @@ export type {
 } from './pauses/open-question.ts';
 export { answerSchemaProblem } from './pauses/pause-input.ts';
 export type { RunJournalStore } from './journal/run-journal-store.ts';
+export type { LeaseFence, StateStoreJournalOptions } from './journal/state-store-journal.ts';
 export { createStateStoreJournal } from './journal/state-store-journal.ts';
 export type {
   RunState,

@@ -24,6 +24,11 @@ export const RunSummarySchema = z
     batchId: z.string().optional(),
     /** The run whose step started this one (absent for a top-level run). */
     parentRunId: z.string().optional(),
+    /**
+     * The runtime executing the run now (its live lease's owner, `host:pid:random`), when
+     * runtimes share the store; absent when no runtime holds it.
+     */
+    runtime: z.string().optional(),
   })
   .openapi('RunSummary');
 

@@ -15,12 +15,20 @@ export class BatchRunner {
   private readonly cancelled = new Set<string>();
   /** Runs of batches this process executes: their batch completes when its loop ends. */
   private readonly owned = new Set<string>();
+  /** Batches being checked for completion (scale-out), and whether to check once more. */
+  private readonly checking = new Map<string, boolean>();
 
+  /**
+   * @param queued with a store shared by several runtimes: the batch's runs are left to the
+   * queue (claimed by any runtime, the batch's limit honoured by the store) and this is called
+   * to wake the local claimer. Without it, this process executes them.
+   */
   constructor(
     private readonly store: StateStore,
     private readonly supervisor: RunSupervisor,
+    private readonly queued?: () => void,
   ) {
-    supervisor.onFinished((runId) => void this.runFinished(runId));
+    if (queued === undefined) supervisor.onFinished((runId) => void this.runFinished(runId));
   }
 
   /** Records a batch and starts its runs in the background. */
@@ -31,7 +39,7 @@ export class BatchRunner {
     maxConcurrency = DEFAULT_BATCH_CONCURRENCY,
   ): Promise<BatchRecord> {
     const runs = inputs.map((input) => ({ id: randomUUID(), input }));
-    for (const run of runs) this.owned.add(run.id);
+    if (this.queued === undefined) for (const run of runs) this.owned.add(run.id);
     const batch = await this.store.createBatch({
       id: randomUUID(),
       flowId,
@@ -39,8 +47,9 @@ export class BatchRunner {
       maxConcurrency,
       runs,
     });
-    void this.execute(batch.id, flow, runs, maxConcurrency, true);
+    if (this.queued === undefined) void this.execute(batch.id, flow, runs, maxConcurrency, true);
     if (runs.length === 0) await this.store.updateBatchStatus(batch.id, 'completed');
+    else this.queued?.();
     return batch;
   }
 
@@ -114,13 +123,33 @@ export class BatchRunner {
   /** Marks a running batch `completed` once none of its runs is running or paused. */
   async completeIfDone(batchId: string): Promise<void> {
     try {
-      const batch = await this.store.getBatch(batchId);
+      // Counted first: most checks (one per run's end, on a shared store) stop there.
       const counts = await this.store.countRunsByStatus({ batchId });
-      if (batch?.status === 'running' && counts.running === 0 && counts.paused === 0)
-        await this.store.updateBatchStatus(batchId, 'completed');
+      if (counts.running !== 0 || counts.paused !== 0) return;
+      const batch = await this.store.getBatch(batchId);
+      if (batch?.status === 'running') await this.store.updateBatchStatus(batchId, 'completed');
     } catch {
       // The store closed while the service was shutting down; the next process finishes it.
     }
+  }
+
+  /**
+   * A run of the batch ended in this runtime (scale-out): completes the batch when it was the
+   * last. Checks of one batch never overlap; finishes during a check cause one more.
+   */
+  batchRunEnded(batchId: string): void {
+    if (this.checking.has(batchId)) {
+      this.checking.set(batchId, true);
+      return;
+    }
+    this.checking.set(batchId, false);
+    void (async () => {
+      do {
+        this.checking.set(batchId, false);
+        await this.completeIfDone(batchId);
+      } while (this.checking.get(batchId) === true);
+      this.checking.delete(batchId);
+    })();
   }
 
   /** Completes the batch of a run no loop of this process owns (e.g. a paused run resumed). */

@@ -10,6 +10,7 @@ import { BatchRunner } from './batch-runner.ts';
 import { DebugRuns } from './debug-runs.ts';
 import { EventFeed } from './event-feed.ts';
 import { requestChecks } from './request-checks.ts';
+import { loadStoredFlow } from './load-stored-flow.ts';
 import { resumeRuns } from './resume-runs.ts';
 import { createStaticSite } from './static-files.ts';
 import { registerBatchesRoutes } from './routes/batches-routes.ts';
@@ -21,8 +22,10 @@ import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerQuestionsRoutes } from './routes/questions-routes.ts';
 import { registerRunsRoutes } from './routes/runs-routes.ts';
 import { preloadJsonBody } from './preload-json-body.ts';
+import { RemoteRunEvents } from './remote-run-events.ts';
 import { RunSupervisor } from './run-supervisor.ts';
 import type { ServiceContext } from './service-context.ts';
+import { WorkClaimer, type WorkClaimerOptions } from './work-claimer.ts';
 
 /** How to build the service. The caller opens (and after `close`, closes) runtime and store. */
 export interface ServiceOptions {
@@ -57,7 +60,24 @@ export interface ServiceOptions {
    * `@stepflow/ui`): no token needed for them, the Host check and security headers apply.
    */
   readonly staticRoot?: string;
+  /**
+   * Share the store with other runtimes (scale-out, PostgreSQL): runs and batches go to a queue
+   * any runtime claims from under a lease, instead of executing where they were submitted, and
+   * `resumeRuns` starts claiming. The runtime's journal must fence appends with
+   * `scaleOut.fences` (see {@link ScaleOutOptions}).
+   */
+  readonly scaleOut?: ScaleOutOptions;
 }
+
+/**
+ * How this runtime shares its store: its lease owner name, capacity and lease timing. Give the
+ * runtime `journal: createStateStoreJournal(store, { fenceOf: fences.fenceOf })` with the same
+ * `fences`, so a run whose lease another runtime took writes nothing more.
+ */
+export type ScaleOutOptions = Omit<
+  WorkClaimerOptions,
+  'store' | 'supervisor' | 'loadFlow' | 'onNotice' | 'onRunEnded'
+>;
 
 /** A web-standard handler served by the service at one path. */
 export interface ServiceMount {
@@ -80,9 +100,12 @@ export interface Service {
    * call once at start-up, before serving. Resolves with how many were resumed.
    */
   resumeRuns(): Promise<number>;
+  /** Claims and executes runs of the shared store (with `scaleOut`; else `undefined`). */
+  readonly claimer: WorkClaimer | undefined;
   /**
    * Refuses new runs and ends event streams. Close the runtime afterwards: in-flight durable
-   * runs stay `running` in the store, for the next process to resume.
+   * runs stay `running` in the store, for the next process to resume. With `scaleOut`, claims
+   * stop too; call `claimer.release()` once the runtime closed, to hand the leases back.
    */
   close(): void;
 }
@@ -93,16 +116,40 @@ export function createService(options: ServiceOptions): Service {
   const supervisor = options.supervisor ?? new RunSupervisor(options.runtime, options.store);
   const events = new EventFeed();
   supervisor.onEvent((event) => events.publish(event));
+  const flowCache = new Map<string, Flow>();
+  const remote = new RemoteRunEvents(options.store, supervisor, events);
+  const claimer =
+    options.scaleOut === undefined
+      ? undefined
+      : new WorkClaimer({
+          ...options.scaleOut,
+          store: options.store,
+          supervisor,
+          loadFlow: (flowId) => loadStoredFlow({ store: options.store, flowCache }, flowId),
+          onNotice: (notice) => {
+            if (notice.type === 'events') remote.journalGrew(notice.runId, notice.lastSeq);
+          },
+          onRunEnded: (run) => {
+            // Only called once runs executed, long after `batches` is set.
+            if (run.batchId !== undefined) batches.batchRunEnded(run.batchId);
+          },
+        });
+  const batches = new BatchRunner(
+    options.store,
+    supervisor,
+    claimer === undefined ? undefined : () => void claimer.claim(),
+  );
   const context: ServiceContext = {
     runtime: options.runtime,
     store: options.store,
     supervisor,
-    batches: new BatchRunner(options.store, supervisor),
+    batches,
+    claimer,
     events,
-    debug: new DebugRuns(options.store, supervisor),
+    debug: new DebugRuns(options.store, supervisor, claimer),
     version: options.version ?? '0.0.0',
     closed: closed.signal,
-    flowCache: new Map<string, Flow>(),
+    flowCache,
   };
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
@@ -165,8 +212,10 @@ export function createService(options: ServiceOptions): Service {
 
   return {
     fetch: (request, env) => app.fetch(request, env),
+    claimer,
     resumeRuns: () => resumeRuns(context),
     close() {
+      claimer?.stopClaiming();
       supervisor.close();
       closed.abort();
     },

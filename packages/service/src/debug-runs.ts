@@ -5,6 +5,7 @@ import type { RunRecord, StateStore } from '@stepflow/state-store';
 import { ApiError } from './api-error.ts';
 import { DebugSession } from './debug-session.ts';
 import type { RunSupervisor } from './run-supervisor.ts';
+import type { WorkClaimer } from './work-claimer.ts';
 
 /** How long `debug/step` waits for a wake-up before reading the journal again (results are saved just after they are announced). */
 const JOURNAL_POLL_MS = 20;
@@ -25,15 +26,17 @@ function debugMarker(runId: string): { readonly stepflowDebugRun: string } {
 export class DebugRuns {
   private readonly sessions = new Map<string, DebugSession>();
 
+  /** @param claimer on a shared store: a debug run executes here under its lease. */
   constructor(
     private readonly store: StateStore,
     private readonly supervisor: RunSupervisor,
+    private readonly claimer?: WorkClaimer,
   ) {}
 
   /** Starts a debug run whose `paused` record exists: no step starts until released. */
   async start(runId: string, flow: Flow, input: unknown): Promise<void> {
     await this.store.put(debugMarker(runId), 'data');
-    this.launch(runId, flow, input, true);
+    await this.launch(runId, flow, input, true);
   }
 
   /** Whether the run was started as a debug run. */
@@ -96,14 +99,22 @@ export class DebugRuns {
     return this.launch(run.id, flow, run.input, false);
   }
 
-  private launch(runId: string, flow: Flow, input: unknown, fresh: boolean): DebugSession {
+  private async launch(
+    runId: string,
+    flow: Flow,
+    input: unknown,
+    fresh: boolean,
+  ): Promise<DebugSession> {
     const session = new DebugSession();
+    const start = (): Promise<FlowResult | undefined> =>
+      this.supervisor.start({ runId, flow, input, fresh, stepGate: session.gate });
+    // On a shared store no other runtime may claim the run while it is stepped through here.
+    const done =
+      this.claimer === undefined ? start() : (await this.claimer.startHeld(runId, start)).done;
     this.sessions.set(runId, session);
-    void this.supervisor
-      .start({ runId, flow, input, fresh, stepGate: session.gate })
-      .finally(() => {
-        if (this.sessions.get(runId) === session) this.sessions.delete(runId);
-      });
+    void done.finally(() => {
+      if (this.sessions.get(runId) === session) this.sessions.delete(runId);
+    });
     return session;
   }
 

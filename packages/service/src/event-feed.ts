@@ -66,6 +66,11 @@ export class EventFeed {
     return { entries, gap: cursor.gap, last: this.last };
   }
 
+  /** Whether anyone reads the feed live now. */
+  get hasReaders(): boolean {
+    return this.listeners.size > 0;
+  }
+
   /** Calls `wake` on every new event; returns the unsubscribe. */
   onPublish(wake: () => void): () => void {
     this.listeners.add(wake);

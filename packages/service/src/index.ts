@@ -7,3 +7,15 @@ export type { ServiceServer, ServiceServerOptions } from './start-service-server
 export { startServiceServer } from './start-service-server.ts';
 export type { StartRun } from './run-supervisor.ts';
 export { RunSupervisor } from './run-supervisor.ts';
+export type { ScaleOutOptions } from './create-service.ts';
+export { RunFences } from './run-fences.ts';
+export type { ClaimerTimers } from './claimer-timers.ts';
+export { systemClaimerTimers } from './claimer-timers.ts';
+export type { WorkClaimerOptions } from './work-claimer.ts';
+export {
+  DEFAULT_CLAIM_POLL_MS,
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_MAX_RUNS,
+  defaultLeaseOwner,
+  WorkClaimer,
+} from './work-claimer.ts';

@@ -13,7 +13,15 @@ const RESUME_PAGE = 1000;
  * whose runs all ended before the crash are completed. Resolves with how many runs resumed.
  */
 export async function resumeRuns(context: ServiceContext): Promise<number> {
-  const { store, supervisor, batches } = context;
+  const { store, supervisor, batches, claimer } = context;
+  if (claimer !== undefined) {
+    // Shared store: what dead runtimes left is claimed like any queued run, once their leases
+    // lapsed; only batches whose last run ended just before a crash need completing here.
+    await completeFinishedBatches(context, new Set());
+    const before = claimer.activeCount;
+    await claimer.start();
+    return claimer.activeCount - before;
+  }
   // Listed in full before starting any: a run that ends meanwhile would shift the pages.
   const running: RunRecord[] = [];
   for (let offset = 0; ; offset += RESUME_PAGE) {
@@ -48,11 +56,18 @@ export async function resumeRuns(context: ServiceContext): Promise<number> {
     if (batch === undefined) continue;
     await batches.resume(batch, await loadStoredFlow(context, batch.flowId), runs);
   }
-  // A batch whose last run ended just before the crash: nothing resumes it, so complete it here.
+  await completeFinishedBatches(context, new Set(byBatch.keys()));
+  return resumed;
+}
+
+/** A batch whose last run ended just before a crash: nothing resumes it, so complete it here. */
+async function completeFinishedBatches(
+  { store, batches }: ServiceContext,
+  resuming: ReadonlySet<string>,
+): Promise<void> {
   for (let offset = 0; ; offset += RESUME_PAGE) {
     const page = await store.listBatches({ status: 'running', limit: RESUME_PAGE, offset });
-    for (const batch of page) if (!byBatch.has(batch.id)) await batches.completeIfDone(batch.id);
+    for (const batch of page) if (!resuming.has(batch.id)) await batches.completeIfDone(batch.id);
     if (page.length < RESUME_PAGE) break;
   }
-  return resumed;
 }

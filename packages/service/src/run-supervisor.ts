@@ -1,5 +1,11 @@
 import type { Flow, FlowResult } from '@stepflow/protocol';
-import { serializeFlow, type Runtime, type RunEvent, type StepGate } from '@stepflow/runtime';
+import {
+  RunSuspendedError,
+  serializeFlow,
+  type Runtime,
+  type RunEvent,
+  type StepGate,
+} from '@stepflow/runtime';
 import { StateStoreError, type StateStore } from '@stepflow/state-store';
 import { ApiError } from './api-error.ts';
 
@@ -36,6 +42,8 @@ export class RunSupervisor {
   /** Callers waiting for a run to pause (a `POST /runs` that waits), by run id. */
   private readonly pauseWaiters = new Map<string, Set<() => void>>();
   private closing = false;
+  /** Runs stopped here because another process executes them now (their lease was lost). */
+  private readonly abandoned = new Set<string>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -70,6 +78,18 @@ export class RunSupervisor {
     return run.done;
   }
 
+  /**
+   * Stops an active run without recording anything (its lease went to another process, which
+   * goes on with it): resolves once it stopped; its `start` promise resolves `undefined`.
+   */
+  async abandon(runId: string, why: string): Promise<void> {
+    const run = this.active.get(runId);
+    if (run === undefined) return;
+    this.abandoned.add(runId);
+    run.controller.abort(new RunSuspendedError(why));
+    await run.done;
+  }
+
   /** Calls `wake` whenever the run has a new event or ends; returns the unsubscribe. */
   watch(runId: string, wake: () => void): () => void {
     let set = this.watchers.get(runId);
@@ -79,6 +99,16 @@ export class RunSupervisor {
       set.delete(wake);
       if (set.size === 0) this.watchers.delete(runId);
     };
+  }
+
+  /** Whether anyone watches the run's events here. */
+  isWatched(runId: string): boolean {
+    return this.watchers.has(runId);
+  }
+
+  /** Wakes the run's watchers: it moved in another process. */
+  wakeWatchers(runId: string): void {
+    this.wake(runId);
   }
 
   /**
@@ -127,9 +157,12 @@ export class RunSupervisor {
         ...(run.fresh === true ? { resumeFrom: [] } : {}),
         ...(run.stepGate === undefined ? {} : { stepGate: run.stepGate }),
       });
-      return outcome.result;
+      return this.abandoned.has(run.runId) ? undefined : outcome.result;
     } catch (error) {
-      if (this.closing) return undefined;
+      if (this.closing || this.abandoned.has(run.runId)) return undefined;
+      // Another process took the run over (its lease): whatever this one would record could
+      // only contradict what the new owner records.
+      if (StateStoreError.isInstance(error, 'lease-lost')) return undefined;
       // Nothing ran (the flow or input was refused after the record was made): say so in it.
       const result: FlowResult = {
         outcome: 'failed',
@@ -141,6 +174,7 @@ export class RunSupervisor {
       // An ended run never pauses: whoever waits for that has its result from `start`.
       this.pauseWaiters.delete(run.runId);
       this.active.delete(run.runId);
+      this.abandoned.delete(run.runId);
       this.wake(run.runId);
       if (!this.closing) for (const listener of this.finishedListeners) listener(run.runId);
     }

@@ -20,6 +20,7 @@ export function runSummary(run: RunRecord, debugMode = false): z.infer<typeof Ru
     completedAt: isoTime(run.completedAt),
     ...(run.batchId === undefined ? {} : { batchId: run.batchId }),
     ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+    ...(run.leaseOwner === undefined ? {} : { runtime: run.leaseOwner }),
   };
 }
 

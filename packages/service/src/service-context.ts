@@ -6,6 +6,7 @@ import type { BatchRunner } from './batch-runner.ts';
 import type { DebugRuns } from './debug-runs.ts';
 import type { EventFeed } from './event-feed.ts';
 import type { RunSupervisor } from './run-supervisor.ts';
+import type { WorkClaimer } from './work-claimer.ts';
 
 /** What every route group works with. */
 export interface ServiceContext {
@@ -13,6 +14,8 @@ export interface ServiceContext {
   readonly store: StateStore;
   readonly supervisor: RunSupervisor;
   readonly batches: BatchRunner;
+  /** Claims the runs of a store shared with other runtimes (scale-out); else `undefined`. */
+  readonly claimer: WorkClaimer | undefined;
   /** Debug runs and their step gates. */
   readonly debug: DebugRuns;
   /** Every run's events in this process, for `GET /events`. */

@@ -45,6 +45,8 @@ async function serveMcp(options: McpOptions, context: CliContext): Promise<void>
   });
   for (const warning of config.warnings) logger.warn(warning, { config: config.path });
   const { store, runtime } = await openServingRuntime(config, options.store, 'memory', {
+    // Runs started over stdio execute here, on their caller's behalf: never claimed from a queue.
+    shared: () => false,
     cwd: io.cwd,
     logger,
   });

@@ -7,9 +7,16 @@ import { CliError } from '../internal/cli-error.ts';
 import { openServingRuntime } from '../internal/open-serving-runtime.ts';
 import { withCliTelemetry } from '../internal/cli-telemetry.ts';
 import { loadConfigOrExit } from '../internal/load-inputs.ts';
+import {
+  drainRuntime,
+  parseScaleOutFlags,
+  SCALE_OUT_HELP,
+  scaleOutOptions,
+  type ScaleOutFlags,
+} from '../internal/scale-out-options.ts';
 import { answerFunctionOf, loadMcpFlowsOrExit } from '../internal/mcp-flows.ts';
 
-interface ServeOptions {
+interface ServeOptions extends ScaleOutFlags {
   readonly port: string;
   readonly host: string;
   readonly config?: string;
@@ -63,6 +70,9 @@ export function serveCommand(context: () => CliContext): Command {
     .option('--max-body-bytes <n>', 'largest request body (default 32 MiB)')
     .option('--flows <dir>', 'serve every flow file under this directory as an MCP tool at /mcp')
     .option('--no-ui', 'serve the API alone, without the web UI at /')
+    .option('--max-runs <n>', SCALE_OUT_HELP.maxRuns)
+    .option('--lease-ttl <ms>', SCALE_OUT_HELP.leaseTtl)
+    .option('--drain-timeout <ms>', SCALE_OUT_HELP.drainTimeout)
     .action(async (options: ServeOptions) => {
       const cli = context();
       // Spans and metrics of the runs are exported while serving and flushed after shutdown.
@@ -92,6 +102,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     options.maxBodyBytes === undefined
       ? undefined
       : parseCount('--max-body-bytes', options.maxBodyBytes, 1);
+  const scaleOut = parseScaleOutFlags(options);
   const token = options.token ?? (io.env.STEPFLOW_TOKEN || undefined);
   if (!isLoopback(options.host) && token === undefined)
     throw new CliError(
@@ -100,10 +111,15 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
   const flows = await loadMcpFlowsOrExit(options.flows, io.cwd);
   const config = await loadConfigOrExit({ configPath: options.config, cwd: io.cwd, env: io.env });
   for (const warning of config.warnings) logger.warn(warning, { config: config.path });
-  const { store, runtime } = await openServingRuntime(config, options.store, DEFAULT_STORE, {
-    cwd: io.cwd,
-    logger,
-  });
+  const { store, runtime, fences } = await openServingRuntime(
+    config,
+    options.store,
+    DEFAULT_STORE,
+    {
+      cwd: io.cwd,
+      logger,
+    },
+  );
   // One supervisor for the HTTP API and MCP: a run started through either is the same run.
   const supervisor = new RunSupervisor(runtime, store);
   const answer = answerFunctionOf(runtime);
@@ -132,6 +148,7 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     version: VERSION,
     ...(options.ui ? { staticRoot: uiAssetsDirectory } : {}),
+    ...(fences === undefined ? {} : { scaleOut: scaleOutOptions(fences, scaleOut, logger) }),
   });
   const resumed = await service.resumeRuns();
   const server = await startServiceServer(service, { host: options.host, port }).catch(
@@ -141,8 +158,12 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
       );
     },
   );
+  const claiming =
+    service.claimer === undefined
+      ? `resumed ${resumed} runs`
+      : `runtime ${service.claimer.owner}, up to ${service.claimer.maxRuns} runs; claimed ${resumed}`;
   io.writeErr(
-    `stepflow: serving on ${server.url} (store ${store.kind}; resumed ${resumed} runs)` +
+    `stepflow: serving on ${server.url} (store ${store.kind}; ${claiming})` +
       `${options.ui ? `; web UI at ${server.url}/` : ''}\n`,
   );
   await new Promise<void>((done) => {
@@ -155,10 +176,13 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
-  // Stop accepting first; runs still in flight stay `running` in the store and resume on restart.
-  service.close();
-  await mcp.close();
-  await server.close();
-  await runtime.close();
+  // A shared store's runs in flight get time to end, then go to other runtimes; otherwise they
+  // stay `running` in the store and resume on restart.
+  await drainRuntime(service, scaleOut.drainTimeoutMs, logger, async () => {
+    service.close();
+    await mcp.close();
+    await server.close();
+    await runtime.close();
+  });
   await store.close();
 }

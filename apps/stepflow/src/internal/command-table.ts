@@ -68,6 +68,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../commands/serve-command.ts')).serveCommand,
   },
   {
+    name: 'worker',
+    term: 'worker [options]',
+    description: 'Execute the runs of a shared state store (no API): claim, run, hand back on stop',
+    load: async () => (await import('../commands/worker-command.ts')).workerCommand,
+  },
+  {
     name: 'mcp',
     term: 'mcp [options]',
     description: 'Serve flows as MCP tools and runs as MCP resources over stdio',

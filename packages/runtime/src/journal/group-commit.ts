@@ -1,7 +1,24 @@
 import type { RunEvent } from '../scheduler/run-event.ts';
+import { RefusedAppendsError } from './refused-appends-error.ts';
 
 /** Appends one event and resolves when it is durable. */
 export type PersistEvent = (event: RunEvent) => Promise<void>;
+
+interface Pending {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function pending(): Pending {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((done, fail) => {
+    resolve = done;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
 
 /**
  * Batches appends into group commits: while one append is in flight, events queue up and go in
@@ -12,9 +29,9 @@ export function createGroupCommit(
   append: (events: readonly RunEvent[]) => Promise<void>,
 ): PersistEvent {
   let queue: RunEvent[] = [];
-  // One promise per commit, shared by its events: a thousand events are not a thousand promises.
-  let commit:
-    { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  // One promise per run per commit, shared by its events (a thousand events are not a thousand
+  // promises), so a store that refuses one run's appends fails that run's writers alone.
+  let commit: Map<string, Pending> | undefined;
   let flushing = false;
 
   const flush = (): void => {
@@ -25,7 +42,20 @@ export function createGroupCommit(
     queue = [];
     commit = undefined;
     append(events)
-      .then(settled.resolve, settled.reject)
+      .then(
+        () => {
+          for (const run of settled.values()) run.resolve();
+        },
+        (error: unknown) => {
+          // Only the refused runs' writers fail; the others' events were written.
+          const refused = RefusedAppendsError.isInstance(error) ? error.refused : undefined;
+          for (const [runId, run] of settled) {
+            if (refused === undefined) run.reject(error);
+            else if (refused.has(runId)) run.reject(refused.get(runId));
+            else run.resolve();
+          }
+        },
+      )
       .finally(() => {
         flushing = false;
         flush();
@@ -35,17 +65,13 @@ export function createGroupCommit(
   return (event) => {
     queue.push(event);
     if (commit === undefined) {
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<void>((done, fail) => {
-        resolve = done;
-        reject = fail;
-      });
-      commit = { promise, resolve, reject };
+      commit = new Map();
       // Events produced in the same turn of the event loop (one batch of I/O callbacks and the
       // promise jobs they start) join one commit.
       if (!flushing) setImmediate(flush);
     }
-    return commit.promise;
+    let run = commit.get(event.runId);
+    if (run === undefined) commit.set(event.runId, (run = pending()));
+    return run.promise;
   };
 }

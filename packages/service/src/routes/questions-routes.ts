@@ -144,5 +144,7 @@ async function resumeRoot(service: ServiceContext, runId: string): Promise<void>
     run = await requireRun(service, run.parentRunId);
   if (service.supervisor.isActive(run.id) || service.closed.aborted) return;
   const flow = await loadStoredFlow(service, run.flowId);
-  void service.supervisor.start({ runId: run.id, flow, input: run.input });
+  // On a shared store the run executes where its lease is: here only when this runtime gets it.
+  if (service.claimer !== undefined) await service.claimer.tryExecute(run, flow, false);
+  else void service.supervisor.start({ runId: run.id, flow, input: run.input });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { isTerminalRunStatus, RunStatusSchema } from '@stepflow/protocol';
-import type { RunEvent } from '@stepflow/protocol';
+import type { Flow, FlowResult, RunEvent } from '@stepflow/protocol';
 import { flowIdOf, foldRunEvents, planFlow, statusOfResult, stepStatuses } from '@stepflow/runtime';
 import { StateStoreError, type RunRecord } from '@stepflow/state-store';
 import { ApiError, notFound } from '../api-error.ts';
@@ -20,6 +20,9 @@ import { checkRunInput } from '../check-run-input.ts';
 import { loadStoredFlow } from '../load-stored-flow.ts';
 import { runDetails, runSummary } from '../run-views.ts';
 import type { ServiceApp, ServiceContext } from '../service-context.ts';
+
+/** How often a run executing in another runtime is looked up when no notice came. */
+const REMOTE_POLL_MS = 1_000;
 
 const createRun = createRoute({
   method: 'post',
@@ -114,6 +117,57 @@ export async function requireRun(service: ServiceContext, runId: string): Promis
   return run;
 }
 
+/** How a submitted run settled: ended (no result when the service closed first) or paused. */
+type Settled = { readonly result: FlowResult | undefined } | 'paused';
+
+/**
+ * Executes a submitted run: here, or with a shared store (scale-out, where it was recorded first)
+ * here when this runtime has capacity and takes its lease first, else wherever a runtime claims
+ * it (the store then tells when it ended or paused).
+ */
+async function startSubmitted(
+  service: ServiceContext,
+  submitted: { readonly runId: string; readonly input: unknown; readonly record?: RunRecord },
+  flow: Flow,
+): Promise<{ readonly settled: () => Promise<Settled> }> {
+  const { claimer, supervisor } = service;
+  const { runId, input, record } = submitted;
+  const done =
+    claimer === undefined || record === undefined
+      ? supervisor.start({ runId, flow, input, fresh: true })
+      : (await claimer.tryExecute(record, flow))?.done;
+  if (done === undefined) return { settled: () => waitForRunEnd(service, runId) };
+  // Listened to at once: the run may pause before anyone asks.
+  const settled = Promise.race([
+    done.then((result) => ({ result })),
+    supervisor.whenPaused(runId).then(() => 'paused' as const),
+  ]);
+  return { settled: () => settled };
+}
+
+/** Settles when the run, executing in another runtime, ended or paused. */
+async function waitForRunEnd(service: ServiceContext, runId: string): Promise<Settled> {
+  while (!service.closed.aborted) {
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        clearTimeout(timer);
+        unwatch();
+        service.closed.removeEventListener('abort', stop);
+        resolve();
+      };
+      // Woken by the store's notices of the run's journal; the poll is a safety net.
+      const timer = setTimeout(stop, REMOTE_POLL_MS);
+      const unwatch = service.supervisor.watch(runId, stop);
+      service.closed.addEventListener('abort', stop);
+    });
+    const run = await service.store.getRun(runId);
+    if (run === undefined) break;
+    if (isTerminalRunStatus(run.status)) return { result: run.result };
+    if (run.status === 'paused') return 'paused';
+  }
+  return { result: undefined };
+}
+
 /** `/runs` and `/runs/{runId}/…` (events are in events-routes). */
 export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): void {
   app.openapi(createRun, async (c) => {
@@ -125,27 +179,26 @@ export function registerRunsRoutes(app: ServiceApp, service: ServiceContext): vo
     // answered when it ends gets its record with its first events (one commit less); the others
     // are answered while they run, so theirs is made now.
     const runId = randomUUID();
-    if (body.wait === false || body.debug === true) {
-      await service.store.createRun({
-        id: runId,
-        flowId: flowIdOf(flow),
-        ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
-        input,
-        ...(body.debug === true ? { status: 'paused' as const } : {}),
-      });
-    }
+    // In scale-out the record is leased before the run starts here, so it is made now too.
+    const record =
+      body.wait === false || body.debug === true || service.claimer !== undefined
+        ? await service.store.createRun({
+            id: runId,
+            flowId: flowIdOf(flow),
+            ...(typeof flow.name === 'string' ? { flowName: flow.name } : {}),
+            input,
+            ...(body.debug === true ? { status: 'paused' as const } : {}),
+          })
+        : undefined;
     if (body.debug === true) {
       await service.debug.start(runId, flow, input);
       return c.json({ runId, status: 'paused' as const, debug: true }, 200);
     }
-    const done = service.supervisor.start({ runId, flow, input, fresh: true });
+    const execution = await startSubmitted(service, { runId, input, record }, flow);
     if (body.wait === false)
       return c.json({ runId, status: 'running' as const, debug: false }, 202);
     // A run that waits for a person answers now, `paused`, not when someone has answered.
-    const settled = await Promise.race([
-      done.then((result) => ({ result })),
-      service.supervisor.whenPaused(runId).then(() => 'paused' as const),
-    ]);
+    const settled = await execution.settled();
     if (settled === 'paused')
       return c.json({ runId, status: 'paused' as const, debug: false }, 200);
     const result = settled.result;

@@ -71,19 +71,22 @@ function summaryOf(run: RunRecord): Record<string, unknown> {
     updatedAt: run.updatedAt,
     completedAt: run.completedAt,
     outcome: run.result?.outcome,
+    runtime: run.leaseOwner,
   };
 }
 
 function prettyRuns(runs: readonly RunRecord[]): string {
   if (runs.length === 0) return 'no runs\n';
   return table([
-    ['RUN', 'STATUS', 'FLOW', 'CREATED', 'COMPLETED'],
+    ['RUN', 'STATUS', 'FLOW', 'CREATED', 'COMPLETED', 'RUNTIME'],
     ...runs.map((run) => [
       run.id,
       run.status,
       run.flowName ?? '-',
       timeText(run.createdAt),
       timeText(run.completedAt),
+      // The process executing it (live lease owner), when one holds it.
+      run.leaseOwner ?? '-',
     ]),
   ]);
 }
