@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { PROTOCOL_VERSION } from '../constants.ts';
 import { uint32 } from '../internal/numbers.ts';
 import type {
   NotificationMethodDefinition,
@@ -9,7 +8,7 @@ import { ObservabilityContextSchema } from './observability.ts';
 
 /** Schema for `initialize` params, sent by the runtime to start the handshake. */
 export const InitializeParamsSchema = z.looseObject({
-  /** Highest protocol version the runtime speaks (currently {@link PROTOCOL_VERSION}). */
+  /** Highest protocol version the runtime speaks (currently `PROTOCOL_VERSION`). */
   runtime_protocol_version: uint32(),
   /** Trace context for the handshake (no run or flow). */
   observability: ObservabilityContextSchema.nullish(),
