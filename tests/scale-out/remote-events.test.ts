@@ -1,7 +1,7 @@
 // The event stream of any runtime shows a run executing on another: a `stepflow worker` executes
 // the run (its step held open by a gate), and `stepflow serve`, sharing the PostgreSQL store,
 // streams the run's events live as the worker journals them, ending after `runCompleted`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,8 +14,9 @@ import {
   type TestPostgres,
 } from '@stepflow/store-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, eventually, startService } from '../service/service-harness.ts';
+import { eventually, startService } from '../service/service-harness.ts';
 import { openSse } from '../service/sse-client.ts';
+import { startWorker } from './worker-process.ts';
 
 const unavailable = testPostgresUnavailableReason();
 const GATED_SERVER = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/gated-server.mjs');
@@ -29,25 +30,6 @@ const FLOW = {
   ],
   output: { $from: { step: 'inc' }, path: 'n' },
 };
-
-/** A `stepflow worker` child, ready once it said it claims. */
-async function startWorker(cwd: string, args: readonly string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', ...args], {
-    cwd,
-    env: { ...process.env, STEPFLOW_TOKEN: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  await new Promise<void>((done, fail) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-      if (/stepflow: worker \S+ on store postgres/.test(stderr)) done();
-    });
-    child.once('exit', (code) => fail(new Error(`stepflow worker exited ${code}: ${stderr}`)));
-  });
-  return child;
-}
 
 describe.skipIf(unavailable !== undefined)('events of a run executing in another runtime', () => {
   let server: TestPostgres | undefined;

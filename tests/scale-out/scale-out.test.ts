@@ -2,7 +2,7 @@
 // three-step flow submitted across them, one runtime killed -9 midway and another drained with
 // SIGTERM. Every run completes with the right result, no recorded step executes twice, and each
 // runtime executed some of the work.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ import {
 } from '@stepflow/store-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, eventually, startService, type ServiceProcess } from '../service/service-harness.ts';
+import { startWorker } from './worker-process.ts';
 
 const unavailable = testPostgresUnavailableReason();
 const COUNTING_SERVER = join(
@@ -46,25 +47,6 @@ interface Execution {
   readonly runId: string;
   readonly stepId: string;
   readonly runtime: number;
-}
-
-/** A `stepflow worker` child, ready once it said it claims. */
-async function startWorker(cwd: string, args: readonly string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', ...args], {
-    cwd,
-    env: { ...process.env, STEPFLOW_TOKEN: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  await new Promise<void>((done, fail) => {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-      if (/stepflow: worker \S+ on store postgres/.test(stderr)) done();
-    });
-    child.once('exit', (code) => fail(new Error(`stepflow worker exited ${code}: ${stderr}`)));
-  });
-  return child;
 }
 
 /** Runs a short `stepflow` command; resolves with its stdout (rejects on a non-zero exit). */
