@@ -13,7 +13,7 @@ describe('durable runs on SQLite survive SIGKILL', () => {
     const path = join(dir, 'state.db');
     const summary = await runCrashTrials(
       { url: `sqlite:${path}`, open: () => openStateStore(`sqlite:${path}`) },
-      30,
+      TRIALS,
       20261130,
     );
     console.info(`sqlite crash trials: ${JSON.stringify(summary)}`);
