@@ -44,7 +44,7 @@ const builtinFanOut = fanOut('/builtin/create_messages', (i) => ({
 const serverFanOut = fanOut('/sample/echo', (i) => ({ i, text: 'hello, stepflow', n: 42 }));
 
 /** Three builtin steps in a chain: what a small durable run costs. */
-const smallFlow = {
+export const smallFlow = {
   schema: SCHEMA,
   steps: ['a', 'b', 'c'].map((id, i) => ({
     id,

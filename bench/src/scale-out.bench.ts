@@ -18,6 +18,7 @@ import {
   type TestPostgres,
 } from '@stepflow/store-postgres/testing';
 import type { BenchRow } from './bench-row.ts';
+import { smallFlow } from './durable.bench.ts';
 
 const RUNS = 5000;
 const STEPS_PER_RUN = 3;
@@ -25,21 +26,7 @@ const STEPS_PER_RUN = 3;
 const BATCH_CONCURRENCY = 1000;
 const MAX_RUNS = 64;
 
-const flow = {
-  schema: 'https://stepflow.org/schemas/v1/flow.json',
-  name: 'three-builtins',
-  steps: ['a', 'b', 'c'].map((id, i) => ({
-    id,
-    component: '/builtin/create_messages',
-    input: {
-      user_prompt:
-        i === 0
-          ? { $from: { workflow: 'input' }, path: 'p' }
-          : { $from: { step: 'abc'[i - 1]! }, path: '$.messages[0].content' },
-    },
-  })),
-  output: { $from: { step: 'c' } },
-} as unknown as Flow;
+const flow = { ...smallFlow, name: 'three-builtins' } as Flow;
 
 interface Runtime {
   readonly service: Service;
